@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Suivi",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "suivi", targets: ["suivi"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // libmicrohttpd plus a tiny C shim for its variadic entry points.
+        .target(
+            name: "CMicroHTTPD",
+            linkerSettings: [.linkedLibrary("microhttpd")]
+        ),
+        .target(
+            name: "SuiviHTTP",
+            dependencies: [
+                "CMicroHTTPD",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "SuiviDomain"),
+        .target(
+            name: "SuiviStore",
+            dependencies: [
+                "SuiviDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SuiviApp",
+            dependencies: [
+                "SuiviHTTP", "SuiviDomain", "SuiviStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "suivi",
+            dependencies: [
+                "SuiviApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "SuiviDomainTests", dependencies: ["SuiviDomain"]),
+        .testTarget(
+            name: "SuiviServerTests",
+            dependencies: ["SuiviApp", "SuiviHTTP", "SuiviDomain", "SuiviStore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,33 @@
+import Foundation
+import SuiviHTTP
+
+/// Where things are and how the server is reached.
+public struct AppConfiguration: Sendable {
+    public var databasePath: String
+    public var formsDirectory: String
+    public var publicDirectory: String
+    public var attachmentsDirectory: String
+    /// The address phones use to reach Suivi (behind a proxy, the public one).
+    /// Nil means "http://host:port" of the listening socket.
+    public var baseURL: String?
+    public var server: ServerConfiguration
+    /// Announced to ODK Collect, which splits larger uploads into several requests.
+    public var openRosaAcceptContentLength: Int
+
+    public init(databasePath: String, formsDirectory: String = "Forms", publicDirectory: String = "Public",
+                attachmentsDirectory: String? = nil, baseURL: String? = nil,
+                server: ServerConfiguration = ServerConfiguration(), openRosaAcceptContentLength: Int = 10_000_000) {
+        self.databasePath = databasePath
+        self.formsDirectory = formsDirectory
+        self.publicDirectory = publicDirectory
+        self.attachmentsDirectory = attachmentsDirectory ?? Self.defaultAttachmentsDirectory(for: databasePath)
+        self.baseURL = baseURL
+        self.server = server
+        self.openRosaAcceptContentLength = openRosaAcceptContentLength
+    }
+
+    /// `suivi.sqlite` keeps its files in `suivi.sqlite-attachments/` beside it.
+    public static func defaultAttachmentsDirectory(for databasePath: String) -> String {
+        databasePath + "-attachments"
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import Logging
+import SuiviDomain
+import SuiviHTTP
+import SuiviStore
+
+/// What handlers share: the stores, the forms, the writer. Built once at start.
+struct AppContext: Sendable {
+    let configuration: AppConfiguration
+    let database: SuiviDatabase
+    let people: PeopleStore
+    let apiKeys: APIKeyStore
+    let submissions: SubmissionStore
+    let forms: FormRegistry
+    let writer: SubmissionWriter
+    let attachments: AttachmentStore
+    let logger: Logger
+    /// Resolved once the port is known.
+    let baseURL: @Sendable () -> String
+}

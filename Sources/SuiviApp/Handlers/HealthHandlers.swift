@@ -1,0 +1,12 @@
+import Foundation
+import SuiviHTTP
+
+/// `/healthz`: the process answers and the database can be read.
+struct HealthHandlers: Sendable {
+    let context: AppContext
+
+    func health(_ request: Request) async throws -> Response {
+        _ = try context.database.journalMode()
+        return JSONResponses.ok(["status": "ok"], personalData: false)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import SuiviDomain
+import SuiviHTTP
+import SuiviStore
+
+/// `GET /api/v1/submissions?form=ID[&after=ID][&limit=N]`: records as JSON,
+/// paged, for roles allowed to see personal data, within their scope.
+struct SubmissionAPIHandlers: Sendable {
+    let context: AppContext
+    let authentication: Authentication
+
+    func list(_ request: Request) async throws -> Response {
+        let key = try await authentication.apiKey(request)
+        let scope = try AccessScope(key: key, people: context.people)
+        guard scope.seesPersonalData else { throw Problem.forbidden() }
+        guard let formID = request.query["form"], !formID.isEmpty else {
+            throw Problem.invalidParameter("form", "required: the form id, e.g. visite")
+        }
+        guard context.forms.knows(formID: formID) else { throw Problem.unknownForm(formID) }
+        let after = try integer(request, "after", default: 0, range: 0...Int.max)
+        let limit = try integer(request, "limit", default: 100, range: 1...1000)
+        let rows = try await context.submissions.page(
+            formID: formID, afterID: Int64(after), limit: limit, departementCodes: scope.departementCodes)
+        let items: [[String: Any]] = rows.map { row in
+            var answers: [String: String] = [:]
+            if let document = try? SubmissionDocument(xml: row.xml) {
+                let prefix = "/\(document.rootName)/"
+                for (path, values) in document.values {
+                    answers[String(path.dropFirst(prefix.count))] = values.first ?? ""
+                }
+            }
+            let issues = (try? JSONSerialization.jsonObject(with: Data(row.issuesJSON.utf8))) ?? []
+            return [
+                "id": row.id,
+                "instance_id": row.instanceID,
+                "form_id": row.formID,
+                "form_version": row.formVersion,
+                "received_at": row.receivedAt,
+                "resource_person_id": row.resourcePersonID.map { $0 as Any } ?? NSNull(),
+                "departement": row.departementCode.map { $0 as Any } ?? NSNull(),
+                "review_state": row.reviewState,
+                "current": row.current,
+                "deprecated_id": row.deprecatedID.map { $0 as Any } ?? NSNull(),
+                "issues": issues,
+                "attachments": ["expected": row.attachmentsExpected, "received": row.attachmentsReceived],
+                "answers": answers,
+            ]
+        }
+        let next: Any = rows.count == limit ? String(rows.last!.id) : NSNull()
+        return JSONResponses.ok(["submissions": items, "next": next])
+    }
+
+    private func integer(_ request: Request, _ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.query[name] else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw Problem.invalidParameter(name, "expected a whole number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+}
+
+/// What a caller may read: everything, or the départements of one region.
+struct AccessScope: Sendable {
+    let seesPersonalData: Bool
+    /// Nil means every département.
+    let departementCodes: [String]?
+
+    init(key: APIKey, people: PeopleStore) throws {
+        switch key.role {
+        case .admin:
+            seesPersonalData = true
+            departementCodes = nil
+        case .coordinator:
+            seesPersonalData = true
+            if let region = key.regionCode {
+                departementCodes = try people.allDepartements().filter { $0.regionCode == region }.map(\.code)
+            } else {
+                departementCodes = nil
+            }
+        case .viewer, .membership:
+            seesPersonalData = false
+            departementCodes = []
+        }
+    }
+}

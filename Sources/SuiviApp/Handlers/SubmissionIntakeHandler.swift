@@ -1,0 +1,81 @@
+import Foundation
+import SuiviDomain
+import SuiviHTTP
+import SuiviStore
+
+/// `POST /key/:token/submission`: one OpenRosa multipart upload in, one
+/// durable record (or the recognition of a resend) out.
+///
+/// Order matters: everything that can be checked is checked before storage;
+/// attachments are fsynced before the database commit; 201 only after COMMIT.
+struct SubmissionIntakeHandler: Sendable {
+    let context: AppContext
+    let authentication: Authentication
+
+    func submit(_ request: Request) async throws -> Response {
+        let person = try await authentication.person(request)
+        let upload = try multipart(request)
+        guard let xmlPart = upload.first(named: "xml_submission_file") else { throw Problem.missingSubmissionFile() }
+        let xml = Data(xmlPart.body)
+        let document = try SubmissionDocument(xml: xml)
+        guard context.forms.knows(formID: document.formID) else { throw Problem.unknownForm(document.formID) }
+        guard let form = context.forms.form(document.formID, version: document.version) else {
+            throw Problem.unknownFormVersion(formID: document.formID, version: document.version)
+        }
+
+        let issues = SubmissionChecker(form: form.definition).issues(in: document, receivedAt: request.receivedAt)
+        let expected = form.definition.binaryFieldPaths.compactMap { document.value(at: $0) }.filter { !$0.isEmpty }
+        var attachments: [SubmissionIntake.Attachment] = []
+        for part in upload.parts where part.name != "xml_submission_file" {
+            let name = part.filename ?? part.name
+            guard expected.contains(name) else { continue }
+            let digest = try context.attachments.store(part.body)
+            attachments.append(.init(name: name, sha256: digest, size: part.body.count, contentType: part.contentType))
+        }
+        let departement = document.answer("departement").flatMap { answer in
+            form.definition.field(at: "/\(document.rootName)/departement")?.choices?.contains { $0.value == answer } == true
+                ? answer : nil
+        }
+        let intake = SubmissionIntake(
+            instanceID: document.instanceID, deprecatedID: document.deprecatedID, formID: document.formID,
+            formVersion: document.version, resourcePersonID: person.id, receivedAt: request.receivedAt,
+            xml: xml, xmlSHA256: Secrets.sha256Hex(xml), departementCode: departement, issues: issues,
+            expectedAttachments: expected, attachments: attachments)
+        let outcome = try await context.writer.write(intake)
+        switch outcome {
+        case .created:
+            context.logger.info("submission stored", metadata: [
+                "request.id": "\(request.id)", "form.id": "\(document.formID)",
+                "submission.issues": "\(issues.count)", "attachments": "\(attachments.count)"])
+        case .duplicate:
+            context.logger.info("submission already stored", metadata: [
+                "request.id": "\(request.id)", "form.id": "\(document.formID)"])
+        }
+        return OpenRosaResponses.message(201, Language(request) == .english
+            ? "Record received. Thank you!"
+            : "Fiche bien reçue. Merci !")
+    }
+
+    private func multipart(_ request: Request) throws -> MultipartFormData {
+        let contentType = request.headers["Content-Type"]
+        let boundary: String
+        do {
+            boundary = try MultipartFormData.boundary(fromContentType: contentType)
+        } catch .notMultipart {
+            throw Problem.unsupportedContentType(contentType)
+        } catch {
+            throw Problem.malformedMultipart("\(error)")
+        }
+        let body: Data
+        do {
+            body = try request.body.data()
+        } catch {
+            throw Problem.malformedMultipart("body unreadable")
+        }
+        do {
+            return try MultipartFormData(body: body, boundary: boundary)
+        } catch {
+            throw Problem.malformedMultipart("\(error)")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import SuiviDomain
+import Logging
+import SuiviHTTP
+
+/// Every route Suivi answers, in one place.
+enum Routes {
+    static func make(_ context: AppContext) -> Router {
+        let authentication = Authentication(people: context.people, apiKeys: context.apiKeys)
+        let openRosa = OpenRosaHandlers(context: context, authentication: authentication)
+        let intake = SubmissionIntakeHandler(context: context, authentication: authentication)
+        let api = SubmissionAPIHandlers(context: context, authentication: authentication)
+        let health = HealthHandlers(context: context)
+        let render = ErrorBoundary(logger: context.logger)
+
+        var router = Router()
+        // OpenRosa, under each resource person's personal link.
+        router.add("GET", "/key/:token/formList", render.openRosa(openRosa.formList))
+        router.add("GET", "/key/:token/forms/:formId.xml", render.openRosa(openRosa.formDownload))
+        router.add("GET", "/key/:token/forms/:formId/manifest", render.openRosa(openRosa.manifest))
+        router.add("HEAD", "/key/:token/submission", render.openRosa(openRosa.submissionProbe))
+        router.add("POST", "/key/:token/submission", render.openRosa(intake.submit))
+
+        // API for coordinators and other systems.
+        router.add("GET", "/api/v1/submissions", render.json(api.list))
+
+        // Operations.
+        router.add("GET", "/healthz", render.json(health.health))
+        return router
+    }
+}
+
+/// Turns what handlers throw into responses: Problems in the route's own
+/// format (OpenRosa XML or JSON); anything else a plain 500 and a log line.
+struct ErrorBoundary: Sendable {
+    let logger: Logging.Logger
+
+    typealias Handler = @Sendable (Request) async throws -> Response
+
+    func openRosa(_ handler: @escaping Handler) -> Router.Handler {
+        wrap(handler) { problem, request in OpenRosaResponses.problem(problem, language: Language(request)) }
+    }
+
+    func json(_ handler: @escaping Handler) -> Router.Handler {
+        wrap(handler) { problem, _ in ProblemRendering.json(problem) }
+    }
+
+    private func wrap(_ handler: @escaping Handler,
+                      render: @escaping @Sendable (Problem, Request) -> Response) -> Router.Handler {
+        { [logger] request in
+            do {
+                return try await handler(request)
+            } catch let problem as Problem {
+                if problem.status >= 500 {
+                    logger.error("request failed", metadata: [
+                        "request.id": "\(request.id)", "problem.code": "\(problem.code)",
+                        "problem.detail": "\(problem.detail ?? "")"])
+                } else {
+                    logger.notice("request refused", metadata: [
+                        "request.id": "\(request.id)", "problem.code": "\(problem.code)",
+                        "problem.field": "\(problem.field ?? "")", "problem.detail": "\(problem.detail ?? "")"])
+                }
+                return render(problem, request)
+            } catch {
+                logger.error("unexpected error", metadata: [
+                    "request.id": "\(request.id)", "error.type": "\(type(of: error))"])
+                return render(.internalError(requestID: request.id), request)
+            }
+        }
+    }
+}

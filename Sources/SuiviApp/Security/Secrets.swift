@@ -1,0 +1,30 @@
+import Crypto
+import Foundation
+
+/// Tokens, keys and digests. Tokens and keys leave the server once, when
+/// made; only their SHA-256 is stored. A plain hash suffices because they
+/// carry 256 random bits (unlike passwords, nothing to brute-force).
+public enum Secrets {
+    /// 32 random bytes as URL-safe base64 without padding (43 characters).
+    public static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func sha256Hex(_ text: String) -> String {
+        sha256Hex(Data(text.utf8))
+    }
+
+    public static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// OpenRosa form hashes are MD5 of the served bytes (not a security use).
+    public static func md5Hex(_ data: Data) -> String {
+        Insecure.MD5.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// What Suivi understands of an XForm: enough to check a record against it
+/// (types, required answers, choices, constraints) and to describe its
+/// questions to the phone web form.
+public struct FormDefinition: Sendable {
+    public let formID: String
+    public let version: String
+    public let title: String
+    /// The primary instance's root element (`data` for pyxform forms).
+    public let rootName: String
+    public let languages: [String]
+    public let defaultLanguage: String?
+    /// Every bound node in document order: questions, groups, metadata.
+    public let fields: [FormField]
+
+    public init(formID: String, version: String, title: String, rootName: String,
+                languages: [String], defaultLanguage: String?, fields: [FormField]) {
+        self.formID = formID
+        self.version = version
+        self.title = title
+        self.rootName = rootName
+        self.languages = languages
+        self.defaultLanguage = defaultLanguage
+        self.fields = fields
+    }
+
+    public func field(at path: String) -> FormField? {
+        fields.first { $0.path == path }
+    }
+
+    /// Paths of the fields whose answers are files (photos, audio...).
+    public var binaryFieldPaths: [String] {
+        fields.filter { $0.dataType == .binary }.map(\.path)
+    }
+}
+
+/// One node of the primary instance with its bind and body control.
+public struct FormField: Sendable {
+    public let path: String
+    public var name: String { String(path.split(separator: "/").last ?? "") }
+    public let dataType: FieldType
+    public let isGroup: Bool
+    public let required: Expression?
+    public let relevant: Expression?
+    public let constraint: Expression?
+    public let calculate: Expression?
+    public let readonly: Bool
+    public let preload: String?
+    public let control: String?
+    public let appearance: String?
+    public let labels: [String: String]
+    public let hints: [String: String]
+    public let constraintMessages: [String: String]
+    public let requiredMessages: [String: String]
+    /// Allowed values of a select, when the form lists them.
+    public let choices: [Choice]?
+
+    /// An expression kept with its source text (shown in messages, served to
+    /// the web form).
+    public struct Expression: Sendable {
+        public let text: String
+        public let parsed: XPathExpression
+    }
+
+    public struct Choice: Sendable, Equatable {
+        public let value: String
+        public let labels: [String: String]
+    }
+
+    public init(path: String, dataType: FieldType, isGroup: Bool = false, required: Expression? = nil,
+                relevant: Expression? = nil, constraint: Expression? = nil, calculate: Expression? = nil,
+                readonly: Bool = false, preload: String? = nil, control: String? = nil, appearance: String? = nil,
+                labels: [String: String] = [:], hints: [String: String] = [:],
+                constraintMessages: [String: String] = [:], requiredMessages: [String: String] = [:],
+                choices: [Choice]? = nil) {
+        self.path = path
+        self.dataType = dataType
+        self.isGroup = isGroup
+        self.required = required
+        self.relevant = relevant
+        self.constraint = constraint
+        self.calculate = calculate
+        self.readonly = readonly
+        self.preload = preload
+        self.control = control
+        self.appearance = appearance
+        self.labels = labels
+        self.hints = hints
+        self.constraintMessages = constraintMessages
+        self.requiredMessages = requiredMessages
+        self.choices = choices
+    }
+}
+
+/// XForms bind types Suivi checks. Anything else is kept as text.
+public enum FieldType: String, Sendable {
+    case string, int, decimal, date, time, dateTime, select1, select, geopoint, geotrace, geoshape
+    case binary, barcode, boolean
+
+    init(bindType: String?) {
+        let local = bindType.map { XMLTree.localPart(of: $0) } ?? "string"
+        switch local {
+        case "int", "integer", "long", "short": self = .int
+        case "decimal", "double", "float": self = .decimal
+        case "date": self = .date
+        case "time": self = .time
+        case "dateTime": self = .dateTime
+        case "select1": self = .select1
+        case "select": self = .select
+        case "geopoint": self = .geopoint
+        case "geotrace": self = .geotrace
+        case "geoshape": self = .geoshape
+        case "binary": self = .binary
+        case "barcode": self = .barcode
+        case "boolean": self = .boolean
+        default: self = .string
+        }
+    }
+}

@@ -1,0 +1,171 @@
+/// Every error Suivi can answer with, in one catalogue.
+///
+/// A code such as `400.3` reads as "HTTP status 400, third reason". The
+/// French message is for the people in the field and the coordinators; the
+/// English detail goes to developers (logs, the `detail` field of API errors).
+/// Retired codes stay listed as comments and are never reused.
+public struct Problem: Error, Sendable, Equatable {
+    public let code: String
+    public let status: Int
+    public let message: String
+    public let englishMessage: String
+    /// The field, part or parameter at fault, when there is one.
+    public let field: String?
+    /// Extra developer detail (never personal data).
+    public let detail: String?
+
+    public init(code: String, message: String, englishMessage: String, field: String? = nil, detail: String? = nil) {
+        self.code = code
+        self.status = Int(code.split(separator: ".").first ?? "500") ?? 500
+        self.message = message
+        self.englishMessage = englishMessage
+        self.field = field
+        self.detail = detail
+    }
+
+    public func with(field: String? = nil, detail: String? = nil) -> Problem {
+        Problem(code: code, message: message, englishMessage: englishMessage,
+                field: field ?? self.field, detail: detail ?? self.detail)
+    }
+}
+
+extension Problem {
+    // MARK: 400: the request cannot be understood
+
+    public static func malformedXML(_ detail: String, field: String = "xml_submission_file") -> Problem {
+        Problem(code: "400.1", message: "Le fichier de la fiche n'est pas un XML valide.",
+                englishMessage: "The submission is not well-formed XML.", field: field, detail: detail)
+    }
+
+    public static func xmlDeclarationsRefused(field: String = "xml_submission_file") -> Problem {
+        Problem(code: "400.2", message: "Le XML contient une déclaration DOCTYPE ou ENTITY, refusée pour des raisons de sécurité.",
+                englishMessage: "XML with a DOCTYPE or entity declaration is refused (XXE, entity expansion).",
+                field: field)
+    }
+
+    public static func xmlTooDeep(limit: Int, field: String = "xml_submission_file") -> Problem {
+        Problem(code: "400.3", message: "Le XML est trop profondément imbriqué.",
+                englishMessage: "XML nesting is deeper than \(limit) levels.", field: field)
+    }
+
+    public static func missingSubmissionFile() -> Problem {
+        Problem(code: "400.4", message: "La partie « xml_submission_file » est absente de l'envoi.",
+                englishMessage: "The multipart body has no xml_submission_file part.",
+                field: "xml_submission_file")
+    }
+
+    public static func malformedMultipart(_ detail: String) -> Problem {
+        Problem(code: "400.5", message: "Le corps de l'envoi multipart est mal formé.",
+                englishMessage: "The multipart/form-data body is malformed.", field: "body", detail: detail)
+    }
+
+    public static func missingInstanceID() -> Problem {
+        Problem(code: "400.6", message: "La fiche n'a pas d'identifiant d'instance (meta/instanceID).",
+                englishMessage: "The submission has no meta/instanceID.", field: "meta/instanceID")
+    }
+
+    public static func missingFormID() -> Problem {
+        Problem(code: "400.7", message: "La fiche n'indique pas de quel formulaire elle vient.",
+                englishMessage: "The submission root element has no id attribute.", field: "id")
+    }
+
+    public static func malformedJSON(_ detail: String) -> Problem {
+        Problem(code: "400.8", message: "Le JSON envoyé est mal formé.",
+                englishMessage: "The JSON body is malformed.", field: "body", detail: detail)
+    }
+
+    public static func invalidParameter(_ name: String, _ detail: String) -> Problem {
+        Problem(code: "400.9", message: "Le paramètre « \(name) » n'est pas valide.",
+                englishMessage: "The parameter '\(name)' is invalid.", field: name, detail: detail)
+    }
+
+    public static func invalidXMLEncoding(field: String = "xml_submission_file") -> Problem {
+        Problem(code: "400.10", message: "Le XML n'est pas encodé en UTF-8 valide.",
+                englishMessage: "The XML is not valid UTF-8.", field: field)
+    }
+
+    public static func xmlTooLarge(limit: Int, field: String = "xml_submission_file") -> Problem {
+        Problem(code: "400.11", message: "Le XML contient trop d'éléments.",
+                englishMessage: "The XML has more than \(limit) elements or attributes.", field: field)
+    }
+
+    public static func unsupportedContentType(_ received: String?) -> Problem {
+        Problem(code: "415.1", message: "Type de contenu non pris en charge : un envoi multipart/form-data est attendu.",
+                englishMessage: "Unsupported content type; multipart/form-data expected.",
+                field: "Content-Type", detail: "received: \(received ?? "none")")
+    }
+
+    // MARK: 401/403: who is asking
+
+    public static func invalidLink() -> Problem {
+        Problem(code: "403.1", message: "Ce lien personnel n'est pas valide ou a été révoqué. Demandez un nouveau lien à votre coordinateur.",
+                englishMessage: "The personal link is invalid or revoked.", field: "token")
+    }
+
+    public static func authenticationRequired() -> Problem {
+        Problem(code: "401.1", message: "Authentification requise.",
+                englishMessage: "A valid API key (Authorization: Bearer) or session is required.",
+                field: "Authorization")
+    }
+
+    public static func forbidden() -> Problem {
+        Problem(code: "403.2", message: "Votre rôle ne permet pas cette action.",
+                englishMessage: "Your role does not allow this action.")
+    }
+
+    // MARK: 404/405/409/413
+
+    public static func notFound() -> Problem {
+        Problem(code: "404.1", message: "Cette adresse n'existe pas.", englishMessage: "No such resource.")
+    }
+
+    public static func unknownForm(_ formID: String) -> Problem {
+        Problem(code: "404.2", message: "Le formulaire « \(formID) » n'existe pas sur ce serveur.",
+                englishMessage: "Unknown form id.", field: "id", detail: "form: \(formID)")
+    }
+
+    public static func unknownFormVersion(formID: String, version: String) -> Problem {
+        Problem(code: "409.3", message: "La version « \(version) » du formulaire « \(formID) » n'est pas connue du serveur. Mettez les formulaires à jour sur le téléphone.",
+                englishMessage: "Unknown form version.", field: "version",
+                detail: "form: \(formID) version: \(version)")
+    }
+
+    public static func methodNotAllowed(_ allowed: [String]) -> Problem {
+        Problem(code: "405.1", message: "Méthode non autorisée pour cette adresse.",
+                englishMessage: "Method not allowed.", detail: "allowed: \(allowed.joined(separator: ", "))")
+    }
+
+    public static func instanceConflict() -> Problem {
+        Problem(code: "409.1", message: "Une fiche avec le même identifiant mais un contenu différent a déjà été reçue. Pour corriger une fiche, modifiez-la puis renvoyez-la.",
+                englishMessage: "A submission with this instanceID but different content already exists.",
+                field: "meta/instanceID")
+    }
+
+    public static func editConflict() -> Problem {
+        Problem(code: "409.2", message: "Cette fiche a déjà été modifiée par un autre envoi.",
+                englishMessage: "The deprecatedID was already superseded by another edit.",
+                field: "meta/deprecatedID")
+    }
+
+    public static func bodyTooLarge(limit: Int) -> Problem {
+        Problem(code: "413.1", message: "L'envoi est trop volumineux (maximum \(limit / 1_048_576) Mo).",
+                englishMessage: "Request body larger than \(limit) bytes.", field: "body")
+    }
+
+    // MARK: 5xx
+
+    public static func internalError(requestID: String) -> Problem {
+        Problem(code: "500.1", message: "Erreur interne du serveur. Réessayez plus tard.",
+                englishMessage: "Internal server error.", detail: "request id: \(requestID)")
+    }
+
+    public static func storageUnavailable(_ detail: String) -> Problem {
+        Problem(code: "503.1", message: "Le serveur ne peut pas enregistrer pour le moment (espace disque ou base occupée). Votre fiche reste sur le téléphone : réessayez plus tard.",
+                englishMessage: "Storage unavailable (disk full, database busy or read-only).", detail: detail)
+    }
+
+    public static func shuttingDown() -> Problem {
+        Problem(code: "503.2", message: "Le serveur redémarre. Réessayez dans un instant.",
+                englishMessage: "The server is shutting down.")
+    }
+}

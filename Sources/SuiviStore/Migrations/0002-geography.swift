@@ -1,0 +1,55 @@
+/// 0002: Senegal's 14 regions and 46 départements (from the campaign's
+/// reference list). Codes are ASCII slugs of the names and match the choice
+/// values of the shipped forms; they never change once merged.
+enum Migration0002Geography {
+    static let identifier = "0002-geography"
+    static let sql = """
+        INSERT INTO departements (code, name, region_code, region) VALUES
+        ('dakar', 'Dakar', 'dakar', 'Dakar'),
+        ('guediawaye', 'Guédiawaye', 'dakar', 'Dakar'),
+        ('keur-massar', 'Keur Massar', 'dakar', 'Dakar'),
+        ('pikine', 'Pikine', 'dakar', 'Dakar'),
+        ('rufisque', 'Rufisque', 'dakar', 'Dakar'),
+        ('bambey', 'Bambey', 'diourbel', 'Diourbel'),
+        ('diourbel', 'Diourbel', 'diourbel', 'Diourbel'),
+        ('mbacke', 'Mbacké', 'diourbel', 'Diourbel'),
+        ('fatick', 'Fatick', 'fatick', 'Fatick'),
+        ('foundiougne', 'Foundiougne', 'fatick', 'Fatick'),
+        ('gossas', 'Gossas', 'fatick', 'Fatick'),
+        ('birkelane', 'Birkelane', 'kaffrine', 'Kaffrine'),
+        ('kaffrine', 'Kaffrine', 'kaffrine', 'Kaffrine'),
+        ('koungheul', 'Koungheul', 'kaffrine', 'Kaffrine'),
+        ('malem-hodar', 'Malem-Hodar', 'kaffrine', 'Kaffrine'),
+        ('guinguineo', 'Guinguinéo', 'kaolack', 'Kaolack'),
+        ('kaolack', 'Kaolack', 'kaolack', 'Kaolack'),
+        ('nioro-du-rip', 'Nioro du Rip', 'kaolack', 'Kaolack'),
+        ('kedougou', 'Kédougou', 'kedougou', 'Kédougou'),
+        ('salemata', 'Salémata', 'kedougou', 'Kédougou'),
+        ('saraya', 'Saraya', 'kedougou', 'Kédougou'),
+        ('kolda', 'Kolda', 'kolda', 'Kolda'),
+        ('medina-yoro-foulah', 'Médina Yoro Foulah', 'kolda', 'Kolda'),
+        ('velingara', 'Vélingara', 'kolda', 'Kolda'),
+        ('kebemer', 'Kébémer', 'louga', 'Louga'),
+        ('linguere', 'Linguère', 'louga', 'Louga'),
+        ('louga', 'Louga', 'louga', 'Louga'),
+        ('kanel', 'Kanel', 'matam', 'Matam'),
+        ('matam', 'Matam', 'matam', 'Matam'),
+        ('ranerou-ferlo', 'Ranérou-Ferlo', 'matam', 'Matam'),
+        ('dagana', 'Dagana', 'saint-louis', 'Saint-Louis'),
+        ('podor', 'Podor', 'saint-louis', 'Saint-Louis'),
+        ('saint-louis', 'Saint-Louis', 'saint-louis', 'Saint-Louis'),
+        ('bounkiling', 'Bounkiling', 'sedhiou', 'Sédhiou'),
+        ('goudomp', 'Goudomp', 'sedhiou', 'Sédhiou'),
+        ('sedhiou', 'Sédhiou', 'sedhiou', 'Sédhiou'),
+        ('bakel', 'Bakel', 'tambacounda', 'Tambacounda'),
+        ('goudiry', 'Goudiry', 'tambacounda', 'Tambacounda'),
+        ('koumpentoum', 'Koumpentoum', 'tambacounda', 'Tambacounda'),
+        ('tambacounda', 'Tambacounda', 'tambacounda', 'Tambacounda'),
+        ('mbour', 'Mbour', 'thies', 'Thiès'),
+        ('thies', 'Thiès', 'thies', 'Thiès'),
+        ('tivaouane', 'Tivaouane', 'thies', 'Thiès'),
+        ('bignona', 'Bignona', 'ziguinchor', 'Ziguinchor'),
+        ('oussouye', 'Oussouye', 'ziguinchor', 'Ziguinchor'),
+        ('ziguinchor', 'Ziguinchor', 'ziguinchor', 'Ziguinchor');
+        """
+}

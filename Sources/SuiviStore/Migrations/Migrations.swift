@@ -1,0 +1,16 @@
+import GRDB
+
+/// The ordered history of the schema. Each migration is raw SQL and is never
+/// edited once merged.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration(Migration0001Core.identifier) { db in
+            try db.execute(sql: Migration0001Core.sql)
+        }
+        migrator.registerMigration(Migration0002Geography.identifier) { db in
+            try db.execute(sql: Migration0002Geography.sql)
+        }
+        return migrator
+    }
+}

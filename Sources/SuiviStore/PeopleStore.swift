@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import SuiviDomain
+
+/// A resource person as the rest of the server needs them.
+public struct ResourcePerson: Sendable, Equatable {
+    public let id: Int64
+    public let name: String
+    public let phone: String
+    public let departementCode: String
+    public let organisation: String?
+    public let active: Bool
+}
+
+public struct Departement: Sendable, Equatable {
+    public let code: String
+    public let name: String
+    public let regionCode: String
+    public let region: String
+}
+
+/// Resource persons, their personal links (stored as hashes) and geography.
+public struct PeopleStore: Sendable {
+    let database: SuiviDatabase
+
+    public init(database: SuiviDatabase) {
+        self.database = database
+    }
+
+    /// Finds a département by code or by name, ignoring case and accents
+    /// ("Guédiawaye", "guediawaye", "GUEDIAWAYE").
+    public func departement(named text: String) throws -> Departement? {
+        let wanted = Self.fold(text)
+        return try database.readNow { db in
+            try Row.fetchAll(db, sql: "SELECT code, name, region_code, region FROM departements")
+                .map(Self.departement(from:))
+                .first { Self.fold($0.name) == wanted || $0.code == wanted.replacingOccurrences(of: " ", with: "-") }
+        }
+    }
+
+    public func allDepartements() throws -> [Departement] {
+        try database.readNow { db in
+            try Row.fetchAll(db, sql: "SELECT code, name, region_code, region FROM departements ORDER BY region, name")
+                .map(Self.departement(from:))
+        }
+    }
+
+    /// Creates a person and their first link; `tokenHash` is the SHA-256 of the
+    /// token, which itself is never stored.
+    public func addPerson(name: String, phone: String, departementCode: String, organisation: String?,
+                          tokenHash: String, at date: Date = Date()) throws -> ResourcePerson {
+        try database.writeNow { db in
+            let now = Timestamp.string(date)
+            try db.execute(sql: """
+                INSERT INTO resource_persons (name, phone, departement_code, organisation, created_at)
+                VALUES (?, ?, ?, ?, ?)
+                """, arguments: [name, phone, departementCode, organisation, now])
+            let id = db.lastInsertedRowID
+            try db.execute(sql: """
+                INSERT INTO access_links (resource_person_id, token_hash, created_at) VALUES (?, ?, ?)
+                """, arguments: [id, tokenHash, now])
+            return ResourcePerson(id: id, name: name, phone: phone, departementCode: departementCode,
+                                  organisation: organisation, active: true)
+        }
+    }
+
+    /// Revokes every link of a person and issues a new one.
+    public func reissueLink(personID: Int64, tokenHash: String, at date: Date = Date()) throws {
+        try database.writeNow { db in
+            let now = Timestamp.string(date)
+            try db.execute(sql: "UPDATE access_links SET revoked_at = ? WHERE resource_person_id = ? AND revoked_at IS NULL",
+                           arguments: [now, personID])
+            try db.execute(sql: "INSERT INTO access_links (resource_person_id, token_hash, created_at) VALUES (?, ?, ?)",
+                           arguments: [personID, tokenHash, now])
+        }
+    }
+
+    public func revokeLinks(personID: Int64, at date: Date = Date()) throws {
+        try database.writeNow { db in
+            try db.execute(sql: "UPDATE access_links SET revoked_at = ? WHERE resource_person_id = ? AND revoked_at IS NULL",
+                           arguments: [Timestamp.string(date), personID])
+        }
+    }
+
+    /// The active person holding a live link with this token hash.
+    public func person(byTokenHash tokenHash: String) async throws -> ResourcePerson? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT p.id, p.name, p.phone, p.departement_code, p.organisation, p.active
+                FROM access_links l JOIN resource_persons p ON p.id = l.resource_person_id
+                WHERE l.token_hash = ? AND l.revoked_at IS NULL AND p.active = 1
+                """, arguments: [tokenHash]).map(Self.person(from:))
+        }
+    }
+
+    public func setSetting(_ key: String, _ value: String) throws {
+        try database.writeNow { db in
+            try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [key, value])
+        }
+    }
+
+    public func setting(_ key: String) throws -> String? {
+        try database.readNow { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) }
+    }
+
+    static func person(from row: Row) -> ResourcePerson {
+        ResourcePerson(id: row["id"], name: row["name"], phone: row["phone"], departementCode: row["departement_code"],
+                       organisation: row["organisation"], active: row["active"] as Bool)
+    }
+
+    static func departement(from row: Row) -> Departement {
+        Departement(code: row["code"], name: row["name"], regionCode: row["region_code"], region: row["region"])
+    }
+
+    static func fold(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .trimmingCharacters(in: .whitespaces).lowercased()
+    }
+}

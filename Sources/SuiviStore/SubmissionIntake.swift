@@ -1,0 +1,62 @@
+import Foundation
+import SuiviDomain
+
+/// Everything the store needs to record one received submission. Attachment
+/// files named here are already on disk and fsynced.
+public struct SubmissionIntake: Sendable {
+    public struct Attachment: Sendable, Equatable {
+        public let name: String
+        public let sha256: String
+        public let size: Int
+        public let contentType: String?
+
+        public init(name: String, sha256: String, size: Int, contentType: String?) {
+            self.name = name
+            self.sha256 = sha256
+            self.size = size
+            self.contentType = contentType
+        }
+    }
+
+    public let instanceID: String
+    public let deprecatedID: String?
+    public let formID: String
+    public let formVersion: String
+    public let resourcePersonID: Int64?
+    public let receivedAt: Date
+    public let xml: Data
+    public let xmlSHA256: String
+    public let departementCode: String?
+    public let issues: [AnswerIssue]
+    /// File names the record refers to (binary questions).
+    public let expectedAttachments: [String]
+    /// Files that came with this request.
+    public let attachments: [Attachment]
+
+    public init(instanceID: String, deprecatedID: String?, formID: String, formVersion: String,
+                resourcePersonID: Int64?, receivedAt: Date, xml: Data, xmlSHA256: String,
+                departementCode: String?, issues: [AnswerIssue], expectedAttachments: [String],
+                attachments: [Attachment]) {
+        self.instanceID = instanceID
+        self.deprecatedID = deprecatedID
+        self.formID = formID
+        self.formVersion = formVersion
+        self.resourcePersonID = resourcePersonID
+        self.receivedAt = receivedAt
+        self.xml = xml
+        self.xmlSHA256 = xmlSHA256
+        self.departementCode = departementCode
+        self.issues = issues
+        self.expectedAttachments = expectedAttachments
+        self.attachments = attachments
+    }
+}
+
+/// What happened to a submission, known only after COMMIT.
+public enum IntakeOutcome: Sendable, Equatable {
+    /// A new record.
+    case created(id: Int64)
+    /// The same instance with the same XML was already stored: a resend or
+    /// the next part of a split upload. Any new attachments were added.
+    case duplicate(id: Int64)
+}

@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import SuiviDomain
+
+/// The SQL of submissions: the idempotent insert run by the group-commit
+/// writer, and the read paths.
+public struct SubmissionStore: Sendable {
+    let database: SuiviDatabase
+
+    public init(database: SuiviDatabase) {
+        self.database = database
+    }
+
+    private static let issuesEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    /// Inserts or recognises one submission inside the caller's transaction.
+    /// The instance id's UNIQUE constraint decides, so concurrent resends
+    /// cannot both insert.
+    static func apply(_ intake: SubmissionIntake, in db: Database) throws -> IntakeOutcome {
+        let issuesJSON = String(decoding: try issuesEncoder.encode(intake.issues), as: UTF8.self)
+        let received = Timestamp.string(intake.receivedAt)
+        do {
+            try db.execute(sql: """
+                INSERT INTO submissions (instance_id, form_id, form_version, resource_person_id, received_at, xml,
+                    xml_sha256, deprecated_id, departement_code, review_state, issues, attachments_expected)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(instance_id) DO NOTHING
+                """, arguments: [
+                    intake.instanceID, intake.formID, intake.formVersion, intake.resourcePersonID, received,
+                    intake.xml, intake.xmlSHA256, intake.deprecatedID, intake.departementCode,
+                    intake.issues.isEmpty ? "received" : "flagged", issuesJSON, intake.expectedAttachments.count,
+                ])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            // Only deprecated_id can still clash: this version was already edited.
+            throw Problem.editConflict()
+        }
+
+        if db.changesCount == 1 {
+            let id = db.lastInsertedRowID
+            if let deprecated = intake.deprecatedID {
+                try db.execute(sql: "UPDATE submissions SET current = 0 WHERE instance_id = ?", arguments: [deprecated])
+            }
+            for name in Set(intake.expectedAttachments) {
+                try db.execute(sql: "INSERT INTO submission_attachments (submission_id, name) VALUES (?, ?)",
+                               arguments: [id, name])
+            }
+            try recordAttachments(intake.attachments, submissionID: id, received: received, in: db)
+            return .created(id: id)
+        }
+
+        guard let existing = try Row.fetchOne(db, sql: "SELECT id, xml_sha256 FROM submissions WHERE instance_id = ?",
+                                              arguments: [intake.instanceID]) else {
+            throw Problem(code: "500.3", message: "Erreur interne.", englishMessage: "Conflicting row vanished.")
+        }
+        guard existing["xml_sha256"] as String == intake.xmlSHA256 else { throw Problem.instanceConflict() }
+        let id: Int64 = existing["id"]
+        try recordAttachments(intake.attachments, submissionID: id, received: received, in: db)
+        return .duplicate(id: id)
+    }
+
+    /// Fills in the attachments the record expects; a file already received
+    /// is kept as it was.
+    private static func recordAttachments(_ attachments: [SubmissionIntake.Attachment], submissionID: Int64,
+                                          received: String, in db: Database) throws {
+        guard !attachments.isEmpty else { return }
+        for attachment in attachments {
+            try db.execute(sql: """
+                UPDATE submission_attachments SET sha256 = ?, size = ?, content_type = ?, received_at = ?
+                WHERE submission_id = ? AND name = ? AND sha256 IS NULL
+                """, arguments: [attachment.sha256, attachment.size, attachment.contentType, received,
+                                 submissionID, attachment.name])
+        }
+        try db.execute(sql: """
+            UPDATE submissions SET attachments_received =
+                (SELECT count(*) FROM submission_attachments WHERE submission_id = ? AND sha256 IS NOT NULL)
+            WHERE id = ?
+            """, arguments: [submissionID, submissionID])
+    }
+
+    // MARK: - Reading
+
+    public struct Summary: Sendable {
+        public let id: Int64
+        public let instanceID: String
+        public let formID: String
+        public let formVersion: String
+        public let resourcePersonID: Int64?
+        public let receivedAt: String
+        public let departementCode: String?
+        public let reviewState: String
+        public let current: Bool
+        public let deprecatedID: String?
+        public let issuesJSON: String
+        public let attachmentsExpected: Int
+        public let attachmentsReceived: Int
+        public let xml: Data
+    }
+
+    /// A page of a form's records in id order, after `afterID`, limited to
+    /// départements in `departementCodes` when given.
+    public func page(formID: String, afterID: Int64, limit: Int, departementCodes: [String]?) async throws -> [Summary] {
+        try await database.read { db in
+            var sql = """
+                SELECT id, instance_id, form_id, form_version, resource_person_id, received_at, departement_code,
+                       review_state, current, deprecated_id, issues, attachments_expected, attachments_received, xml
+                FROM submissions WHERE form_id = ? AND id > ?
+                """
+            var arguments: StatementArguments = [formID, afterID]
+            if let codes = departementCodes {
+                sql += " AND departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+                arguments += StatementArguments(codes)
+            }
+            sql += " ORDER BY id LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                Summary(id: row["id"], instanceID: row["instance_id"], formID: row["form_id"],
+                        formVersion: row["form_version"], resourcePersonID: row["resource_person_id"],
+                        receivedAt: row["received_at"], departementCode: row["departement_code"],
+                        reviewState: row["review_state"], current: row["current"] as Bool,
+                        deprecatedID: row["deprecated_id"], issuesJSON: row["issues"],
+                        attachmentsExpected: row["attachments_expected"],
+                        attachmentsReceived: row["attachments_received"], xml: row["xml"])
+            }
+        }
+    }
+
+    public func count(formID: String? = nil) throws -> Int {
+        try database.readNow { db in
+            if let formID {
+                return try Int.fetchOne(db, sql: "SELECT count(*) FROM submissions WHERE form_id = ?", arguments: [formID]) ?? 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM submissions") ?? 0
+        }
+    }
+
+    /// Instance ids present, for checks by benchmarks and crash tests.
+    public func instanceIDs() throws -> [String] {
+        try database.readNow { db in try String.fetchAll(db, sql: "SELECT instance_id FROM submissions") }
+    }
+}

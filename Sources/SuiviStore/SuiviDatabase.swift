@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import SuiviDomain
+
+/// The SQLite database: one file in WAL mode, every commit fsynced
+/// (`synchronous=FULL`), so a record acknowledged after COMMIT survives a
+/// crash or power cut. Opening it migrates it.
+public final class SuiviDatabase: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "suivi"
+        configuration.maximumReaderCount = 4
+        pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets synchronous=NORMAL on the writer when it enables WAL;
+        // durability of every acknowledged record needs FULL. The writer is a
+        // single connection, so setting it once holds for its lifetime.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        try Migrations.migrator.migrate(pool)
+    }
+
+    /// The writer's `PRAGMA synchronous` (2 = FULL), for tests and `verify`.
+    public func synchronousSetting() throws -> Int {
+        try pool.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+        }
+    }
+
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+    }
+
+    /// Runs a read, mapping SQLite failures to Problems.
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as DatabaseError {
+            throw StoreErrors.problem(for: error)
+        }
+    }
+
+    /// Runs a write transaction, mapping SQLite failures to Problems.
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as DatabaseError {
+            throw StoreErrors.problem(for: error)
+        }
+    }
+
+    func writeNow<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as DatabaseError {
+            throw StoreErrors.problem(for: error)
+        }
+    }
+
+    func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as DatabaseError {
+            throw StoreErrors.problem(for: error)
+        }
+    }
+}
+
+/// The one place SQLite errors become Problems: by result code, never by
+/// message text.
+enum StoreErrors {
+    static func problem(for error: DatabaseError) -> Problem {
+        switch error.resultCode {
+        case .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CANTOPEN:
+            return .storageUnavailable("sqlite \(error.resultCode.rawValue) (extended \(error.extendedResultCode.rawValue))")
+        default:
+            return Problem(code: "500.2", message: "Erreur de la base de données.",
+                           englishMessage: "Database error.",
+                           detail: "sqlite \(error.resultCode.rawValue) (extended \(error.extendedResultCode.rawValue))")
+        }
+    }
+
+    static func isUniqueViolation(_ error: Error) -> Bool {
+        (error as? DatabaseError)?.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+    }
+}
+
+/// Timestamps are stored as ISO 8601 UTC text with milliseconds: sortable,
+/// readable in the sqlite3 shell.
+public enum Timestamp {
+    public static func string(_ date: Date) -> String {
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).format(date)
+    }
+}

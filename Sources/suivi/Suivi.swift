@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SuiviApp
+import SuiviHTTP
+import SuiviStore
+
+/// `suivi`: the server and its admin commands.
+@main
+struct Suivi: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suivi",
+        abstract: "Suivi: field-campaign data collection server (OpenRosa).",
+        subcommands: [Serve.self, PersonCommand.self, APIKeyCommand.self])
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server.")
+
+    @Option(help: "SQLite database file (created and migrated if needed).") var db: String
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port: UInt16 = 8080
+    @Option(name: .customLong("base-url"), help: "Public address phones use, e.g. https://suivi.example.sn") var baseURL: String?
+    @Option(help: "Directory of XForms to serve.") var forms = "Forms"
+    @Option(name: .customLong("public"), help: "Directory of web pages.") var publicDirectory = "Public"
+    @Option(help: "Attachments directory (default: beside the database).") var attachments: String?
+    @Option(name: .customLong("max-body-mb"), help: "Largest request body accepted, in MiB.") var maximumBodyMegabytes = 64
+
+    func run() async throws {
+        let logger = LogSetup.bootstrap()
+        var server = ServerConfiguration(host: host, port: port)
+        server.maximumBodyBytes = maximumBodyMegabytes << 20
+        let configuration = AppConfiguration(
+            databasePath: db, formsDirectory: forms, publicDirectory: publicDirectory,
+            attachmentsDirectory: attachments, baseURL: baseURL, server: server)
+        let application: SuiviApplication
+        do {
+            application = try SuiviApplication(configuration: configuration, logger: logger)
+            try application.start()
+        } catch {
+            FileHandle.standardError.write(Data("suivi: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        logger.info("listening", metadata: ["port": "\(application.port)", "db": "\(db)"])
+        print("Suivi écoute sur / listening on \(application.baseURL)")
+        let signal = await StopSignal.wait()
+        logger.info("stopping", metadata: ["signal": "\(signal)"])
+        application.stop()
+        logger.info("stopped")
+    }
+}
+
+struct PersonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "person", abstract: "Manage resource persons.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a resource person; prints their personal link as the last line.")
+        @Option var db: String
+        @Option var name: String
+        @Option var phone: String
+        @Option var departement: String
+        @Option var organisation: String?
+        @Option(name: .customLong("base-url")) var baseURL: String?
+
+        func run() async throws {
+            do {
+                let administration = try Administration(databasePath: db)
+                let (person, link) = try administration.addPerson(
+                    name: name, phone: phone, departement: departement, organisation: organisation, baseURL: baseURL)
+                print("Personne ressource n°\(person.id) ajoutée / resource person #\(person.id) added (\(person.departementCode)).")
+                print("Lien personnel (à transmettre, il ne sera plus affiché) / personal link (shown once):")
+                print(link)
+            } catch {
+                FileHandle.standardError.write(Data("suivi: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+struct APIKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apikey", abstract: "Manage API keys for other systems.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an API key; prints it once, as the last line.")
+        @Option var db: String
+        @Option var name: String
+        @Option(help: "admin, coordinator, viewer or membership") var role: String
+        @Option var region: String?
+
+        func run() async throws {
+            guard let parsedRole = Role(rawValue: role) else {
+                FileHandle.standardError.write(Data("suivi: rôle inconnu / unknown role '\(role)' (admin, coordinator, viewer, membership)\n".utf8))
+                throw ExitCode(64)
+            }
+            do {
+                let (key, secret) = try Administration(databasePath: db).addAPIKey(name: name, role: parsedRole, region: region)
+                print("Clé d'API n°\(key.id) créée / API key #\(key.id) created (role \(key.role.rawValue)). Shown once:")
+                print(secret)
+            } catch {
+                FileHandle.standardError.write(Data("suivi: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
