@@ -54,7 +54,13 @@ let package = Package(
         .testTarget(name: "SuiviDomainTests", dependencies: ["SuiviDomain"]),
         .testTarget(
             name: "SuiviServerTests",
-            dependencies: ["SuiviApp", "SuiviHTTP", "SuiviDomain", "SuiviStore"]
+            dependencies: [
+                "SuiviApp", "SuiviHTTP", "SuiviDomain", "SuiviStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,7 @@ public final class SuiviApplication: Sendable {
     public let database: SuiviDatabase
     private let server: HTTPServer
     private let resolvedBaseURL: BaseURLBox
+    private let writer: SubmissionWriter
 
     public init(configuration: AppConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -26,16 +27,22 @@ public final class SuiviApplication: Sendable {
         let forms = try FormRegistry(directory: configuration.formsDirectory, store: formStore)
         let baseURL = BaseURLBox(configuration.baseURL)
         resolvedBaseURL = baseURL
+        let writer = SubmissionWriter(database: database, logger: logger)
+        self.writer = writer
         let context = AppContext(
             configuration: configuration, database: database,
             people: PeopleStore(database: database), apiKeys: APIKeyStore(database: database),
             submissions: SubmissionStore(database: database), forms: forms,
-            writer: SubmissionWriter(database: database, logger: logger),
+            writer: writer,
             attachments: try AttachmentStore(directory: configuration.attachmentsDirectory),
             logger: logger, baseURL: { baseURL.value })
         server = HTTPServer(
             configuration: serverConfiguration, router: Routes.make(context), logger: logger,
             refusalResponder: Self.refusal)
+    }
+
+    deinit {
+        writer.shutdown()
     }
 
     public func start() throws {
@@ -47,8 +54,9 @@ public final class SuiviApplication: Sendable {
         try PeopleStore(database: database).setSetting("base_url", resolvedBaseURL.value)
     }
 
-    public func stop() {
-        server.stop()
+    public func stop() async {
+        await server.stop()
+        writer.shutdown()
     }
 
     public var port: UInt16 { server.port }

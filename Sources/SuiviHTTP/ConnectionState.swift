@@ -17,6 +17,8 @@ final class ConnectionState: @unchecked Sendable {
     let spooler: BodySpooler
     var refusal: TransportRefusal?
     var dispatched = false
+    /// Set when suspended; cleared once libmicrohttpd calls back after resume.
+    private var awaitingResume = false
     var route = "-"
     var status = 0
     private let lock = NSLock()
@@ -48,6 +50,18 @@ final class ConnectionState: @unchecked Sendable {
 
     func setResponse(_ response: Response) {
         lock.withLock { self.response = response }
+    }
+
+    func markSuspended() {
+        lock.withLock { awaitingResume = true }
+    }
+
+    /// True the first time it is called after a suspension.
+    func markResumed() -> Bool {
+        lock.withLock {
+            defer { awaitingResume = false }
+            return awaitingResume
+        }
     }
 
     func takeResponse() -> Response? {

@@ -22,6 +22,9 @@ public final class HTTPServer: @unchecked Sendable {
     private var daemon: OpaquePointer?
     private var boundPort: UInt16 = 0
     private let inFlight = DispatchGroup()
+    /// Connections suspended and not yet taken back by libmicrohttpd; the
+    /// daemon must not stop while any remain (it aborts if it does).
+    private let suspended = SuspendedCounter()
     private let requestIDs = RequestIDGenerator()
 
     public init(
@@ -37,7 +40,7 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     deinit {
-        stop()
+        stopBlocking()
     }
 
     /// The port actually bound (the one the OS chose when asked for port 0).
@@ -77,8 +80,20 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     /// Waits for running handlers (each resumes its connection), then stops
-    /// the daemon, which closes every connection.
-    public func stop() {
+    /// the daemon, which closes every connection. The waiting happens on a
+    /// thread of its own: handlers need Swift concurrency's threads to
+    /// finish, so blocking one of those here could deadlock.
+    public func stop() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                self.stopBlocking()
+                continuation.resume()
+            }.start()
+        }
+    }
+
+    /// The blocking stop; never call it from a Swift concurrency task.
+    public func stopBlocking() {
         let running: OpaquePointer? = lock.withLock {
             let current = daemon
             daemon = nil
@@ -86,7 +101,17 @@ public final class HTTPServer: @unchecked Sendable {
         }
         guard let running else { return }
         MHD_quiesce_daemon(running)
-        _ = inFlight.wait(timeout: .now() + 30)
+        if inFlight.wait(timeout: .now() + 30) == .timedOut {
+            logger.error("handlers still running at stop")
+        }
+        // A resumed connection is taken back on the daemon's next loop.
+        let deadline = Date().addingTimeInterval(30)
+        while suspended.count > 0 && Date() < deadline {
+            usleep(2_000)
+        }
+        if suspended.count > 0 {
+            logger.error("connections still suspended at stop", metadata: ["count": "\(suspended.count)"])
+        }
         MHD_stop_daemon(running)
     }
 
@@ -133,6 +158,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
 
         if let response = state.takeResponse() {
+            if state.markResumed() { suspended.decrement() }
             return queue(response, state, connection)
         }
         if let refusal = state.refusal {
@@ -159,6 +185,8 @@ public final class HTTPServer: @unchecked Sendable {
             request.route = pattern
             state.route = pattern
             inFlight.enter()
+            suspended.increment()
+            state.markSuspended()
             MHD_suspend_connection(connection)
             let suspended = SuspendedConnection(pointer: connection)
             Task { [inFlight] in
@@ -186,6 +214,7 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     fileprivate func completed(_ state: ConnectionState, termination: MHD_RequestTerminationCode) {
+        if state.markResumed() { suspended.decrement() }
         state.spooler.removeFile()
         let milliseconds = Date().timeIntervalSince(state.startedAt) * 1000
         var metadata: Logger.Metadata = [
@@ -216,6 +245,16 @@ public enum HTTPServerError: Error, CustomStringConvertible {
 private struct SuspendedConnection: @unchecked Sendable {
     // @unchecked: MHD_resume_connection is documented as safe from any thread.
     let pointer: OpaquePointer
+}
+
+private final class SuspendedCounter: @unchecked Sendable {
+    // @unchecked: `value` is only touched under `lock`.
+    private let lock = NSLock()
+    private var value = 0
+
+    var count: Int { lock.withLock { value } }
+    func increment() { lock.withLock { value += 1 } }
+    func decrement() { lock.withLock { value -= 1 } }
 }
 
 /// Short, unique, unguessable-enough ids that tie log lines of one request together.

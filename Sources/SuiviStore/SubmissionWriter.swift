@@ -7,8 +7,12 @@ import SuiviDomain
 /// one transaction, and each waiter hears its outcome only after COMMIT (one
 /// fsync for many records instead of one each). A failing record rolls back
 /// its own savepoint only; a failing COMMIT fails the whole batch.
+///
+/// The writer runs on a thread of its own: COMMIT blocks on fsync, and
+/// blocking Swift concurrency's or GCD's few worker threads would stall
+/// every other request.
 public final class SubmissionWriter: @unchecked Sendable {
-    // @unchecked: `pending` and `draining` are only touched under `lock`.
+    // @unchecked: `pending` and `stopping` are only touched while holding `condition`.
     private struct Job {
         let intake: SubmissionIntake
         let continuation: CheckedContinuation<IntakeOutcome, Error>
@@ -16,40 +20,51 @@ public final class SubmissionWriter: @unchecked Sendable {
 
     private let database: SuiviDatabase
     private let logger: Logger
-    private let lock = NSLock()
+    private let condition = NSCondition()
     private var pending: [Job] = []
-    private var draining = false
-    private let queue = DispatchQueue(label: "suivi.submission-writer")
+    private var stopping = false
     public static let maximumBatch = 256
 
     public init(database: SuiviDatabase, logger: Logger) {
         self.database = database
         self.logger = logger
+        // The thread keeps the writer alive until `shutdown()`.
+        let thread = Thread { self.run() }
+        thread.name = "suivi.submission-writer"
+        thread.start()
     }
 
     public func write(_ intake: SubmissionIntake) async throws -> IntakeOutcome {
         try await withCheckedThrowingContinuation { continuation in
-            let startDrain = lock.withLock { () -> Bool in
-                pending.append(Job(intake: intake, continuation: continuation))
-                guard !draining else { return false }
-                draining = true
-                return true
-            }
-            if startDrain {
-                queue.async { self.drain() }
-            }
+            condition.lock()
+            pending.append(Job(intake: intake, continuation: continuation))
+            condition.signal()
+            condition.unlock()
         }
     }
 
-    private func drain() {
+    /// Lets the thread end once everything already queued is committed.
+    public func shutdown() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Waits for work and commits it, batch after batch.
+    private func run() {
         while true {
-            let batch = lock.withLock { () -> [Job] in
-                let taken = Array(pending.prefix(Self.maximumBatch))
-                pending.removeFirst(taken.count)
-                if taken.isEmpty { draining = false }
-                return taken
+            condition.lock()
+            while pending.isEmpty && !stopping {
+                condition.wait()
             }
-            guard !batch.isEmpty else { return }
+            if pending.isEmpty {
+                condition.unlock()
+                return
+            }
+            let batch = Array(pending.prefix(Self.maximumBatch))
+            pending.removeFirst(batch.count)
+            condition.unlock()
             commit(batch)
         }
     }

@@ -42,10 +42,11 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         logger.info("listening", metadata: ["port": "\(application.port)", "db": "\(db)"])
-        print("Suivi écoute sur / listening on \(application.baseURL)")
+        // Written unbuffered: scripts wait for this line on a pipe.
+        FileHandle.standardOutput.write(Data("Suivi écoute sur / listening on \(application.baseURL)\n".utf8))
         let signal = await StopSignal.wait()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
-        application.stop()
+        await application.stop()
         logger.info("stopped")
     }
 }

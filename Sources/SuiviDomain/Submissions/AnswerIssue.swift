@@ -18,6 +18,11 @@ public struct AnswerIssue: Sendable, Equatable, Codable {
     /// English, for developers and the English interface.
     public let englishMessage: String
 
+    private enum CodingKeys: String, CodingKey {
+        case field, kind, message
+        case englishMessage = "message_en"
+    }
+
     public init(field: String, kind: Kind, message: String, englishMessage: String) {
         self.field = field
         self.kind = kind

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// Body caps, slow clients and idle connections.
+@Suite struct LimitsTests {
+    @Test func anAnnouncedOversizedBodyIsRefusedBeforeItIsSent() async throws {
+        try await withTestServer(configure: { $0.server.maximumBodyBytes = 1 << 20 }) { (server: TestServer) async throws in
+            let port = server.client.port
+            let linkPath = server.linkPath
+            let reply = try await blocking { () -> HTTPReply in
+                let connection = try TestConnection(port: port, receiveTimeoutSeconds: 10)
+                // Headers only: the 50 MB body never comes. The answer must.
+                connection.write(Data("POST \(linkPath)/submission HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 52428800\r\n\r\n".utf8))
+                return try connection.readReply()
+            }
+            #expect(reply.status == 413)
+            #expect(reply.header("X-Suivi-Problem") == "413.1")
+            #expect(reply.text.contains("trop volumineux"))
+        }
+    }
+
+    @Test func aChunkedBodyPastTheCapIsRefused() async throws {
+        try await withTestServer(configure: { $0.server.maximumBodyBytes = 256 << 10 }) { (server: TestServer) async throws in
+            var request = Data("POST \(server.linkPath)/submission HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+            let chunk = Data(repeating: UInt8(ascii: "a"), count: 64 << 10)
+            for _ in 0..<8 {
+                request += Data(String(chunk.count, radix: 16).utf8) + Data("\r\n".utf8) + chunk + Data("\r\n".utf8)
+            }
+            request += Data("0\r\n\r\n".utf8)
+            let reply = try await server.client.raw(request)
+            #expect(reply.status == 413)
+            let count: [Int64] = try server.query("SELECT count(*) FROM submissions")
+            #expect(count == [0])
+        }
+    }
+
+    @Test func largeBodiesAreSpooledToDiskAndStillAccepted() async throws {
+        try await withTestServer(extraForms: ["photo_test.xml"], configure: { $0.server.inMemoryBodyBytes = 16 << 10 }) { (server: TestServer) async throws in
+            let photo = Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            let xml = Records.photo(instanceID: "uuid:large", front: "big.jpg", back: nil)
+            let reply = try await server.client.submit("\(server.linkPath)/submission", xml: xml, attachments: [("big.jpg", photo, "image/jpeg")])
+            #expect(reply.status == 201)
+            let sizes: [Int64] = try server.query("SELECT size FROM submission_attachments WHERE sha256 IS NOT NULL")
+            #expect(sizes == [3_000_000])
+            // No spooled upload is left behind.
+            let spool = try FileManager.default.contentsOfDirectory(atPath: server.application.configuration.attachmentsDirectory + "/tmp")
+            #expect(spool.isEmpty)
+        }
+    }
+
+    @Test func slowClientsDoNotStopOthersBeingServed() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let port = server.client.port
+            let linkPath = server.linkPath
+            // Twenty connections trickle their headers and bodies a byte at a time.
+            let trickling = (0..<20).map { _ in
+                Task.detached { () -> Void in
+                    guard let connection = try? TestConnection(port: port, receiveTimeoutSeconds: 5) else { return }
+                    let head = "POST \(linkPath)/submission HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n"
+                    for byte in head.utf8 {
+                        if Task.isCancelled || !connection.write(Data([byte])) { return }
+                        try? await Task.sleep(for: .milliseconds(100))
+                    }
+                }
+            }
+            defer { trickling.forEach { $0.cancel() } }
+            try await Task.sleep(for: .milliseconds(300))
+            let started = ContinuousClock.now
+            for index in 0..<10 {
+                let reply = try await server.client.submit("\(server.linkPath)/submission", xml: Records.visit(instanceID: "uuid:fast-\(index)"))
+                #expect(reply.status == 201)
+            }
+            // Not a speed assertion: it only shows the ten were not queued behind
+            // the trickling clients (each of which needs ~7 s to finish its headers).
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+
+    @Test func anIdleConnectionIsClosed() async throws {
+        try await withTestServer(configure: { $0.server.inactivityTimeoutSeconds = 1 }) { (server: TestServer) async throws in
+            let port = server.client.port
+            let closed = try await blocking { () -> Bool in
+                let connection = try TestConnection(port: port, receiveTimeoutSeconds: 10)
+                connection.write(Data("GET /healthz HTTP/1.1\r\nHost: x\r\n".utf8))  // never finishes its headers
+                return connection.waitForClose()
+            }
+            #expect(closed)
+        }
+    }
+
+    @Test func aBodyStillArrivingAfterTheDeadlineIsDropped() async throws {
+        try await withTestServer(configure: {
+            $0.server.requestDeadlineSeconds = 1
+            $0.server.inactivityTimeoutSeconds = 30
+        }) { (server: TestServer) async throws in
+            let port = server.client.port
+            let linkPath = server.linkPath
+            let closed = try await blocking { () -> Bool in
+                let connection = try TestConnection(port: port, receiveTimeoutSeconds: 15)
+                connection.write(Data("POST \(linkPath)/submission HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n".utf8))
+                for _ in 0..<40 {
+                    if !connection.write(Data(repeating: 0x61, count: 100)) { return true }
+                    usleep(100_000)
+                }
+                return connection.waitForClose()
+            }
+            #expect(closed)
+        }
+    }
+}

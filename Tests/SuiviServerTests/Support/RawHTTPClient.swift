@@ -1,0 +1,190 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A deliberately plain HTTP/1.1 client over a POSIX socket, so tests control
+/// every byte: malformed bodies, missing boundaries, slow trickles.
+struct HTTPReply: Sendable {
+    let status: Int
+    let headers: [String: String]  // lower-cased names
+    let body: Data
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+
+    func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    func json() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: body) as? [String: Any] ?? [:]
+    }
+}
+
+struct TestSocketError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// One TCP connection to the test server.
+final class TestConnection: @unchecked Sendable {
+    // @unchecked: a connection is used by one test task at a time.
+    let descriptor: Int32
+
+    init(port: UInt16, receiveTimeoutSeconds: Int = 30) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw TestSocketError(description: "socket() failed") }
+        var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else {
+            close(descriptor)
+            throw TestSocketError(description: "connect() failed: errno \(errno)")
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Writes bytes; false when the server has closed the connection.
+    @discardableResult
+    func write(_ data: Data) -> Bool {
+        data.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let sent = send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+                if sent <= 0 { return false }
+                offset += sent
+            }
+            return true
+        }
+    }
+
+    /// Reads one response (Content-Length, or up to connection close).
+    func readReply() throws -> HTTPReply {
+        var buffer = Data()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        var headerEnd: Range<Data.Index>?
+        var expected: Int?
+        while true {
+            if let end = headerEnd, let expected, buffer.count - end.upperBound >= expected { break }
+            let received = recv(descriptor, &chunk, chunk.count, 0)
+            if received < 0 { throw TestSocketError(description: "recv() failed or timed out: errno \(errno)") }
+            if received == 0 { break }
+            buffer.append(contentsOf: chunk[0..<received])
+            if headerEnd == nil, let end = buffer.range(of: Data("\r\n\r\n".utf8)) {
+                headerEnd = end
+                let head = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
+                expected = Self.headers(head)["content-length"].flatMap(Int.init)
+                if head.hasPrefix("HTTP/1.1 204") || head.hasPrefix("HTTP/1.1 304") { expected = 0 }
+            }
+        }
+        guard let end = headerEnd else {
+            throw TestSocketError(description: "connection closed before a response (\(buffer.count) bytes)")
+        }
+        let head = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
+        let statusLine = head.components(separatedBy: "\r\n").first ?? ""
+        let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") ?? 0
+        var body = Data(buffer[end.upperBound...])
+        if let expected, body.count > expected { body = body.prefix(expected) }
+        return HTTPReply(status: status, headers: Self.headers(head), body: body)
+    }
+
+    /// True when the server closed the connection (read returns 0) within the timeout.
+    func waitForClose() -> Bool {
+        var byte: UInt8 = 0
+        while true {
+            let received = recv(descriptor, &byte, 1, 0)
+            if received == 0 { return true }
+            if received < 0 { return errno == ECONNRESET }
+        }
+    }
+
+    private static func headers(_ head: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for line in head.components(separatedBy: "\r\n").dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            result[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return result
+    }
+}
+
+/// Requests against one test server.
+struct TestClient: Sendable {
+    let port: UInt16
+
+    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: Data = Data()) async throws -> HTTPReply {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
+        head += "\r\n"
+        return try await raw(Data(head.utf8) + body)
+    }
+
+    /// Sends bytes exactly as given and reads the reply.
+    func raw(_ bytes: Data) async throws -> HTTPReply {
+        let port = self.port
+        return try await blocking {
+            let connection = try TestConnection(port: port)
+            connection.write(bytes)
+            return try connection.readReply()
+        }
+    }
+
+    func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPReply {
+        try await request("GET", path, headers: headers)
+    }
+
+    /// An OpenRosa submission as ODK Collect sends it.
+    func submit(_ path: String, xml: String, attachments: [(name: String, data: Data, type: String)] = [],
+                incomplete: Bool = false) async throws -> HTTPReply {
+        var parts: [MultipartPart] = [MultipartPart(name: "xml_submission_file", filename: "submission.xml",
+                                                    contentType: "text/xml", data: Data(xml.utf8))]
+        for attachment in attachments {
+            parts.append(MultipartPart(name: attachment.name, filename: attachment.name,
+                                       contentType: attachment.type, data: attachment.data))
+        }
+        if incomplete {
+            parts.append(MultipartPart(name: "*isIncomplete*", filename: nil, contentType: nil, data: Data("yes".utf8)))
+        }
+        let (body, contentType) = MultipartPart.encode(parts)
+        return try await request("POST", path, headers: ["Content-Type": contentType, "X-OpenRosa-Version": "1.0"], body: body)
+    }
+}
+
+struct MultipartPart {
+    let name: String
+    let filename: String?
+    let contentType: String?
+    let data: Data
+
+    static func encode(_ parts: [MultipartPart], boundary: String = "suivi-test-boundary-7d1f") -> (Data, String) {
+        var body = Data()
+        for part in parts {
+            var head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(part.name)\""
+            if let filename = part.filename { head += "; filename=\"\(filename)\"" }
+            head += "\r\n"
+            if let type = part.contentType { head += "Content-Type: \(type)\r\n" }
+            head += "\r\n"
+            body += Data(head.utf8) + part.data + Data("\r\n".utf8)
+        }
+        body += Data("--\(boundary)--\r\n".utf8)
+        return (body, "multipart/form-data; boundary=\(boundary)")
+    }
+}
+
+/// Runs blocking socket work on a thread of its own: blocking a Swift
+/// concurrency or GCD worker thread would starve the server under test,
+/// whose handlers share those pools (on Linux both are small).
+func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            continuation.resume(with: Result { try work() })
+        }.start()
+    }
+}

@@ -1,0 +1,12 @@
+import Foundation
+import GRDB
+
+/// Reads the test server's database file directly, as an operator would.
+enum SQLiteProbe {
+    static func values<T: Sendable>(_ path: String, _ sql: String) throws -> [T] {
+        let queue = try DatabaseQueue(path: path)
+        return try queue.read { db in
+            try Row.fetchAll(db, sql: sql).map { row in row[0] as! T }
+        }
+    }
+}

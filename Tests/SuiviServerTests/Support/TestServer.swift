@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import SuiviApp
+import SuiviHTTP
+import SuiviStore
+
+/// The repository root, found from this file's place.
+let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A real Suivi on 127.0.0.1, a fresh SQLite file in a temporary directory,
+/// one resource person and an admin API key.
+struct TestServer: Sendable {
+    let application: SuiviApplication
+    let client: TestClient
+    let administration: Administration
+    let directory: URL
+    let logs: CapturedLogs
+    /// `/key/TOKEN` of the first resource person.
+    let linkPath: String
+    let token: String
+    let personID: Int64
+    let adminKey: String
+
+    var databasePath: String { application.configuration.databasePath }
+
+    /// Answers from the database file itself, bypassing the server.
+    func query<T: Sendable>(_ sql: String) throws -> [T] {
+        try SQLiteProbe.values(databasePath, sql)
+    }
+
+    func addPerson(name: String = "Fatou Sarr", departement: String = "Pikine") throws -> String {
+        let (_, link) = try administration.addPerson(
+            name: name, phone: "76 000 00 00", departement: departement, organisation: nil, baseURL: application.baseURL)
+        return String(link.dropFirst(application.baseURL.count))
+    }
+}
+
+/// Starts a test server, runs `body`, and always stops and removes it.
+func withTestServer(
+    extraForms: [String] = [],
+    configure: (inout AppConfiguration) -> Void = { _ in },
+    _ body: (TestServer) async throws -> Void
+) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("suivi-test-\(UUID().uuidString)")
+    let forms = directory.appendingPathComponent("Forms")
+    try FileManager.default.createDirectory(at: forms, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for name in ["visite.xml", "emission_radio.xml", "causerie.xml"] {
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Forms/\(name)"),
+                                         to: forms.appendingPathComponent(name))
+    }
+    for fixture in extraForms {
+        try FileManager.default.copyItem(
+            at: repositoryRoot.appendingPathComponent("Tests/SuiviServerTests/Fixtures/\(fixture)"),
+            to: forms.appendingPathComponent(fixture))
+    }
+    var configuration = AppConfiguration(
+        databasePath: directory.appendingPathComponent("suivi.sqlite").path,
+        formsDirectory: forms.path,
+        publicDirectory: repositoryRoot.appendingPathComponent("Public").path,
+        server: ServerConfiguration(host: "127.0.0.1", port: 0))
+    configure(&configuration)
+    let logs = CapturedLogs()
+    let logger = Logger(label: "suivi-test") { _ in CapturingLogHandler(storage: logs) }
+    let application = try SuiviApplication(configuration: configuration, logger: logger)
+    try application.start()
+    let administration = Administration(database: application.database)
+    let (person, link) = try administration.addPerson(
+        name: "Awa Ndiaye", phone: "77 123 45 67", departement: "Guédiawaye", organisation: "OPA Couture",
+        baseURL: application.baseURL)
+    let linkPath = String(link.dropFirst(application.baseURL.count))
+    let (_, adminKey) = try administration.addAPIKey(name: "test admin", role: .admin, region: nil)
+    let server = TestServer(
+        application: application, client: TestClient(port: application.port), administration: administration,
+        directory: directory, logs: logs, linkPath: linkPath,
+        token: String(linkPath.dropFirst("/key/".count)), personID: person.id, adminKey: adminKey)
+    do {
+        try await body(server)
+    } catch {
+        await application.stop()
+        throw error
+    }
+    await application.stop()
+}
+
+/// Log lines kept in memory so tests can check what the server writes.
+final class CapturedLogs: @unchecked Sendable {
+    // @unchecked: `lines` is only touched under `lock`.
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let storage: CapturedLogs
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        let rendered = merged.keys.sorted().map { "\($0)=\(merged[$0]!)" }.joined(separator: " ")
+        storage.append("\(event.level) \(event.message) \(rendered)")
+        if event.level >= .error {
+            FileHandle.standardError.write(Data("server log: \(event.level) \(event.message) \(rendered)\n".utf8))
+        }
+    }
+}
