@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// The `suivi` command, run as an operator would, against a running server.
+@Suite struct CommandLineTests {
+    static var executable: URL {
+        let candidates = [".build/debug/suivi", ".build/x86_64-unknown-linux-gnu/debug/suivi"]
+        return candidates.map { repositoryRoot.appendingPathComponent($0) }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? repositoryRoot.appendingPathComponent(candidates[0])
+    }
+
+    /// Runs `suivi` with arguments and standard input; returns exit status and output.
+    static func run(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = stdin
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    }
+
+    @Test func personAddPrintsAWorkingLinkWhileTheServerRuns() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let result = try await blocking {
+                try Self.run(["person", "add", "--db", server.databasePath, "--name", "Mame Diarra Sène",
+                              "--phone", "70 111 22 33", "--departement", "keur massar"])
+            }
+            #expect(result.status == 0, "\(result.errors)")
+            let link = result.output.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(link.hasPrefix("\(server.application.baseURL)/key/"))
+            let token = String(link.dropFirst("\(server.application.baseURL)/key/".count))
+            #expect(token.count >= 22)  // at least 128 bits in URL-safe base64
+            let reply = try await server.client.get("/key/\(token)/formList")
+            #expect(reply.status == 200)
+            // Only the hash is stored.
+            let hashes: [String] = try server.query("SELECT token_hash FROM access_links")
+            #expect(!hashes.contains(token))
+            #expect(hashes.allSatisfy { $0.count == 64 })
+        }
+    }
+
+    @Test func personAddRefusesAnUnknownDepartement() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let result = try await blocking {
+                try Self.run(["person", "add", "--db", server.databasePath, "--name", "X", "--phone", "1", "--departement", "Atlantis"])
+            }
+            #expect(result.status != 0)
+            #expect(result.errors.contains("Département inconnu"))
+        }
+    }
+
+    @Test func apikeyAddPrintsAKeyThatReadsRecords() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let result = try await blocking {
+                try Self.run(["apikey", "add", "--db", server.databasePath, "--name", "tableau", "--role", "admin"])
+            }
+            #expect(result.status == 0, "\(result.errors)")
+            let key = result.output.split(separator: "\n").last.map(String.init) ?? ""
+            let reply = try await server.client.get("/api/v1/submissions?form=visite", headers: ["Authorization": "Bearer \(key)"])
+            #expect(reply.status == 200)
+            let wrongRole = try await blocking {
+                try Self.run(["apikey", "add", "--db", server.databasePath, "--name", "x", "--role", "king"])
+            }
+            #expect(wrongRole.status != 0)
+        }
+    }
+
+    @Test func serveStopsCleanlyOnSIGTERM() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("suivi-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--db", directory.appendingPathComponent("s.sqlite").path, "--port", "0",
+                             "--forms", repositoryRoot.appendingPathComponent("Forms").path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let line = try await blocking { () -> String in
+            var text = ""
+            while !text.contains("\n") {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            return text
+        }
+        #expect(line.contains("listening on http://127.0.0.1:"))
+        let port = UInt16(line.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        let health = try await TestClient(port: port).get("/healthz")
+        #expect(health.status == 200)
+        process.terminate()  // SIGTERM
+        try await blocking { process.waitUntilExit() }
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func serveRefusesToStartOnABrokenForm() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("suivi-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("Forms"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("<h:html><oops".utf8).write(to: directory.appendingPathComponent("Forms/bad.xml"))
+        let result = try await blocking {
+            try Self.run(["serve", "--db", directory.appendingPathComponent("s.sqlite").path, "--port", "0",
+                          "--forms", directory.appendingPathComponent("Forms").path])
+        }
+        #expect(result.status != 0)
+        #expect(result.errors.contains("bad.xml"))
+        #expect(result.errors.contains("Formulaire inutilisable"))
+    }
+}
