@@ -12,6 +12,8 @@ struct AppContext: Sendable {
     let apiKeys: APIKeyStore
     let submissions: SubmissionStore
     let forms: FormRegistry
+    /// Senegal's départements, fixed by migration: read once at start.
+    let departements: [Departement]
     let writer: SubmissionWriter
     let attachments: AttachmentStore
     let logger: Logger

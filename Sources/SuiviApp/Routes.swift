@@ -11,6 +11,9 @@ enum Routes {
         let intake = SubmissionIntakeHandler(context: context, authentication: authentication)
         let api = SubmissionAPIHandlers(context: context, authentication: authentication)
         let health = HealthHandlers(context: context)
+        let personal = PersonalPageHandlers(
+            context: context, authentication: authentication,
+            files: StaticFiles(root: context.configuration.publicDirectory))
         let render = ErrorBoundary(logger: context.logger)
 
         var router = Router()
@@ -20,6 +23,13 @@ enum Routes {
         router.add("GET", "/key/:token/forms/:formId/manifest", render.openRosa(openRosa.manifest))
         router.add("HEAD", "/key/:token/submission", render.openRosa(openRosa.submissionProbe))
         router.add("POST", "/key/:token/submission", render.openRosa(intake.submit))
+
+        // The phone browser, under the same personal link.
+        router.add("GET", "/key/:token", render.json(personal.page))
+        router.add("GET", "/key/:token/me", render.json(personal.me))
+        router.add("GET", "/key/:token/forms/:formId.json", render.json(personal.formJSON))
+
+        router.add("GET", "/assets/*path", render.json(personal.asset))
 
         // API for coordinators and other systems.
         router.add("GET", "/api/v1/submissions", render.json(api.list))

@@ -33,6 +33,7 @@ public final class SuiviApplication: Sendable {
             configuration: configuration, database: database,
             people: PeopleStore(database: database), apiKeys: APIKeyStore(database: database),
             submissions: SubmissionStore(database: database), forms: forms,
+            departements: try PeopleStore(database: database).allDepartements(),
             writer: writer,
             attachments: try AttachmentStore(directory: configuration.attachmentsDirectory),
             logger: logger, baseURL: { baseURL.value })

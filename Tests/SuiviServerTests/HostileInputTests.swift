@@ -117,7 +117,7 @@ import Testing
             for garbage in ["GARBAGE\r\n\r\n", "GET\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "\u{0}\u{1}\u{2}\r\n\r\n",
                             "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
                             "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n"] {
-                _ = try? await server.client.raw(Data(garbage.utf8))
+                _ = try? await server.client.raw(Data(garbage.utf8), timeoutSeconds: 3)
             }
             let health = try await server.client.get("/healthz")
             #expect(health.status == 200)

@@ -6,7 +6,7 @@ struct HealthHandlers: Sendable {
     let context: AppContext
 
     func health(_ request: Request) async throws -> Response {
-        _ = try context.database.journalMode()
+        try await context.database.ping()
         return JSONResponses.ok(["status": "ok"], personalData: false)
     }
 }

@@ -127,10 +127,10 @@ struct TestClient: Sendable {
     }
 
     /// Sends bytes exactly as given and reads the reply.
-    func raw(_ bytes: Data) async throws -> HTTPReply {
+    func raw(_ bytes: Data, timeoutSeconds: Int = 30) async throws -> HTTPReply {
         let port = self.port
         return try await blocking {
-            let connection = try TestConnection(port: port)
+            let connection = try TestConnection(port: port, receiveTimeoutSeconds: timeoutSeconds)
             connection.write(bytes)
             return try connection.readReply()
         }

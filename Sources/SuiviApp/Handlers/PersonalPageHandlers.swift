@@ -1,0 +1,60 @@
+import Foundation
+import SuiviDomain
+import SuiviHTTP
+import SuiviStore
+
+/// What a phone browser gets under a personal link: the page, who the
+/// person is, and the forms as JSON.
+struct PersonalPageHandlers: Sendable {
+    let context: AppContext
+    let authentication: Authentication
+    let files: StaticFiles
+
+    /// The page itself holds no personal data; it reads `me` once opened.
+    /// A bad or revoked link still gets the page (with 403), which then
+    /// explains, in the person's language, what to do.
+    func page(_ request: Request) async throws -> Response {
+        var status = 200
+        do {
+            _ = try await authentication.person(request)
+        } catch let problem as Problem where problem.status == 403 {
+            status = 403
+        }
+        guard var response = files.response(for: "collect/index.html", request: request, cacheControl: "no-store") else {
+            throw Problem.notFound()
+        }
+        if response.status == 200 { response.status = status }
+        return response
+    }
+
+    func asset(_ request: Request) async throws -> Response {
+        guard let response = files.response(for: "assets/" + request.parameter("path"), request: request) else {
+            throw Problem.notFound()
+        }
+        return response
+    }
+
+    func me(_ request: Request) async throws -> Response {
+        let person = try await authentication.person(request)
+        let departement = context.departements.first { $0.code == person.departementCode }
+        return JSONResponses.ok([
+            "name": person.name,
+            "departement": [
+                "code": person.departementCode,
+                "name": departement?.name ?? person.departementCode,
+                "region": departement?.region ?? "",
+            ],
+            "forms": context.forms.current.map { form in
+                ["id": form.formID, "title": form.definition.title, "version": form.version, "hash": "md5:\(form.md5)"]
+            },
+            "collect_server_url": "\(context.baseURL())/key/\(request.parameter("token"))",
+        ])
+    }
+
+    func formJSON(_ request: Request) async throws -> Response {
+        _ = try await authentication.person(request)
+        let formID = request.parameter("formId")
+        guard let form = context.forms.currentForm(formID) else { throw Problem.unknownForm(formID) }
+        return JSONResponses.ok(FormDescription.json(form), personalData: false)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// What a plain phone browser gets under a personal link.
+@Suite struct PersonalPageTests {
+    @Test func theLinkOpensAPageAndMeSaysWhoThePersonIs() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let page = try await server.client.get(server.linkPath)
+            #expect(page.status == 200)
+            #expect(page.header("Content-Type")?.hasPrefix("text/html") == true)
+            #expect(page.header("Cache-Control") == "no-store")
+            #expect(page.text.contains("/assets/collect/page.js"))
+            let me = try await server.client.get("\(server.linkPath)/me")
+            #expect(me.status == 200)
+            #expect(me.header("Cache-Control") == "no-store")
+            let json = try me.json()
+            #expect(json["name"] as? String == "Awa Ndiaye")
+            #expect((json["departement"] as? [String: Any])?["region"] as? String == "Dakar")
+            #expect((json["forms"] as? [[String: Any]])?.count == 3)
+            #expect(json["collect_server_url"] as? String == server.application.baseURL + server.linkPath)
+        }
+    }
+
+    @Test func aRevokedLinkStillGetsThePageButNoData() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            _ = try server.administration.reissueLink(personID: server.personID, baseURL: nil)
+            let page = try await server.client.get(server.linkPath)
+            #expect(page.status == 403)
+            #expect(page.text.contains("<html"))
+            let me = try await server.client.get("\(server.linkPath)/me")
+            #expect(me.status == 403)
+            #expect(me.text.contains("révoqué"))
+        }
+    }
+
+    @Test func formsAreDescribedAsJSONForTheBrowser() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let reply = try await server.client.get("\(server.linkPath)/forms/visite.json")
+            #expect(reply.status == 200)
+            let json = try reply.json()
+            #expect(json["id"] as? String == "visite")
+            let fields = json["fields"] as? [[String: Any]] ?? []
+            let household = fields.first { $0["name"] as? String == "household_size" }
+            #expect(household?["type"] as? String == "int")
+            #expect(household?["relevant"] as? String == "/data/wants_to_join  = 'yes'")
+            #expect(household?["constraint"] as? String == ". >= 1 and . <= 60")
+            let departement = fields.first { $0["name"] as? String == "departement" }
+            #expect((departement?["choices"] as? [[String: Any]])?.count == 46)
+            #expect((departement?["labels"] as? [String: String])?["Français (fr)"] != nil)
+        }
+    }
+
+    @Test func assetsAreServedWithValidationAndNothingOutsidePublic() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let script = try await server.client.get("/assets/collect/page.js")
+            #expect(script.status == 200)
+            #expect(script.header("Content-Type")?.hasPrefix("text/javascript") == true)
+            let etag = try #require(script.header("ETag"))
+            let again = try await server.client.get("/assets/collect/page.js", headers: ["If-None-Match": etag])
+            #expect(again.status == 304)
+            for path in ["/assets/../Package.swift", "/assets/%2e%2e/Package.swift", "/assets/.hidden", "/assets/nope.js", "/assets/"] {
+                let reply = try await server.client.get(path)
+                #expect(reply.status == 404, "\(path)")
+            }
+        }
+    }
+}
