@@ -107,4 +107,25 @@ import Testing
             #expect(closed)
         }
     }
+
+    @Test func connectionsPastTheCapAreClosedAndServiceResumesAfterwards() async throws {
+        try await withTestServer(configure: {
+            $0.server.perAddressConnectionLimit = 4
+            $0.server.threadPoolSize = 1
+        }) { (server: TestServer) async throws in
+            let port = server.client.port
+            let idle = try (0..<4).map { _ in try TestConnection(port: port, receiveTimeoutSeconds: 5) }
+            // Give the daemon a moment to accept all four.
+            try await Task.sleep(for: .milliseconds(200))
+            let refused = try await blocking { () -> Bool in
+                let extra = try TestConnection(port: port, receiveTimeoutSeconds: 5)
+                extra.write(Data("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+                return (try? extra.readReply()) == nil
+            }
+            #expect(refused)
+            idle.forEach { $0.hangUp() }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await server.client.get("/healthz").status == 200)
+        }
+    }
 }

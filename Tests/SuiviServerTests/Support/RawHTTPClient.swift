@@ -50,6 +50,11 @@ final class TestConnection: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
+    /// Ends the connection now (the descriptor itself is closed in deinit).
+    func hangUp() {
+        shutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
     /// Writes bytes; false when the server has closed the connection.
     @discardableResult
     func write(_ data: Data) -> Bool {
