@@ -30,6 +30,7 @@ enum Routes {
         router.add("GET", "/key/:token/forms/:formId.json", render.json(personal.formJSON))
 
         router.add("GET", "/assets/*path", render.json(personal.asset))
+        router.add("GET", "/sw.js", render.json(personal.serviceWorker))
 
         // API for coordinators and other systems.
         router.add("GET", "/api/v1/submissions", render.json(api.list))

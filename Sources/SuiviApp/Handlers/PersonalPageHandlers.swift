@@ -27,6 +27,12 @@ struct PersonalPageHandlers: Sendable {
         return response
     }
 
+    /// Served from the root so its scope covers every personal link.
+    func serviceWorker(_ request: Request) async throws -> Response {
+        guard let response = files.response(for: "sw.js", request: request) else { throw Problem.notFound() }
+        return response
+    }
+
     func asset(_ request: Request) async throws -> Response {
         guard let response = files.response(for: "assets/" + request.parameter("path"), request: request) else {
             throw Problem.notFound()

@@ -20,8 +20,11 @@ public struct LogfmtLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Made once: building the style for every line showed in profiles.
+    private static let timeStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
     public func log(event: LogEvent) {
-        var line = "time=\(Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date()))"
+        var line = "time=\(Self.timeStyle.format(Date()))"
         line += " level=\(event.level) logger=\(label) msg=\(Self.quote(event.message.description))"
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         for key in merged.keys.sorted() {
@@ -31,11 +34,34 @@ public struct LogfmtLogHandler: LogHandler {
     }
 
     static func quote(_ value: String) -> String {
-        let plain = !value.isEmpty && value.allSatisfy { $0.isLetter || $0.isNumber || "._-:/+".contains($0) }
+        let plain = plainASCII(value)
+            ?? (!value.isEmpty && value.allSatisfy { $0.isLetter || $0.isNumber || "._-:/+".contains($0) })
         if plain { return value }
+        // Most values have nothing to escape: skip the three replacements.
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") })
+        else { return "\"\(value)\"" }
         let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
         return "\"\(escaped)\""
+    }
+
+    /// For ASCII text, whether it needs no quotes, judged byte by byte (for
+    /// ASCII, `isLetter` and `isNumber` mean A-Z, a-z and 0-9); nil when the
+    /// text is not ASCII and must be judged by characters.
+    private static func plainASCII(_ value: String) -> Bool? {
+        var plain = !value.isEmpty
+        for byte in value.utf8 {
+            switch byte {
+            case 0x80...: return nil
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"),
+                 UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "+"):
+                continue
+            default:
+                plain = false
+            }
+        }
+        return plain
     }
 }

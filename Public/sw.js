@@ -1,0 +1,42 @@
+// Service worker: after the first visit, the personal page, its scripts and
+// styles open with no network at all. Assets are served cache-first (they
+// are revalidated in the background); pages under /key/ network-first with
+// the kept copy as fallback. Submissions are never cached.
+const ASSETS = "suivi-assets-v1";
+const DATA = "suivi-data";
+const PRECACHE = [
+  "/assets/suivi.css", "/assets/collect/page.js", "/assets/collect/form.js", "/assets/collect/xpath.js",
+  "/assets/collect/instance.js", "/assets/collect/outbox.js", "/assets/i18n/fr.js", "/assets/i18n/en.js",
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(ASSETS).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(self.clients.claim());
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== location.origin) return;
+  if (url.pathname.startsWith("/assets/")) {
+    event.respondWith(caches.open(ASSETS).then(async (cache) => {
+      const kept = await cache.match(request);
+      const fresh = fetch(request).then((response) => {
+        if (response.ok) cache.put(request, response.clone());
+        return response;
+      });
+      if (kept) { fresh.catch(() => {}); return kept; }
+      return fresh;
+    }));
+    return;
+  }
+  if (url.pathname.startsWith("/key/") && request.mode === "navigate") {
+    event.respondWith(fetch(request).catch(async () => {
+      const kept = await (await caches.open(DATA)).match(url.pathname);
+      return kept || Response.error();
+    }));
+  }
+});
