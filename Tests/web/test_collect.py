@@ -1,0 +1,164 @@
+"""The phone web form in real headless Chromium (mobile emulation), against
+a real Suivi behind a loopback "network" the tests control."""
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def wait(driver, condition, timeout=20, message=""):
+    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: condition(d), message)
+
+
+def open_link(phone, link):
+    phone.get(link)
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="home page not shown")
+
+
+def ready_for_offline(phone):
+    """The service worker controls the page and the forms are kept."""
+    wait(phone, lambda d: d.execute_script("return !!navigator.serviceWorker.controller"), 30,
+         "service worker never took control")
+    wait(phone, lambda d: d.execute_async_script(
+        "const done = arguments[0];"
+        "caches.open('suivi-data').then(c => c.keys()).then(k => done(k.length))") >= 5, 30,
+         "forms were not kept for offline use")
+
+
+def set_answer(phone, name, value):
+    phone.execute_script("""
+        const [name, value] = arguments;
+        const inputs = [...document.querySelectorAll(`[name="${name}"]`)];
+        if (inputs.length === 0) throw new Error('no question ' + name);
+        const first = inputs[0];
+        if (first.type === 'radio' || first.type === 'checkbox') {
+          const wanted = value.split(' ');
+          for (const input of inputs) if (input.checked !== wanted.includes(input.value)) input.click();
+        } else {
+          first.value = value;
+          first.dispatchEvent(new Event(first.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
+        }
+    """, name, value)
+
+
+def fill_visit(phone, artisan):
+    phone.find_element(By.CSS_SELECTOR, "button[data-form='visite']").click()
+    wait(phone, lambda d: d.find_element(By.ID, "filling").is_displayed())
+    for name, value in [("visit_date", "2023-03-09"), ("departement", "guediawaye"),
+                        ("neighbourhood", "Wakhinane"), ("artisan_name", artisan), ("sex", "female"),
+                        ("phone", "77 123 45 67"), ("trade", "tailoring"), ("materials", "flyer poster"),
+                        ("informed_terms", "yes"), ("wants_to_join", "yes"), ("household_size", "9"),
+                        ("consent_contact", "yes")]:
+        set_answer(phone, name, value)
+    phone.find_element(By.ID, "finalise").click()
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="record not saved")
+
+
+def outbox_states(phone):
+    return phone.execute_script(
+        "return [...document.querySelectorAll('#outbox li[data-state]')].map(li => li.dataset.state)")
+
+
+def stored(server):
+    return server.rows("SELECT instance_id, form_id FROM submissions")
+
+
+def test_three_records_made_offline_arrive_exactly_once(server, network, phone, screenshots):
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    ready_for_offline(phone)
+
+    network.set("down")
+    phone.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    for artisan in ["Khady Ba", "Modou Fall", "Aminata Sow"]:
+        fill_visit(phone, artisan)
+    assert outbox_states(phone) == ["queued"] * 3
+
+    phone.refresh()  # still offline: the service worker serves the page
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="page did not open offline")
+    assert outbox_states(phone) == ["queued"] * 3
+    assert stored(server) == []
+
+    network.set("up")
+    phone.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+    wait(phone, lambda d: outbox_states(d) == ["sent"] * 3, 60, "records were not sent")
+    rows = stored(server)
+    assert len(rows) == 3
+    assert len({row[0] for row in rows}) == 3
+    phone.save_screenshot(str(screenshots / "outbox-sent-360px.png"))
+
+
+def test_a_server_error_then_recovery_still_stores_once(server, network, phone):
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    network.set("error500", count=2)
+    fill_visit(phone, "Ousmane Ndiaye")
+    wait(phone, lambda d: d.execute_script(
+        "return (document.querySelector('#outbox li[data-state]')?.textContent || '').includes('500')"), 20)
+    for _ in range(10):
+        if outbox_states(phone) == ["sent"]:
+            break
+        phone.find_element(By.ID, "send-now").click()
+        time.sleep(0.5)
+    wait(phone, lambda d: outbox_states(d) == ["sent"], 30)
+    assert len(stored(server)) == 1
+
+
+def test_an_answer_lost_after_the_server_stored_it_is_resent_once(server, network, phone):
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    network.set("swallow", count=1)
+    fill_visit(phone, "Fatou Diouf")
+    # The server has it; the phone did not hear back, so it keeps it queued.
+    wait(phone, lambda d: len(stored(server)) == 1, 20)
+    assert outbox_states(phone) == ["queued"]
+    for _ in range(10):
+        if outbox_states(phone) == ["sent"]:
+            break
+        phone.find_element(By.ID, "send-now").click()
+        time.sleep(0.5)
+    wait(phone, lambda d: outbox_states(d) == ["sent"], 30)
+    assert len(stored(server)) == 1
+
+
+def test_a_required_answer_left_empty_is_refused_on_the_phone(server, network, phone):
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    phone.find_element(By.CSS_SELECTOR, "button[data-form='visite']").click()
+    wait(phone, lambda d: d.find_element(By.ID, "filling").is_displayed())
+    set_answer(phone, "artisan_name", "Seynabou Mbaye")
+    phone.find_element(By.ID, "finalise").click()
+    errors = phone.find_element(By.ID, "form-errors").text
+    assert "corriger" in errors
+    assert phone.find_element(By.ID, "filling").is_displayed()
+    assert phone.execute_script("return document.querySelector('[data-path=\"/data/neighbourhood\"] .error').textContent")
+    assert stored(server) == []
+
+
+def test_a_revoked_link_shows_a_clear_message(server, network, phone):
+    link = server.add_person(network.base_url)
+    connection_path = server.database
+    import sqlite3
+    with sqlite3.connect(connection_path) as connection:
+        connection.execute("UPDATE access_links SET revoked_at = '2026-01-01T00:00:00.000Z'")
+    phone.get(link)
+    wait(phone, lambda d: "révoqué" in d.find_element(By.ID, "status").text)
+
+
+def test_the_first_load_is_light_and_readable_at_360px(server, network, phone, screenshots):
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    ready_for_offline(phone)
+    weight = phone.execute_script("""
+        const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+        return entries.reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0);
+    """)
+    print(f"first load: {weight} bytes over the wire")
+    assert weight <= 150_000
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+    phone.find_element(By.CSS_SELECTOR, "button[data-form='visite']").click()
+    wait(phone, lambda d: d.find_element(By.ID, "filling").is_displayed())
+    path = screenshots / "visite-form-360px.png"
+    phone.save_screenshot(str(path))
+    print(f"screenshot: {path}")
