@@ -162,3 +162,18 @@ def test_the_first_load_is_light_and_readable_at_360px(server, network, phone, s
     path = screenshots / "visite-form-360px.png"
     phone.save_screenshot(str(path))
     print(f"screenshot: {path}")
+
+
+def test_later_loads_fetch_no_form_again(server, network, phone):
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    ready_for_offline(phone)
+    phone.refresh()
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed())
+    time.sleep(1)  # let the page finish its background checks
+    fetched = phone.execute_script("""
+        return performance.getEntriesByType('resource')
+            .filter(e => e.name.includes('/forms/') || (e.name.includes('/assets/') && e.transferSize > 0))
+            .map(e => e.name);
+    """)
+    assert fetched == []

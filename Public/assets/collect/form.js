@@ -33,10 +33,10 @@ export class FormView {
     this.elements = new Map();
   }
 
-  /** Fields a person answers: not groups, not metadata, not computed. */
+  /** Fields a person sees: questions and group headings; not metadata, not computed. */
   get questions() {
     return this.form.fields.filter((field) =>
-      !field.group && !field.path.includes("/meta/") && !field.calculate && !field.preload && field.control);
+      !field.path.includes("/meta/") && !field.calculate && !field.preload && field.control);
   }
 
   context(path) {
@@ -76,6 +76,14 @@ export class FormView {
   }
 
   renderQuestion(field) {
+    if (field.group) {
+      const heading = document.createElement("h2");
+      heading.className = "group";
+      heading.dataset.path = field.path;
+      heading.textContent = this.label(field.labels);
+      this.elements.set(field.path, { wrapper: heading, error: document.createElement("span") });
+      return heading;
+    }
     const wrapper = document.createElement("div");
     wrapper.className = "question";
     wrapper.dataset.path = field.path;
@@ -189,7 +197,11 @@ export class FormView {
       const relevant = this.isRelevant(field);
       const entry = this.elements.get(field.path);
       if (entry) entry.wrapper.hidden = !relevant;
-      if (!relevant && field.path in this.answers) delete this.answers[field.path];
+      if (!relevant) {
+        for (const path of Object.keys(this.answers)) {
+          if (path === field.path || path.startsWith(field.path + "/")) delete this.answers[path];
+        }
+      }
     }
   }
 
@@ -199,7 +211,7 @@ export class FormView {
     for (const field of this.questions) {
       const entry = this.elements.get(field.path);
       if (entry) entry.error.textContent = "";
-      if (!this.isRelevant(field)) continue;
+      if (field.group || !this.isRelevant(field)) continue;
       const value = this.answers[field.path] ?? "";
       const context = this.context(field.path);
       let message = "";

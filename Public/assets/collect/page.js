@@ -24,6 +24,29 @@ function text(key, ...values) {
   return typeof entry === "function" ? entry(...values) : entry;
 }
 
+/** The URL of a form's description at a given version: cached for good. */
+const formURL = (form) => `${base}/forms/${form.id}.json?hash=${encodeURIComponent(form.hash)}`;
+
+/** A form description, from the cache when this exact version is kept. */
+async function loadForm(form) {
+  const cache = await caches.open(DATA_CACHE);
+  const kept = await cache.match(formURL(form));
+  if (kept) return kept.json();
+  const response = await fetch(formURL(form), { cache: "no-store" });
+  if (!response.ok) throw new Error("unavailable");
+  await cache.put(formURL(form), response.clone());
+  return response.json();
+}
+
+/** Drops kept descriptions of form versions the server no longer serves. */
+async function forgetOldForms() {
+  const cache = await caches.open(DATA_CACHE);
+  const current = new Set(person.forms.map((form) => new URL(formURL(form), location.href).href));
+  for (const request of await cache.keys()) {
+    if (request.url.includes(`${base}/forms/`) && !current.has(request.url)) await cache.delete(request);
+  }
+}
+
 /** Network first, then the copy kept from the last successful answer. */
 async function fetchKept(url) {
   const cache = await caches.open(DATA_CACHE);
@@ -102,7 +125,7 @@ async function renderOutbox() {
 async function openForm(formID, draft = null) {
   let form;
   try {
-    form = await (await fetchKept(`${base}/forms/${formID}.json`)).json();
+    form = await loadForm(person.forms.find((candidate) => candidate.id === formID));
   } catch {
     $("status").hidden = false;
     $("status").textContent = text("formUnavailable");
@@ -167,10 +190,12 @@ async function load() {
     return;
   }
   await renderHome();
-  // Keep the page and every form for offline use.
-  caches.open(DATA_CACHE).then((cache) => {
-    cache.add(location.pathname).catch(() => {});
-    for (const form of person.forms) fetchKept(`${base}/forms/${form.id}.json`).catch(() => {});
+  // Keep the page and every form for offline use; a form is downloaded
+  // again only when its version (hash) changes.
+  caches.open(DATA_CACHE).then(async (cache) => {
+    await cache.add(location.pathname).catch(() => {});
+    await Promise.all(person.forms.map((form) => loadForm(form).catch(() => {})));
+    await forgetOldForms();
   });
   sendWaiting(true);
 }
