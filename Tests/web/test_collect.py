@@ -177,3 +177,20 @@ def test_later_loads_fetch_no_form_again(server, network, phone):
             .map(e => e.name);
     """)
     assert fetched == []
+
+
+def test_a_record_the_server_refuses_stays_visible_with_its_reason(server, network, phone):
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    ready_for_offline(phone)
+    network.set("down")
+    fill_visit(phone, "Ibrahima Sarr")
+    import sqlite3
+    with sqlite3.connect(server.database) as connection:
+        connection.execute("UPDATE access_links SET revoked_at = '2026-01-01T00:00:00.000Z'")
+    network.set("up")
+    phone.find_element(By.ID, "send-now").click()
+    wait(phone, lambda d: outbox_states(d) == ["rejected"], 30, "the refusal was not shown")
+    reason = phone.find_element(By.CSS_SELECTOR, "#outbox li[data-state='rejected'] .state").text
+    assert "révoqué" in reason
+    assert stored(server) == []

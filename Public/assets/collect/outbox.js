@@ -57,7 +57,8 @@ export async function send(record, submissionURL, timeoutMs = 30000) {
   try {
     const response = await fetch(submissionURL, {
       method: "POST", body, signal: controller.signal, cache: "no-store",
-      headers: { "X-OpenRosa-Version": "1.0" },
+      // The server words its answer in the language the person chose here.
+      headers: { "X-OpenRosa-Version": "1.0", "Accept-Language": localStorage.getItem("suivi.language") === "en" ? "en" : "fr" },
     });
     const text = await response.text();
     if (response.status === 201) {
