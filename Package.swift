@@ -26,7 +26,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "SuiviDomain"),
+        // libxml2, read directly by SuiviDomain's SafeXMLParser (Foundation's
+        // XMLParser wraps the same library at several times the cost).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "SuiviDomain", dependencies: ["CLibXML2"]),
         .target(
             name: "SuiviStore",
             dependencies: [

@@ -222,12 +222,24 @@ public final class HTTPServer: @unchecked Sendable {
             "request.method": "\(state.method)",
             "request.route": "\(state.route)",
             "response.status": "\(state.status)",
-            "duration.ms": "\(String(format: "%.1f", milliseconds))",
+            "duration.ms": "\(Self.oneDecimal(milliseconds))",
         ]
         if termination != .REQUEST_TERMINATED_COMPLETED_OK {
             metadata["termination"] = "\(termination.rawValue)"
         }
         logger.info("request", metadata: metadata)
+    }
+}
+
+extension HTTPServer {
+    /// `String(format: "%.1f", value)` through the C library directly: the
+    /// same digits without Foundation's format parser, on every request.
+    static func oneDecimal(_ value: Double) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            let written = withVaList([value]) { vsnprintf(buffer.baseAddress!, buffer.count, "%.1f", $0) }
+            guard written >= 0, written < buffer.count else { return String(format: "%.1f", value) }
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(written)), as: UTF8.self)
+        }
     }
 }
 

@@ -36,12 +36,12 @@ public struct MultipartFormData: Sendable {
     /// Extracts the boundary from a Content-Type header value.
     public static func boundary(fromContentType contentType: String?) throws(ParseError) -> String {
         guard let contentType else { throw .notMultipart }
-        let pieces = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        let pieces = contentType.split(separator: ";").map { $0.trimmingWhitespace() }
         guard let kind = pieces.first, kind.lowercased() == "multipart/form-data" else { throw .notMultipart }
         for piece in pieces.dropFirst() {
             guard let equals = piece.firstIndex(of: "=") else { continue }
-            guard piece[..<equals].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else { continue }
-            var value = piece[piece.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            guard piece[..<equals].trimmingWhitespace().lowercased() == "boundary" else { continue }
+            var value = piece[piece.index(after: equals)...].trimmingWhitespace()
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
                 value = String(value.dropFirst().dropLast())
             }
@@ -97,10 +97,10 @@ public struct MultipartFormData: Sendable {
         var name: String?
         var filename: String?
         var contentType: String?
-        for line in text.components(separatedBy: "\r\n") where !line.isEmpty {
+        for line in text.split(separator: "\r\n", omittingEmptySubsequences: true) {
             guard let colon = line.firstIndex(of: ":") else { throw .malformedPartHeaders(index: index) }
-            let field = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let field = line[..<colon].trimmingWhitespace().lowercased()
+            let value = line[line.index(after: colon)...].trimmingWhitespace()
             switch field {
             case "content-disposition":
                 let parameters = dispositionParameters(value)
@@ -141,7 +141,7 @@ public struct MultipartFormData: Sendable {
                 remaining = end < rest.endIndex ? rest[rest.index(after: end)...] : rest[rest.endIndex...]
             } else {
                 let end = rest.firstIndex(of: ";") ?? rest.endIndex
-                parsed = rest[..<end].trimmingCharacters(in: .whitespaces)
+                parsed = rest[..<end].trimmingWhitespace()
                 remaining = rest[end...]
             }
             result[key] = parsed

@@ -82,14 +82,31 @@ public struct PeopleStore: Sendable {
         }
     }
 
-    /// The active person holding a live link with this token hash.
+    /// The active person holding a live link with this token hash. Read from
+    /// the database on every request so a revocation applies at once.
+    ///
+    /// This runs on every OpenRosa request, so it is kept lean: the statement
+    /// is prepared once per reader connection; it runs without GRDB's
+    /// BEGIN/COMMIT wrapper (`unsafeRead`), since a single SELECT is already
+    /// its own consistent snapshot; and it runs on the calling thread, like
+    /// the parsing around it: an indexed WAL read never waits for the writer,
+    /// and hopping to a reader's queue and back cost more than the query.
     public func person(byTokenHash tokenHash: String) async throws -> ResourcePerson? {
-        try await database.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT p.id, p.name, p.phone, p.departement_code, p.organisation, p.active
-                FROM access_links l JOIN resource_persons p ON p.id = l.resource_person_id
-                WHERE l.token_hash = ? AND l.revoked_at IS NULL AND p.active = 1
-                """, arguments: [tokenHash]).map(Self.person(from:))
+        try lookUpPerson(byTokenHash: tokenHash)
+    }
+
+    private func lookUpPerson(byTokenHash tokenHash: String) throws -> ResourcePerson? {
+        do {
+            return try database.pool.unsafeRead { db in
+                let statement = try db.cachedStatement(sql: """
+                    SELECT p.id, p.name, p.phone, p.departement_code, p.organisation, p.active
+                    FROM access_links l JOIN resource_persons p ON p.id = l.resource_person_id
+                    WHERE l.token_hash = ? AND l.revoked_at IS NULL AND p.active = 1
+                    """)
+                return try Row.fetchOne(statement, arguments: [tokenHash]).map(Self.person(from:))
+            }
+        } catch let error as DatabaseError {
+            throw StoreErrors.problem(for: error)
         }
     }
 

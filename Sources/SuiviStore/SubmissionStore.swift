@@ -3,7 +3,9 @@ import GRDB
 import SuiviDomain
 
 /// The SQL of submissions: the idempotent insert run by the group-commit
-/// writer, and the read paths.
+/// writer, and the read paths. The writer's statements are prepared once per
+/// connection (`cachedStatement`): preparing the insert cost more CPU than
+/// running it.
 public struct SubmissionStore: Sendable {
     let database: SuiviDatabase
 
@@ -21,15 +23,17 @@ public struct SubmissionStore: Sendable {
     /// The instance id's UNIQUE constraint decides, so concurrent resends
     /// cannot both insert.
     static func apply(_ intake: SubmissionIntake, in db: Database) throws -> IntakeOutcome {
-        let issuesJSON = String(decoding: try issuesEncoder.encode(intake.issues), as: UTF8.self)
+        // Most records have no issue; JSONEncoder writes an empty array as "[]".
+        let issuesJSON = intake.issues.isEmpty
+            ? "[]" : String(decoding: try issuesEncoder.encode(intake.issues), as: UTF8.self)
         let received = Timestamp.string(intake.receivedAt)
         do {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO submissions (instance_id, form_id, form_version, resource_person_id, received_at, xml,
                     xml_sha256, deprecated_id, departement_code, review_state, issues, attachments_expected)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(instance_id) DO NOTHING
-                """, arguments: [
+                """).execute(arguments: [
                     intake.instanceID, intake.formID, intake.formVersion, intake.resourcePersonID, received,
                     intake.xml, intake.xmlSHA256, intake.deprecatedID, intake.departementCode,
                     intake.issues.isEmpty ? "received" : "flagged", issuesJSON, intake.expectedAttachments.count,
@@ -42,18 +46,19 @@ public struct SubmissionStore: Sendable {
         if db.changesCount == 1 {
             let id = db.lastInsertedRowID
             if let deprecated = intake.deprecatedID {
-                try db.execute(sql: "UPDATE submissions SET current = 0 WHERE instance_id = ?", arguments: [deprecated])
+                try db.cachedStatement(sql: "UPDATE submissions SET current = 0 WHERE instance_id = ?")
+                    .execute(arguments: [deprecated])
             }
             for name in Set(intake.expectedAttachments) {
-                try db.execute(sql: "INSERT INTO submission_attachments (submission_id, name) VALUES (?, ?)",
-                               arguments: [id, name])
+                try db.cachedStatement(sql: "INSERT INTO submission_attachments (submission_id, name) VALUES (?, ?)")
+                    .execute(arguments: [id, name])
             }
             try recordAttachments(intake.attachments, submissionID: id, received: received, in: db)
             return .created(id: id)
         }
 
-        guard let existing = try Row.fetchOne(db, sql: "SELECT id, xml_sha256 FROM submissions WHERE instance_id = ?",
-                                              arguments: [intake.instanceID]) else {
+        let existingStatement = try db.cachedStatement(sql: "SELECT id, xml_sha256 FROM submissions WHERE instance_id = ?")
+        guard let existing = try Row.fetchOne(existingStatement, arguments: [intake.instanceID]) else {
             throw Problem(code: "500.3", message: "Erreur interne.", englishMessage: "Conflicting row vanished.")
         }
         guard existing["xml_sha256"] as String == intake.xmlSHA256 else { throw Problem.instanceConflict() }
@@ -68,17 +73,17 @@ public struct SubmissionStore: Sendable {
                                           received: String, in db: Database) throws {
         guard !attachments.isEmpty else { return }
         for attachment in attachments {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE submission_attachments SET sha256 = ?, size = ?, content_type = ?, received_at = ?
                 WHERE submission_id = ? AND name = ? AND sha256 IS NULL
-                """, arguments: [attachment.sha256, attachment.size, attachment.contentType, received,
-                                 submissionID, attachment.name])
+                """).execute(arguments: [attachment.sha256, attachment.size, attachment.contentType, received,
+                                         submissionID, attachment.name])
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE submissions SET attachments_received =
                 (SELECT count(*) FROM submission_attachments WHERE submission_id = ? AND sha256 IS NOT NULL)
             WHERE id = ?
-            """, arguments: [submissionID, submissionID])
+            """).execute(arguments: [submissionID, submissionID])
     }
 
     // MARK: - Reading

@@ -124,3 +124,18 @@ import Testing
         }
     }
 }
+
+/// Regressions found while hardening the parsers.
+@Suite struct ParserRegressionTests {
+    /// Foundation's XMLParser crashed the whole server on a processing
+    /// instruction without data; one POST must never do that.
+    @Test(arguments: ["<?x?>", "<?x?><data id=\"visite\"/>", "<data id=\"visite\"><?pi?><meta><instanceID>uuid:pi</instanceID></meta></data>"])
+    func processingInstructionsDoNotCrash(_ xml: String) async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let reply = try await server.client.submit("\(server.linkPath)/submission", xml: xml)
+            #expect(reply.status < 500, "\(reply.status)")
+            let health = try await server.client.get("/healthz")
+            #expect(health.status == 200)
+        }
+    }
+}

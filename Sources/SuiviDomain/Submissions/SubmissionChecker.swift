@@ -16,7 +16,8 @@ public struct SubmissionChecker: Sendable {
         var issues: [AnswerIssue] = []
         var irrelevant = Set<String>()
         for field in form.fields {
-            if let parent = parentPath(field.path), irrelevant.contains(parent) {
+            // Most records have every group relevant: no parent to look up.
+            if !irrelevant.isEmpty, let parent = parentPath(field.path), irrelevant.contains(parent) {
                 irrelevant.insert(field.path)
                 continue
             }
@@ -69,7 +70,7 @@ public struct SubmissionChecker: Sendable {
 
     private func typeIssue(_ field: FormField, _ answer: String) -> AnswerIssue? {
         let valid: Bool
-        let trimmed = answer.trimmingCharacters(in: .whitespaces)
+        let trimmed = answer.trimmingWhitespace()
         switch field.dataType {
         case .int: valid = Int(trimmed) != nil
         case .decimal: valid = Double(trimmed).map { $0.isFinite } ?? false

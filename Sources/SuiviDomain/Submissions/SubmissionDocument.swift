@@ -16,19 +16,19 @@ public struct SubmissionDocument: Sendable {
 
     public init(xml: Data) throws(Problem) {
         let tree = try SafeXMLParser.parse(xml)
-        guard let formID = tree.attribute("id")?.trimmingCharacters(in: .whitespaces), !formID.isEmpty else {
+        guard let formID = tree.attribute("id")?.trimmingWhitespace(), !formID.isEmpty else {
             throw .missingFormID()
         }
         let meta = tree.child("meta")
-        guard let instanceID = meta?.child("instanceID")?.text.trimmingCharacters(in: .whitespacesAndNewlines),
+        guard let instanceID = meta?.child("instanceID")?.text.trimmingWhitespaceAndNewlines(),
               !instanceID.isEmpty
         else { throw .missingInstanceID() }
         guard instanceID.count <= Self.maximumIdentifierLength else {
             throw Problem.missingInstanceID().with(detail: "instanceID longer than \(Self.maximumIdentifierLength) characters")
         }
-        let deprecated = meta?.child("deprecatedID")?.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let deprecated = meta?.child("deprecatedID")?.text.trimmingWhitespaceAndNewlines()
         self.formID = formID
-        self.version = tree.attribute("version")?.trimmingCharacters(in: .whitespaces) ?? ""
+        self.version = tree.attribute("version")?.trimmingWhitespace() ?? ""
         self.instanceID = instanceID
         self.deprecatedID = (deprecated?.isEmpty ?? true) ? nil : deprecated
         self.rootName = tree.localName

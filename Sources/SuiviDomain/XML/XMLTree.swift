@@ -1,7 +1,5 @@
+import CLibXML2
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// An element of a parsed XML document. Names keep their prefix as written
 /// (`h:html`, `orx:instanceID`); `localName` drops it, which is how Suivi
@@ -26,11 +24,11 @@ public struct XMLTree: Sendable, Equatable {
 
     /// The first child whose local name matches.
     public func child(_ localName: String) -> XMLTree? {
-        children.first { $0.localName == localName }
+        children.first { $0.hasLocalName(localName) }
     }
 
     public func children(_ localName: String) -> [XMLTree] {
-        children.filter { $0.localName == localName }
+        children.filter { $0.hasLocalName(localName) }
     }
 
     /// An attribute by local name, whatever its prefix (`version`, `orx:version`).
@@ -50,14 +48,55 @@ public struct XMLTree: Sendable, Equatable {
     }
 
     static func localPart(of name: String) -> String {
-        guard let colon = name.lastIndex(of: ":") else { return name }
-        return String(name[name.index(after: colon)...])
+        switch lastColon(in: name) {
+        case .none: return name
+        case .at(let colon): return String(name.utf8[name.utf8.index(after: colon)...])!
+        case .notASCII:
+            guard let colon = name.lastIndex(of: ":") else { return name }
+            return String(name[name.index(after: colon)...])
+        }
+    }
+
+    /// `localName == wanted` without building the local name.
+    func hasLocalName(_ wanted: String) -> Bool {
+        guard wanted.utf8.allSatisfy({ $0 < 0x80 }) else { return localName == wanted }
+        switch Self.lastColon(in: name) {
+        case .none: return name.utf8.elementsEqual(wanted.utf8)
+        case .at(let colon): return name.utf8[name.utf8.index(after: colon)...].elementsEqual(wanted.utf8)
+        case .notASCII: return localName == wanted
+        }
+    }
+
+    private enum ColonSearch {
+        case none
+        case at(String.UTF8View.Index)
+        /// Not ASCII: the colon must be found by characters, since a
+        /// combining mark after ":" makes it part of another character.
+        case notASCII
+    }
+
+    /// Names are matched for every element of every record; for the usual
+    /// ASCII names a byte scan finds the prefix without walking characters.
+    private static func lastColon(in name: String) -> ColonSearch {
+        var found = ColonSearch.none
+        var position = name.utf8.startIndex
+        for byte in name.utf8 {
+            if byte >= 0x80 { return .notASCII }
+            if byte == UInt8(ascii: ":") { found = .at(position) }
+            name.utf8.formIndex(after: &position)
+        }
+        return found
     }
 }
 
 /// Parses XML from untrusted clients: no DTD, no entities (XXE and billion
 /// laughs are refused before the parser sees them), a cap on nesting depth and
 /// on element count, valid UTF-8 only.
+///
+/// libxml2's SAX2 push parser is driven directly, exactly as Foundation's
+/// `XMLParser` drives it on Linux (same options, same callbacks, same error
+/// reporting), so documents are read and refused as before; Foundation's
+/// layer of per-callback bridging cost several times the parse itself.
 public enum SafeXMLParser {
     public struct Limits: Sendable {
         public var maximumDepth: Int
@@ -72,16 +111,14 @@ public enum SafeXMLParser {
         guard String(data: data, encoding: .utf8) != nil else { throw .invalidXMLEncoding(field: field) }
         if containsDeclaration(data) { throw .xmlDeclarationsRefused(field: field) }
         let builder = TreeBuilder(limits: limits)
-        let parser = XMLParser(data: data)
-        parser.shouldResolveExternalEntities = false
-        parser.shouldProcessNamespaces = false
-        parser.shouldReportNamespacePrefixes = false
-        parser.delegate = builder
-        let succeeded = parser.parse()
+        let outcome = data.withUnsafeBytes { builder.run($0) }
         if let problem = builder.limitProblem(field: field) { throw problem }
-        guard succeeded, let root = builder.root else {
-            let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "no root element"
-            throw .malformedXML("line \(parser.lineNumber): \(reason)", field: field)
+        guard outcome.succeeded, let root = builder.root else {
+            // Worded as Foundation's XMLParser error was, so log lines and
+            // problem details read as before.
+            let reason = outcome.errorCode.map { "The operation could not be completed. (NSXMLParserErrorDomain error \($0).)" }
+                ?? "no root element"
+            throw .malformedXML("line \(outcome.line): \(reason)", field: field)
         }
         return root
     }
@@ -109,72 +146,169 @@ public enum SafeXMLParser {
             return false
         }
     }
+}
 
-    private final class TreeBuilder: NSObject, XMLParserDelegate {
-        let limits: Limits
-        var stack: [XMLTree] = []
-        var root: XMLTree?
-        var elementCount = 0
-        var tooDeep = false
-        var tooMany = false
-        var sawDeclaration = false
+/// Builds the tree from libxml2's SAX2 callbacks. One builder per parse, used
+/// on the parsing thread only; it owns the parser context for the duration
+/// of `run` and frees it there.
+private final class TreeBuilder {
+    struct Outcome {
+        let succeeded: Bool
+        /// libxml2's code of the last error or warning reported, if any.
+        let errorCode: Int?
+        let line: Int
+    }
 
-        init(limits: Limits) {
-            self.limits = limits
+    let limits: SafeXMLParser.Limits
+    var stack: [XMLTree] = []
+    var root: XMLTree?
+    var elementCount = 0
+    var tooDeep = false
+    var tooMany = false
+    var sawDeclaration = false
+    var lastErrorCode: Int?
+    private var context: xmlParserCtxtPtr?
+
+    init(limits: SafeXMLParser.Limits) {
+        self.limits = limits
+    }
+
+    func limitProblem(field: String) -> Problem? {
+        if sawDeclaration { return .xmlDeclarationsRefused(field: field) }
+        if tooDeep { return .xmlTooDeep(limit: limits.maximumDepth, field: field) }
+        if tooMany { return .xmlTooLarge(limit: limits.maximumElements, field: field) }
+        return nil
+    }
+
+    /// Feeds the bytes as Foundation does: a push parser created with the
+    /// first four bytes (so libxml2 detects the encoding), then the rest as
+    /// the last chunk. Fewer than four bytes are never parsed.
+    func run(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+        guard bytes.count >= 4, let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else {
+            return Outcome(succeeded: true, errorCode: nil, line: 0)
         }
-
-        func limitProblem(field: String) -> Problem? {
-            if sawDeclaration { return .xmlDeclarationsRefused(field: field) }
-            if tooDeep { return .xmlTooDeep(limit: limits.maximumDepth, field: field) }
-            if tooMany { return .xmlTooLarge(limit: limits.maximumElements, field: field) }
-            return nil
+        _ = Self.libraryReady
+        var handler = Self.handler
+        let userData = Unmanaged.passUnretained(self).toOpaque()
+        // Errors come to this builder, not to standard error. The handler
+        // is libxml2's per-thread setting, set for this parse only.
+        xmlSetStructuredErrorFunc(userData, Self.structuredError)
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
+        guard let context = xmlCreatePushParserCtxt(&handler, userData, base, 4, nil) else {
+            return Outcome(succeeded: false, errorCode: lastErrorCode ?? Int(XML_ERR_NO_MEMORY.rawValue), line: 0)
         }
-
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String] = [:]) {
-            elementCount += 1 + attributes.count
-            if stack.count >= limits.maximumDepth { tooDeep = true; parser.abortParsing(); return }
-            if elementCount > limits.maximumElements { tooMany = true; parser.abortParsing(); return }
-            stack.append(XMLTree(name: elementName, attributes: attributes))
+        self.context = context
+        defer {
+            self.context = nil
+            if let document = context.pointee.myDoc { xmlFreeDoc(document) }
+            xmlFreeParserCtxt(context)
         }
+        // Foundation's options (recover, substitute entities), plus no network.
+        _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NOENT.rawValue | XML_PARSE_NONET.rawValue))
+        var result = xmlParseChunk(context, base + 4, Int32(bytes.count - 4), 1)
+        // As Foundation: running out of input at the end is not a failure.
+        if result == Int32(XML_ERR_DOCUMENT_END.rawValue) { result = 0 }
+        let code = lastErrorCode ?? (result == 0 ? nil : Int(result))
+        return Outcome(succeeded: result == 0, errorCode: code, line: Int(xmlSAX2GetLineNumber(context)))
+    }
 
-        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-                    qualifiedName: String?) {
-            guard let finished = stack.popLast() else { return }
-            if stack.isEmpty {
-                root = finished
-            } else {
-                stack[stack.count - 1].children.append(finished)
-            }
-        }
+    func stop() {
+        if let context { xmlStopParser(context) }
+    }
 
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            guard !stack.isEmpty else { return }
-            stack[stack.count - 1].text += string
-        }
+    func startElement(_ name: String, attributes: [String: String]) {
+        elementCount += 1 + attributes.count
+        if stack.count >= limits.maximumDepth { tooDeep = true; stop(); return }
+        if elementCount > limits.maximumElements { tooMany = true; stop(); return }
+        stack.append(XMLTree(name: name, attributes: attributes))
+    }
 
-        func parser(_ parser: XMLParser, foundCDATA block: Data) {
-            guard !stack.isEmpty, let string = String(data: block, encoding: .utf8) else { return }
-            stack[stack.count - 1].text += string
-        }
-
-        // A declaration that slipped past the byte scan (it cannot, but the
-        // parser is the last line of defence) stops everything.
-        func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
-            sawDeclaration = true
-            parser.abortParsing()
-        }
-
-        func parser(_ parser: XMLParser, foundExternalEntityDeclarationWithName name: String,
-                    publicID: String?, systemID: String?) {
-            sawDeclaration = true
-            parser.abortParsing()
-        }
-
-        func parser(_ parser: XMLParser, resolveExternalEntityName name: String, systemID: String?) -> Data? {
-            sawDeclaration = true
-            parser.abortParsing()
-            return nil
+    func endElement() {
+        guard let finished = stack.popLast() else { return }
+        if stack.isEmpty {
+            root = finished
+        } else {
+            stack[stack.count - 1].children.append(finished)
         }
     }
+
+    func characters(_ text: String) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].text += text
+    }
+
+    // MARK: - libxml2 entry points
+
+    private static func builder(_ userData: UnsafeMutableRawPointer?) -> TreeBuilder? {
+        userData.map { Unmanaged<TreeBuilder>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    /// libxml2 wants `xmlInitParser` once, before parsing on several threads.
+    private static let libraryReady: Void = xmlInitParser()
+
+    /// The callbacks Foundation registers, minus those that only forward to
+    /// delegate methods this builder does not implement.
+    private static var handler: xmlSAXHandler {
+        var handler = xmlSAXHandler()
+        handler.initialized = XML_SAX2_MAGIC
+        handler.startElementNs = { userData, localName, prefix, _, namespaceCount, namespaces, attributeCount, _, attributes in
+            guard let builder = TreeBuilder.builder(userData), let localName else { return }
+            var dictionary: [String: String] = [:]
+            if let namespaces {
+                for index in stride(from: 0, to: Int(namespaceCount) * 2, by: 2) {
+                    let key = namespaces[index].map { "xmlns:" + string($0) } ?? "xmlns"
+                    dictionary[key] = namespaces[index + 1].map(string) ?? ""
+                }
+            }
+            if let attributes {
+                for index in stride(from: 0, to: Int(attributeCount) * 5, by: 5) {
+                    guard let attributeName = attributes[index] else { continue }
+                    var name = string(attributeName)
+                    if let attributePrefix = attributes[index + 1] {
+                        let prefixText = string(attributePrefix)
+                        if !prefixText.isEmpty { name = prefixText + ":" + name }
+                    }
+                    guard let value = attributes[index + 3], let end = attributes[index + 4] else { continue }
+                    let length = end - value
+                    dictionary[name] = length > 0
+                        ? String(decoding: UnsafeBufferPointer(start: value, count: length), as: UTF8.self) : ""
+                }
+            }
+            var name = string(localName)
+            if let prefix { name = string(prefix) + ":" + name }
+            builder.startElement(name, attributes: dictionary)
+        }
+        handler.endElementNs = { userData, _, _, _ in
+            TreeBuilder.builder(userData)?.endElement()
+        }
+        handler.characters = { userData, characters, length in
+            guard let builder = TreeBuilder.builder(userData), let characters else { return }
+            builder.characters(String(decoding: UnsafeBufferPointer(start: characters, count: Int(length)), as: UTF8.self))
+        }
+        handler.cdataBlock = { userData, block, length in
+            guard let builder = TreeBuilder.builder(userData), let block else { return }
+            let bytes = UnsafeBufferPointer(start: block, count: Int(length))
+            guard let text = String(bytes: bytes, encoding: .utf8) else { return }
+            builder.characters(text)
+        }
+        // Only predefined entities (&amp; and the like) exist here: any other
+        // reference means a declaration got past the byte scan, so stop.
+        handler.getEntity = { userData, name in
+            if let predefined = xmlGetPredefinedEntity(name) { return predefined }
+            guard let builder = TreeBuilder.builder(userData) else { return nil }
+            builder.sawDeclaration = true
+            builder.stop()
+            return nil
+        }
+        return handler
+    }
+
+    private static let structuredError: xmlStructuredErrorFunc = { userData, error in
+        guard let builder = TreeBuilder.builder(userData), let error else { return }
+        builder.lastErrorCode = Int(error.pointee.code)
+    }
+}
+
+private func string(_ text: UnsafePointer<xmlChar>) -> String {
+    String(cString: text)
 }
