@@ -194,3 +194,33 @@ def test_a_record_the_server_refuses_stays_visible_with_its_reason(server, netwo
     reason = phone.find_element(By.CSS_SELECTOR, "#outbox li[data-state='rejected'] .state").text
     assert "révoqué" in reason
     assert stored(server) == []
+
+
+def instance_shape(element, prefix=""):
+    """Element paths of an XML instance, in document order."""
+    local = element.tag.split("}")[-1]
+    path = f"{prefix}/{local}"
+    paths = [path]
+    for child in element:
+        paths.extend(instance_shape(child, path))
+    return paths
+
+
+def test_browser_records_have_the_shape_collect_gives_them(server, network, phone):
+    import xml.etree.ElementTree as ElementTree
+    from conftest import ROOT
+
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    fill_visit(phone, "Ndèye Fatou Ka")
+    wait(phone, lambda d: outbox_states(d) == ["sent"], 30)
+    (xml,), = server.rows("SELECT xml FROM submissions")
+    record = ElementTree.fromstring(xml)
+    form = ElementTree.parse(ROOT / "Forms" / "visite.xml").getroot()
+    namespace = {"x": "http://www.w3.org/2002/xforms", "h": "http://www.w3.org/1999/xhtml"}
+    primary = form.find("h:head/x:model/x:instance", namespace)[0]
+    assert instance_shape(record) == instance_shape(primary)
+    assert record.get("id") == "visite" and record.get("version") == primary.get("version")
+    assert record.find("meta/instanceID").text.startswith("uuid:")
+    assert record.find("artisan_name").text == "Ndèye Fatou Ka"
+    assert server.rows("SELECT review_state FROM submissions") == [("received",)]
