@@ -32,6 +32,22 @@ public struct SubmissionIntake: Sendable {
     public let expectedAttachments: [String]
     /// Files that came with this request.
     public let attachments: [Attachment]
+    /// Prepared by the request's own task, so the single writer thread only
+    /// runs SQL.
+    let issuesJSON: String
+    let receivedAtText: String
+
+    /// True when recording this intake takes more than one statement, which
+    /// then need a savepoint to stand or fall together.
+    var needsSeveralStatements: Bool {
+        deprecatedID != nil || !expectedAttachments.isEmpty || !attachments.isEmpty
+    }
+
+    private static let issuesEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
 
     public init(instanceID: String, deprecatedID: String?, formID: String, formVersion: String,
                 resourcePersonID: Int64?, receivedAt: Date, xml: Data, xmlSHA256: String,
@@ -49,6 +65,10 @@ public struct SubmissionIntake: Sendable {
         self.issues = issues
         self.expectedAttachments = expectedAttachments
         self.attachments = attachments
+        // Most records have no issue; JSONEncoder writes an empty array as "[]".
+        self.issuesJSON = issues.isEmpty
+            ? "[]" : String(decoding: (try? Self.issuesEncoder.encode(issues)) ?? Data("[]".utf8), as: UTF8.self)
+        self.receivedAtText = Timestamp.string(receivedAt)
     }
 }
 

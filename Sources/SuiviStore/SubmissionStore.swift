@@ -13,20 +13,12 @@ public struct SubmissionStore: Sendable {
         self.database = database
     }
 
-    private static let issuesEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
     /// Inserts or recognises one submission inside the caller's transaction.
     /// The instance id's UNIQUE constraint decides, so concurrent resends
     /// cannot both insert.
     static func apply(_ intake: SubmissionIntake, in db: Database) throws -> IntakeOutcome {
-        // Most records have no issue; JSONEncoder writes an empty array as "[]".
-        let issuesJSON = intake.issues.isEmpty
-            ? "[]" : String(decoding: try issuesEncoder.encode(intake.issues), as: UTF8.self)
-        let received = Timestamp.string(intake.receivedAt)
+        let issuesJSON = intake.issuesJSON
+        let received = intake.receivedAtText
         do {
             try db.cachedStatement(sql: """
                 INSERT INTO submissions (instance_id, form_id, form_version, resource_person_id, received_at, xml,

@@ -78,9 +78,15 @@ public final class SubmissionWriter: @unchecked Sendable {
                     for job in batch {
                         do {
                             var outcome: IntakeOutcome?
-                            try db.inSavepoint {
+                            if job.intake.needsSeveralStatements {
+                                try db.inSavepoint {
+                                    outcome = try SubmissionStore.apply(job.intake, in: db)
+                                    return .commit
+                                }
+                            } else {
+                                // One statement is atomic by itself: a failure
+                                // undoes it alone, no savepoint needed.
                                 outcome = try SubmissionStore.apply(job.intake, in: db)
-                                return .commit
                             }
                             results.append(.success(outcome!))
                         } catch let problem as Problem {
