@@ -13,10 +13,15 @@ public struct AppConfiguration: Sendable {
     public var server: ServerConfiguration
     /// Announced to ODK Collect, which splits larger uploads into several requests.
     public var openRosaAcceptContentLength: Int
+    /// SHA-256 (lower-case hex, `Secrets.sha256Hex`) of the bearer token
+    /// `/metrics` requires; nil means none (then `/metrics` answers only when
+    /// listening on loopback). The token itself is never kept.
+    public var metricsTokenSHA256: String?
 
     public init(databasePath: String, formsDirectory: String = "Forms", publicDirectory: String = "Public",
                 attachmentsDirectory: String? = nil, baseURL: String? = nil,
-                server: ServerConfiguration = ServerConfiguration(), openRosaAcceptContentLength: Int = 10_000_000) {
+                server: ServerConfiguration = ServerConfiguration(), openRosaAcceptContentLength: Int = 10_000_000,
+                metricsTokenSHA256: String? = nil) {
         self.databasePath = databasePath
         self.formsDirectory = formsDirectory
         self.publicDirectory = publicDirectory
@@ -24,6 +29,7 @@ public struct AppConfiguration: Sendable {
         self.baseURL = baseURL
         self.server = server
         self.openRosaAcceptContentLength = openRosaAcceptContentLength
+        self.metricsTokenSHA256 = metricsTokenSHA256
     }
 
     /// `suivi.sqlite` keeps its files in `suivi.sqlite-attachments/` beside it.

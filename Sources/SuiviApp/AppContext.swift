@@ -16,6 +16,7 @@ struct AppContext: Sendable {
     let departements: [Departement]
     let writer: SubmissionWriter
     let attachments: AttachmentStore
+    let metrics: Metrics
     let logger: Logger
     /// Resolved once the port is known.
     let baseURL: @Sendable () -> String

@@ -11,12 +11,13 @@ enum Routes {
         let intake = SubmissionIntakeHandler(context: context, authentication: authentication)
         let api = SubmissionAPIHandlers(context: context, authentication: authentication)
         let health = HealthHandlers(context: context)
+        let metrics = MetricsHandlers(context: context)
         let personal = PersonalPageHandlers(
             context: context, authentication: authentication,
             files: StaticFiles(root: context.configuration.publicDirectory))
         let render = ErrorBoundary(logger: context.logger)
 
-        var router = Router()
+        var router = MeasuredRouter(metrics: context.metrics)
         // OpenRosa, under each resource person's personal link.
         router.add("GET", "/key/:token/formList", render.openRosa(openRosa.formList))
         router.add("GET", "/key/:token/forms/:formId.xml", render.openRosa(openRosa.formDownload))
@@ -37,7 +38,31 @@ enum Routes {
 
         // Operations.
         router.add("GET", "/healthz", render.json(health.health))
-        return router
+        router.add("GET", "/metrics", render.json(metrics.metrics))
+        return router.router
+    }
+}
+
+/// Registers routes so that each request is counted under its route
+/// pattern (never its path: paths carry tokens), with its status and the
+/// time its handler took.
+struct MeasuredRouter {
+    let metrics: Metrics
+    private(set) var router = Router()
+
+    init(metrics: Metrics) {
+        self.metrics = metrics
+    }
+
+    mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Router.Handler) {
+        let route = metrics.route(method: method, pattern: pattern)
+        router.add(method, pattern) { [metrics] request in
+            let started = DispatchTime.now().uptimeNanoseconds
+            let response = await handler(request)
+            let elapsed = DispatchTime.now().uptimeNanoseconds - started
+            metrics.recordRequest(route, status: response.status, seconds: Double(elapsed) / 1e9)
+            return response
+        }
     }
 }
 

@@ -12,8 +12,10 @@ public final class SuiviApplication: Sendable {
     private let server: HTTPServer
     private let resolvedBaseURL: BaseURLBox
     private let writer: SubmissionWriter
+    private let logger: Logger
 
     public init(configuration: AppConfiguration, logger: Logger) throws {
+        self.logger = logger
         self.configuration = configuration
         var serverConfiguration = configuration.server
         try FileManager.default.createDirectory(
@@ -27,7 +29,10 @@ public final class SuiviApplication: Sendable {
         let forms = try FormRegistry(directory: configuration.formsDirectory, store: formStore)
         let baseURL = BaseURLBox(configuration.baseURL)
         resolvedBaseURL = baseURL
-        let writer = SubmissionWriter(database: database, logger: logger)
+        let metrics = Metrics(formIDs: forms.current.map(\.formID))
+        let writer = SubmissionWriter(database: database, logger: logger) { size in
+            metrics.recordBatch(size: size)
+        }
         self.writer = writer
         let context = AppContext(
             configuration: configuration, database: database,
@@ -36,10 +41,15 @@ public final class SuiviApplication: Sendable {
             departements: try PeopleStore(database: database).allDepartements(),
             writer: writer,
             attachments: try AttachmentStore(directory: configuration.attachmentsDirectory),
-            logger: logger, baseURL: { baseURL.value })
+            metrics: metrics, logger: logger, baseURL: { baseURL.value })
+        let router = Routes.make(context)
         server = HTTPServer(
-            configuration: serverConfiguration, router: Routes.make(context), logger: logger,
-            refusalResponder: Self.refusal)
+            configuration: serverConfiguration, router: router, logger: logger,
+            refusalResponder: { refusal, request in
+                let response = Self.refusal(refusal, request)
+                Self.count(refusal, request, response, router: router, metrics: metrics)
+                return response
+            })
     }
 
     deinit {
@@ -52,7 +62,13 @@ public final class SuiviApplication: Sendable {
             let host = configuration.server.host.contains(":") ? "[\(configuration.server.host)]" : configuration.server.host
             resolvedBaseURL.value = "http://\(host):\(server.port)"
         }
-        try PeopleStore(database: database).setSetting("base_url", resolvedBaseURL.value)
+        // Remembered for `person add`; not worth refusing to start over: on a
+        // full disk the server must still come up and answer 503.
+        do {
+            try PeopleStore(database: database).setSetting("base_url", resolvedBaseURL.value)
+        } catch {
+            logger.warning("cannot remember the base URL", metadata: ["error": "\(error)"])
+        }
     }
 
     public func stop() async {
@@ -62,6 +78,22 @@ public final class SuiviApplication: Sendable {
 
     public var port: UInt16 { server.port }
     public var baseURL: String { resolvedBaseURL.value }
+
+    /// Counts a refusal under the route it was meant for (a body too large
+    /// for `POST /key/:token/submission`), or as unmatched.
+    private static func count(_ refusal: TransportRefusal, _ request: Request, _ response: Response,
+                              router: Router, metrics: Metrics) {
+        var pattern: String?
+        switch refusal {
+        case .bodyTooLarge, .bodyUnreadable:
+            if case .found(_, _, let matched) = router.match(method: request.method, path: request.path) {
+                pattern = matched
+            }
+        case .notFound, .methodNotAllowed:
+            break
+        }
+        metrics.recordRefusal(method: request.method, pattern: pattern, status: response.status)
+    }
 
     /// Refusals made before any handler runs, worded for the route's client.
     private static func refusal(_ refusal: TransportRefusal, _ request: Request) -> Response {

@@ -54,7 +54,15 @@ final class BodySpooler {
 
     private func openFile() throws {
         var template = Array((directory + "/suivi-upload-XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        var descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if descriptor < 0 && errno == ENOENT {
+            // The spool directory was removed under the running server (a
+            // temporary-file cleaner): make it again rather than refuse every
+            // large body until a restart.
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            template = Array((directory + "/suivi-upload-XXXXXX").utf8CString)
+            descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        }
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         fileDescriptor = descriptor
         filePath = String(nulTerminated: template)

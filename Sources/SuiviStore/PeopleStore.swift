@@ -112,7 +112,7 @@ public struct PeopleStore: Sendable {
 
     public func setSetting(_ key: String, _ value: String) throws {
         try database.writeNow { db in
-            try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value",
                            arguments: [key, value])
         }
     }

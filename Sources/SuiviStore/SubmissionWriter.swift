@@ -12,7 +12,7 @@ import SuiviDomain
 /// blocking Swift concurrency's or GCD's few worker threads would stall
 /// every other request.
 public final class SubmissionWriter: @unchecked Sendable {
-    // @unchecked: `pending` and `stopping` are only touched while holding `condition`.
+    // @unchecked: `pending`, `committing` and `stopping` are only touched while holding `condition`.
     private struct Job {
         let intake: SubmissionIntake
         let continuation: CheckedContinuation<IntakeOutcome, Error>
@@ -22,12 +22,17 @@ public final class SubmissionWriter: @unchecked Sendable {
     private let logger: Logger
     private let condition = NSCondition()
     private var pending: [Job] = []
+    /// Records in the transaction being committed.
+    private var committing = 0
     private var stopping = false
+    /// Told each batch's size before its transaction (metrics), on the writer thread.
+    private let batchObserver: (@Sendable (Int) -> Void)?
     public static let maximumBatch = 256
 
-    public init(database: SuiviDatabase, logger: Logger) {
+    public init(database: SuiviDatabase, logger: Logger, batchObserver: (@Sendable (Int) -> Void)? = nil) {
         self.database = database
         self.logger = logger
+        self.batchObserver = batchObserver
         // The thread keeps the writer alive until `shutdown()`.
         let thread = Thread { self.run() }
         thread.name = "suivi.submission-writer"
@@ -43,6 +48,14 @@ public final class SubmissionWriter: @unchecked Sendable {
         }
     }
 
+    /// Records handed to `write` and not yet answered: queued, or in the
+    /// transaction being committed.
+    public var pendingCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return pending.count + committing
+    }
+
     /// Lets the thread end once everything already queued is committed.
     public func shutdown() {
         condition.lock()
@@ -55,6 +68,7 @@ public final class SubmissionWriter: @unchecked Sendable {
     private func run() {
         while true {
             condition.lock()
+            committing = 0
             while pending.isEmpty && !stopping {
                 condition.wait()
             }
@@ -64,7 +78,9 @@ public final class SubmissionWriter: @unchecked Sendable {
             }
             let batch = Array(pending.prefix(Self.maximumBatch))
             pending.removeFirst(batch.count)
+            committing = batch.count
             condition.unlock()
+            batchObserver?(batch.count)
             commit(batch)
         }
     }

@@ -11,7 +11,7 @@ struct Suivi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suivi",
         abstract: "Suivi: field-campaign data collection server (OpenRosa).",
-        subcommands: [Serve.self, PersonCommand.self, APIKeyCommand.self])
+        subcommands: [Serve.self, PersonCommand.self, APIKeyCommand.self, BackupCommand.self, RestoreCommand.self])
 }
 
 struct Serve: AsyncParsableCommand {
@@ -25,14 +25,20 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("public"), help: "Directory of web pages.") var publicDirectory = "Public"
     @Option(help: "Attachments directory (default: beside the database).") var attachments: String?
     @Option(name: .customLong("max-body-mb"), help: "Largest request body accepted, in MiB.") var maximumBodyMegabytes = 64
+    @Option(name: .customLong("metrics-token"),
+            help: "Bearer token /metrics requires (default: SUIVI_METRICS_TOKEN; none: /metrics only on loopback).")
+    var metricsToken: String?
 
     func run() async throws {
         let logger = LogSetup.bootstrap()
         var server = ServerConfiguration(host: host, port: port)
         server.maximumBodyBytes = maximumBodyMegabytes << 20
+        // The environment keeps the token out of `ps`; only its digest is kept.
+        let token = (self.metricsToken ?? ProcessInfo.processInfo.environment["SUIVI_METRICS_TOKEN"]).flatMap { $0.isEmpty ? nil : $0 }
         let configuration = AppConfiguration(
             databasePath: db, formsDirectory: forms, publicDirectory: publicDirectory,
-            attachmentsDirectory: attachments, baseURL: baseURL, server: server)
+            attachmentsDirectory: attachments, baseURL: baseURL, server: server,
+            metricsTokenSHA256: token.map { Secrets.sha256Hex($0) })
         let application: SuiviApplication
         do {
             application = try SuiviApplication(configuration: configuration, logger: logger)

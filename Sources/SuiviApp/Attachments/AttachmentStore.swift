@@ -26,7 +26,14 @@ public struct AttachmentStore: Sendable {
         let temporary = "\(directory)/tmp/\(UUID().uuidString)"
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try Self.writeSynced(data, to: temporary)
+            do {
+                try Self.writeSynced(data, to: temporary)
+            } catch let error as POSIXError where error.code == .ENOENT {
+                // `tmp/` was removed under the running server: make it again.
+                try FileManager.default.createDirectory(
+                    atPath: "\(directory)/tmp", withIntermediateDirectories: true)
+                try Self.writeSynced(data, to: temporary)
+            }
             guard rename(temporary, final) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             try Self.syncDirectory(folder)
         } catch {

@@ -13,12 +13,33 @@ struct SubmissionIntakeHandler: Sendable {
     let authentication: Authentication
 
     func submit(_ request: Request) async throws -> Response {
+        // Set once the form is one Suivi knows: metrics labels stay bounded
+        // whatever form id a client sends.
+        var form: String?
+        do {
+            return try await receive(request, form: &form)
+        } catch let problem as Problem {
+            let outcome: Metrics.SubmissionOutcome = switch problem.status {
+            case 409: .conflict
+            case 500...: .error
+            default: .rejected
+            }
+            context.metrics.recordSubmission(form: form, outcome: outcome)
+            throw problem
+        } catch {
+            context.metrics.recordSubmission(form: form, outcome: .error)
+            throw error
+        }
+    }
+
+    private func receive(_ request: Request, form knownForm: inout String?) async throws -> Response {
         let person = try await authentication.person(request)
         let upload = try multipart(request)
         guard let xmlPart = upload.first(named: "xml_submission_file") else { throw Problem.missingSubmissionFile() }
         let xml = Data(xmlPart.body)
         let document = try SubmissionDocument(xml: xml)
         guard context.forms.knows(formID: document.formID) else { throw Problem.unknownForm(document.formID) }
+        knownForm = document.formID
         guard let form = context.forms.form(document.formID, version: document.version) else {
             throw Problem.unknownFormVersion(formID: document.formID, version: document.version)
         }
@@ -44,10 +65,12 @@ struct SubmissionIntakeHandler: Sendable {
         let outcome = try await context.writer.write(intake)
         switch outcome {
         case .created:
+            context.metrics.recordSubmission(form: document.formID, outcome: .created, flagged: !issues.isEmpty)
             context.logger.info("submission stored", metadata: [
                 "request.id": "\(request.id)", "form.id": "\(document.formID)",
                 "submission.issues": "\(issues.count)", "attachments": "\(attachments.count)"])
         case .duplicate:
+            context.metrics.recordSubmission(form: document.formID, outcome: .duplicate)
             context.logger.info("submission already stored", metadata: [
                 "request.id": "\(request.id)", "form.id": "\(document.formID)"])
         }
