@@ -17,11 +17,13 @@ public struct AppConfiguration: Sendable {
     /// `/metrics` requires; nil means none (then `/metrics` answers only when
     /// listening on loopback). The token itself is never kept.
     public var metricsTokenSHA256: String?
+    /// Failed link and key lookups allowed per client address before 429.1.
+    public var guessingLimits: GuessingLimits
 
     public init(databasePath: String, formsDirectory: String = "Forms", publicDirectory: String = "Public",
                 attachmentsDirectory: String? = nil, baseURL: String? = nil,
                 server: ServerConfiguration = ServerConfiguration(), openRosaAcceptContentLength: Int = 10_000_000,
-                metricsTokenSHA256: String? = nil) {
+                metricsTokenSHA256: String? = nil, guessingLimits: GuessingLimits = GuessingLimits()) {
         self.databasePath = databasePath
         self.formsDirectory = formsDirectory
         self.publicDirectory = publicDirectory
@@ -30,6 +32,7 @@ public struct AppConfiguration: Sendable {
         self.server = server
         self.openRosaAcceptContentLength = openRosaAcceptContentLength
         self.metricsTokenSHA256 = metricsTokenSHA256
+        self.guessingLimits = guessingLimits
     }
 
     /// `suivi.sqlite` keeps its files in `suivi.sqlite-attachments/` beside it.

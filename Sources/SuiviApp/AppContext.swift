@@ -17,6 +17,8 @@ struct AppContext: Sendable {
     let writer: SubmissionWriter
     let attachments: AttachmentStore
     let metrics: Metrics
+    /// Failed link and key lookups per client address, for the whole application.
+    let guessing: GuessingLimiter
     let logger: Logger
     /// Resolved once the port is known.
     let baseURL: @Sendable () -> String

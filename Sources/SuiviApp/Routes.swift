@@ -6,7 +6,7 @@ import SuiviHTTP
 /// Every route Suivi answers, in one place.
 enum Routes {
     static func make(_ context: AppContext) -> Router {
-        let authentication = Authentication(people: context.people, apiKeys: context.apiKeys)
+        let authentication = Authentication(people: context.people, apiKeys: context.apiKeys, guessing: context.guessing)
         let openRosa = OpenRosaHandlers(context: context, authentication: authentication)
         let intake = SubmissionIntakeHandler(context: context, authentication: authentication)
         let api = SubmissionAPIHandlers(context: context, authentication: authentication)

@@ -41,7 +41,8 @@ public final class SuiviApplication: Sendable {
             departements: try PeopleStore(database: database).allDepartements(),
             writer: writer,
             attachments: try AttachmentStore(directory: configuration.attachmentsDirectory),
-            metrics: metrics, logger: logger, baseURL: { baseURL.value })
+            metrics: metrics, guessing: GuessingLimiter(limits: configuration.guessingLimits),
+            logger: logger, baseURL: { baseURL.value })
         let router = Routes.make(context)
         server = HTTPServer(
             configuration: serverConfiguration, router: router, logger: logger,

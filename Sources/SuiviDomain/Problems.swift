@@ -13,19 +13,23 @@ public struct Problem: Error, Sendable, Equatable {
     public let field: String?
     /// Extra developer detail (never personal data).
     public let detail: String?
+    /// How long the client should wait before trying again (`Retry-After`), when waiting helps.
+    public let retryAfterSeconds: Int?
 
-    public init(code: String, message: String, englishMessage: String, field: String? = nil, detail: String? = nil) {
+    public init(code: String, message: String, englishMessage: String, field: String? = nil, detail: String? = nil,
+                retryAfterSeconds: Int? = nil) {
         self.code = code
         self.status = Int(code.split(separator: ".").first ?? "500") ?? 500
         self.message = message
         self.englishMessage = englishMessage
         self.field = field
         self.detail = detail
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public func with(field: String? = nil, detail: String? = nil) -> Problem {
         Problem(code: code, message: message, englishMessage: englishMessage,
-                field: field ?? self.field, detail: detail ?? self.detail)
+                field: field ?? self.field, detail: detail ?? self.detail, retryAfterSeconds: retryAfterSeconds)
     }
 }
 
@@ -150,6 +154,19 @@ extension Problem {
     public static func bodyTooLarge(limit: Int) -> Problem {
         Problem(code: "413.1", message: "L'envoi est trop volumineux (maximum \(limit / 1_048_576) Mo).",
                 englishMessage: "Request body larger than \(limit) bytes.", field: "body")
+    }
+
+    // MARK: 429: too many attempts
+
+    /// Too many failed link or key lookups from one client address. The same
+    /// answer whatever the token was (never issued or revoked), so a guess
+    /// learns nothing from it; the wait is rounded up to whole minutes for people.
+    public static func tooManyFailedAttempts(retryAfterSeconds seconds: Int, field: String = "token") -> Problem {
+        let minutes = max(1, (seconds + 59) / 60)
+        return Problem(code: "429.1",
+                       message: "Trop de tentatives avec un lien non valide depuis cette connexion. Attendez \(minutes) minute\(minutes > 1 ? "s" : "") avant de réessayer ; si votre lien ne marche toujours pas, demandez-en un nouveau à votre coordinateur.",
+                       englishMessage: "Too many attempts with an invalid link or key from this address. Wait \(minutes) minute\(minutes > 1 ? "s" : "") before trying again.",
+                       field: field, retryAfterSeconds: seconds)
     }
 
     // MARK: 5xx

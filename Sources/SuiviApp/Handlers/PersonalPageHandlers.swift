@@ -11,14 +11,15 @@ struct PersonalPageHandlers: Sendable {
     let files: StaticFiles
 
     /// The page itself holds no personal data; it reads `me` once opened.
-    /// A bad or revoked link still gets the page (with 403), which then
-    /// explains, in the person's language, what to do.
+    /// A bad or revoked link still gets the page (with 403, or 429 once the
+    /// address has failed too often), which then explains, in the person's
+    /// language, what to do.
     func page(_ request: Request) async throws -> Response {
         var status = 200
         do {
             _ = try await authentication.person(request)
-        } catch let problem as Problem where problem.status == 403 {
-            status = 403
+        } catch let problem as Problem where problem.status == 403 || problem.status == 429 {
+            status = problem.status
         }
         guard var response = files.response(for: "collect/index.html", request: request, cacheControl: "no-store") else {
             throw Problem.notFound()

@@ -28,6 +28,9 @@ enum OpenRosaResponses {
         if problem.status == 405, let allowed = problem.detail?.replacingOccurrences(of: "allowed: ", with: "") {
             response.headers.append(("Allow", allowed))
         }
+        if let seconds = problem.retryAfterSeconds {
+            response.headers.append(("Retry-After", String(seconds)))
+        }
         return response
     }
 }

@@ -36,6 +36,7 @@ enum ProblemRendering {
         let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         var headers: [(String, String)] = [("Cache-Control", "no-store")]
         if problem.status == 401 { headers.append(("WWW-Authenticate", "Bearer realm=\"suivi\"")) }
+        if let seconds = problem.retryAfterSeconds { headers.append(("Retry-After", String(seconds))) }
         return Response(status: problem.status, contentType: "application/json; charset=utf-8", body: body, headers: headers)
     }
 }
