@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "suivi", targets: ["suivi"]),
+        // The two parsers of untrusted bytes, for the fuzz targets in Fuzz/.
+        .library(name: "SuiviDomain", targets: ["SuiviDomain"]),
+        .library(name: "SuiviHTTP", targets: ["SuiviHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
