@@ -88,16 +88,18 @@ public struct PeopleStore: Sendable {
     /// This runs on every OpenRosa request, so it is kept lean: the statement
     /// is prepared once per reader connection; it runs without GRDB's
     /// BEGIN/COMMIT wrapper (`unsafeRead`), since a single SELECT is already
-    /// its own consistent snapshot; and it runs on the calling thread, like
-    /// the parsing around it: an indexed WAL read never waits for the writer,
-    /// and hopping to a reader's queue and back cost more than the query.
+    /// its own consistent snapshot. It must stay asynchronous: never block a
+    /// Swift concurrency thread waiting for a reader connection.
     public func person(byTokenHash tokenHash: String) async throws -> ResourcePerson? {
-        try lookUpPerson(byTokenHash: tokenHash)
+        try await lookUpPerson(byTokenHash: tokenHash)
     }
 
-    private func lookUpPerson(byTokenHash tokenHash: String) throws -> ResourcePerson? {
+    private func lookUpPerson(byTokenHash tokenHash: String) async throws -> ResourcePerson? {
         do {
-            return try database.pool.unsafeRead { db in
+            // Async: a blocking read here once deadlocked the server (every
+            // Swift concurrency thread waiting for a reader held by suspended
+            // async reads).
+            return try await database.pool.unsafeRead { db in
                 let statement = try db.cachedStatement(sql: """
                     SELECT p.id, p.name, p.phone, p.departement_code, p.organisation, p.active
                     FROM access_links l JOIN resource_persons p ON p.id = l.resource_person_id
