@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Reads XLSX files (zip archives) for resource person imports.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // libmicrohttpd plus a tiny C shim for its variadic entry points.
@@ -37,6 +39,14 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "SuiviDomain", dependencies: ["CLibXML2"]),
+        // Argon2id password hashes (crypto_pwhash_str).
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // QR codes for personal links and ODK Collect settings.
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // XLSX exports and the daily report, in constant-memory mode.
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        // Deflate for PNG images and ODK Collect's settings QR payload.
+        .systemLibrary(name: "CDeflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "SuiviStore",
             dependencies: [
@@ -49,7 +59,9 @@ let package = Package(
             name: "SuiviApp",
             dependencies: [
                 "SuiviHTTP", "SuiviDomain", "SuiviStore",
+                "CSodium", "CQRencode", "CXLSXWriter", "CDeflate",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

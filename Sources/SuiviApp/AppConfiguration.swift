@@ -19,6 +19,8 @@ public struct AppConfiguration: Sendable {
     public var metricsTokenSHA256: String?
     /// Failed link and key lookups allowed per client address before 429.1.
     public var guessingLimits: GuessingLimits
+    /// How long a coordinator's session lasts.
+    public var sessionLimits = SessionLimits()
 
     public init(databasePath: String, formsDirectory: String = "Forms", publicDirectory: String = "Public",
                 attachmentsDirectory: String? = nil, baseURL: String? = nil,
@@ -38,5 +40,17 @@ public struct AppConfiguration: Sendable {
     /// `suivi.sqlite` keeps its files in `suivi.sqlite-attachments/` beside it.
     public static func defaultAttachmentsDirectory(for databasePath: String) -> String {
         databasePath + "-attachments"
+    }
+}
+
+/// A session ends after `idleSeconds` without a request, and in any case
+/// `absoluteSeconds` after sign-in.
+public struct SessionLimits: Sendable {
+    public var idleSeconds: TimeInterval = 2 * 3600
+    public var absoluteSeconds: TimeInterval = 12 * 3600
+
+    public init(idleSeconds: TimeInterval = 2 * 3600, absoluteSeconds: TimeInterval = 12 * 3600) {
+        self.idleSeconds = idleSeconds
+        self.absoluteSeconds = absoluteSeconds
     }
 }

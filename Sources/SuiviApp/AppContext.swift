@@ -10,6 +10,8 @@ struct AppContext: Sendable {
     let database: SuiviDatabase
     let people: PeopleStore
     let apiKeys: APIKeyStore
+    let accounts: AccountStore
+    let audit: AuditStore
     let submissions: SubmissionStore
     let forms: FormRegistry
     /// Senegal's départements, fixed by migration: read once at start.

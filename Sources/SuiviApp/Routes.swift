@@ -6,7 +6,10 @@ import SuiviHTTP
 /// Every route Suivi answers, in one place.
 enum Routes {
     static func make(_ context: AppContext) -> Router {
-        let authentication = Authentication(people: context.people, apiKeys: context.apiKeys, guessing: context.guessing)
+        let authentication = Authentication(
+            people: context.people, apiKeys: context.apiKeys, accounts: context.accounts, guessing: context.guessing,
+            departements: context.departements, sessionLimits: context.configuration.sessionLimits)
+        let sessions = SessionHandlers(context: context, authentication: authentication)
         let openRosa = OpenRosaHandlers(context: context, authentication: authentication)
         let intake = SubmissionIntakeHandler(context: context, authentication: authentication)
         let api = SubmissionAPIHandlers(context: context, authentication: authentication)
@@ -32,6 +35,11 @@ enum Routes {
 
         router.add("GET", "/assets/*path", render.json(personal.asset))
         router.add("GET", "/sw.js", render.json(personal.serviceWorker))
+
+        // Coordinators sign in; pages then call the API with the cookie.
+        router.add("POST", "/api/v1/session", render.json(sessions.signIn))
+        router.add("GET", "/api/v1/session", render.json(sessions.current))
+        router.add("DELETE", "/api/v1/session", render.json(sessions.signOut))
 
         // API for coordinators and other systems.
         router.add("GET", "/api/v1/submissions", render.json(api.list))

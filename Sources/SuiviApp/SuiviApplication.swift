@@ -37,6 +37,7 @@ public final class SuiviApplication: Sendable {
         let context = AppContext(
             configuration: configuration, database: database,
             people: PeopleStore(database: database), apiKeys: APIKeyStore(database: database),
+            accounts: AccountStore(database: database), audit: AuditStore(database: database),
             submissions: SubmissionStore(database: database), forms: forms,
             departements: try PeopleStore(database: database).allDepartements(),
             writer: writer,

@@ -185,4 +185,37 @@ extension Problem {
         Problem(code: "503.2", message: "Le serveur redémarre. Réessayez dans un instant.",
                 englishMessage: "The server is shutting down.")
     }
+
+    // MARK: Accounts and sessions (400.20-29, 401.2-9, 403.10-19, 409.10-19, 429.2-9)
+
+    public static func signInFailed() -> Problem {
+        Problem(code: "401.2", message: "Identifiant ou mot de passe incorrect.",
+                englishMessage: "Wrong login or password.", field: "password")
+    }
+
+    public static func sessionExpired() -> Problem {
+        Problem(code: "401.3", message: "Votre session a expiré. Reconnectez-vous.",
+                englishMessage: "Your session has expired. Please sign in again.")
+    }
+
+    public static func csrfRejected() -> Problem {
+        Problem(code: "403.10", message: "La page a expiré ou la demande ne vient pas de Suivi. Rechargez la page et recommencez.",
+                englishMessage: "Missing or wrong CSRF token: reload the page and try again.", field: "X-CSRF-Token")
+    }
+
+    public static func weakPassword(_ reason: String, english: String) -> Problem {
+        Problem(code: "400.20", message: "Mot de passe refusé : \(reason)",
+                englishMessage: "Password refused: \(english)", field: "password")
+    }
+
+    public static func loginTaken() -> Problem {
+        Problem(code: "409.10", message: "Cet identifiant est déjà utilisé.",
+                englishMessage: "This login is already taken.", field: "login")
+    }
+
+    // MARK: Campaigns and people (400.30-39, 404.10-19, 409.20-29)
+
+    // MARK: Tallies and review (400.40-49, 404.20-29, 409.30-39)
+
+    // MARK: Leads and exports (400.50-59, 404.30-39, 409.40-49)
 }

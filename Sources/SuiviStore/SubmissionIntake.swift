@@ -27,6 +27,10 @@ public struct SubmissionIntake: Sendable {
     public let xml: Data
     public let xmlSHA256: String
     public let departementCode: String?
+    /// Answers by field name, for tallies, leads and exports.
+    public let answers: [String: String]
+    /// The day the activity took place (YYYY-MM-DD).
+    public let activityDate: String?
     public let issues: [AnswerIssue]
     /// File names the record refers to (binary questions).
     public let expectedAttachments: [String]
@@ -36,6 +40,7 @@ public struct SubmissionIntake: Sendable {
     /// runs SQL.
     let issuesJSON: String
     let receivedAtText: String
+    let answersJSON: String
 
     /// True when recording this intake takes more than one statement, which
     /// then need a savepoint to stand or fall together.
@@ -51,8 +56,8 @@ public struct SubmissionIntake: Sendable {
 
     public init(instanceID: String, deprecatedID: String?, formID: String, formVersion: String,
                 resourcePersonID: Int64?, receivedAt: Date, xml: Data, xmlSHA256: String,
-                departementCode: String?, issues: [AnswerIssue], expectedAttachments: [String],
-                attachments: [Attachment]) {
+                departementCode: String?, answers: [String: String] = [:], activityDate: String? = nil,
+                issues: [AnswerIssue], expectedAttachments: [String], attachments: [Attachment]) {
         self.instanceID = instanceID
         self.deprecatedID = deprecatedID
         self.formID = formID
@@ -62,6 +67,9 @@ public struct SubmissionIntake: Sendable {
         self.xml = xml
         self.xmlSHA256 = xmlSHA256
         self.departementCode = departementCode
+        self.answers = answers
+        self.activityDate = activityDate
+        self.answersJSON = Answers.encode(answers)
         self.issues = issues
         self.expectedAttachments = expectedAttachments
         self.attachments = attachments

@@ -16,19 +16,21 @@ public struct SubmissionStore: Sendable {
     /// Inserts or recognises one submission inside the caller's transaction.
     /// The instance id's UNIQUE constraint decides, so concurrent resends
     /// cannot both insert.
-    static func apply(_ intake: SubmissionIntake, in db: Database) throws -> IntakeOutcome {
+    static func apply(_ intake: SubmissionIntake, tallySources: [TallyBook.Source], in db: Database) throws -> IntakeOutcome {
         let issuesJSON = intake.issuesJSON
         let received = intake.receivedAtText
         do {
             try db.cachedStatement(sql: """
                 INSERT INTO submissions (instance_id, form_id, form_version, resource_person_id, received_at, xml,
-                    xml_sha256, deprecated_id, departement_code, review_state, issues, attachments_expected)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    xml_sha256, deprecated_id, departement_code, review_state, issues, attachments_expected,
+                    answers, activity_date)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(instance_id) DO NOTHING
                 """).execute(arguments: [
                     intake.instanceID, intake.formID, intake.formVersion, intake.resourcePersonID, received,
                     intake.xml, intake.xmlSHA256, intake.deprecatedID, intake.departementCode,
                     intake.issues.isEmpty ? "received" : "flagged", issuesJSON, intake.expectedAttachments.count,
+                    intake.answersJSON, intake.activityDate,
                 ])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             // Only deprecated_id can still clash: this version was already edited.
@@ -38,9 +40,16 @@ public struct SubmissionStore: Sendable {
         if db.changesCount == 1 {
             let id = db.lastInsertedRowID
             if let deprecated = intake.deprecatedID {
+                // The edited record stops counting; the edit counts instead.
+                if let oldID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM submissions WHERE instance_id = ?"),
+                                                  arguments: [deprecated]) {
+                    try TallyBook.uncount(submissionID: oldID, in: db)
+                }
                 try db.cachedStatement(sql: "UPDATE submissions SET current = 0 WHERE instance_id = ?")
                     .execute(arguments: [deprecated])
             }
+            try TallyBook.count(submissionID: id, formID: intake.formID, departementCode: intake.departementCode,
+                                day: intake.activityDate, answers: intake.answers, sources: tallySources, in: db)
             for name in Set(intake.expectedAttachments) {
                 try db.cachedStatement(sql: "INSERT INTO submission_attachments (submission_id, name) VALUES (?, ?)")
                     .execute(arguments: [id, name])

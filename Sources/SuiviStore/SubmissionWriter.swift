@@ -91,18 +91,22 @@ public final class SubmissionWriter: @unchecked Sendable {
             try database.pool.writeWithoutTransaction { db in
                 results = []
                 try db.inTransaction(.immediate) {
+                    // Read in the transaction: an indicator added meanwhile
+                    // counts from the next batch on, never half a batch.
+                    let sources = try TallyBook.sources(in: db)
+                    let tallied = Set(sources.map(\.formID))
                     for job in batch {
                         do {
                             var outcome: IntakeOutcome?
-                            if job.intake.needsSeveralStatements {
+                            if job.intake.needsSeveralStatements || tallied.contains(job.intake.formID) {
                                 try db.inSavepoint {
-                                    outcome = try SubmissionStore.apply(job.intake, in: db)
+                                    outcome = try SubmissionStore.apply(job.intake, tallySources: sources, in: db)
                                     return .commit
                                 }
                             } else {
                                 // One statement is atomic by itself: a failure
                                 // undoes it alone, no savepoint needed.
-                                outcome = try SubmissionStore.apply(job.intake, in: db)
+                                outcome = try SubmissionStore.apply(job.intake, tallySources: sources, in: db)
                             }
                             results.append(.success(outcome!))
                         } catch let problem as Problem {

@@ -11,7 +11,7 @@ struct Suivi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suivi",
         abstract: "Suivi: field-campaign data collection server (OpenRosa).",
-        subcommands: [Serve.self, PersonCommand.self, APIKeyCommand.self, BackupCommand.self, RestoreCommand.self])
+        subcommands: [Serve.self, PersonCommand.self, UserCommand.self, APIKeyCommand.self, BackupCommand.self, RestoreCommand.self])
 }
 
 struct Serve: AsyncParsableCommand {
@@ -108,6 +108,42 @@ struct APIKeyCommand: AsyncParsableCommand {
                 let (key, secret) = try Administration(databasePath: db).addAPIKey(name: name, role: parsedRole, region: region)
                 print("Clé d'API n°\(key.id) créée / API key #\(key.id) created (role \(key.role.rawValue)). Shown once:")
                 print(secret)
+            } catch {
+                FileHandle.standardError.write(Data("suivi: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage coordinator accounts.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a coordinator account; the password is read from standard input (first line).")
+        @Option var db: String
+        @Option var login: String
+        @Option(help: "admin, coordinator or viewer") var role: String
+        @Option(help: "Region of a regional coordinator (code or name).") var region: String?
+        @Option(name: .customLong("name"), help: "Name shown in the pages.") var displayName: String = ""
+
+        func run() async throws {
+            guard let parsedRole = Role(rawValue: role), parsedRole != .membership else {
+                FileHandle.standardError.write(Data("suivi: rôle inconnu / unknown role '\(role)' (admin, coordinator, viewer)\n".utf8))
+                throw ExitCode(64)
+            }
+            // Standard input, not an option: a password on the command line
+            // would show in `ps` and the shell history.
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                FileHandle.standardError.write(Data("suivi: mot de passe attendu sur l'entrée standard / password expected on standard input\n".utf8))
+                throw ExitCode(64)
+            }
+            do {
+                let user = try await Administration(databasePath: db).addUser(
+                    login: login, password: line, role: parsedRole, region: region, displayName: displayName)
+                print("Compte n°\(user.id) créé / account #\(user.id) created: \(user.login) (\(user.role.rawValue)\(user.regionCode.map { ", " + $0 } ?? "")).")
             } catch {
                 FileHandle.standardError.write(Data("suivi: \(error)\n".utf8))
                 throw ExitCode(1)

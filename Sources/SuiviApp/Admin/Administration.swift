@@ -45,19 +45,48 @@ public struct Administration: Sendable {
     }
 
     public func addAPIKey(name: String, role: Role, region: String?) throws -> (key: APIKey, secret: String) {
-        var regionCode: String?
-        if let region {
-            let departements = try PeopleStore(database: database).allDepartements()
-            let folded = region.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
-            guard let match = departements.first(where: {
-                $0.regionCode == folded || $0.region.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased() == folded
-            }) else { throw Failure(description: "Région inconnue / unknown region: \(region)") }
-            regionCode = match.regionCode
-        }
+        let regionCode = try region.map(regionCode(named:))
         let secret = Secrets.newToken()
         let key = try APIKeyStore(database: database).add(
             name: name, role: role, regionCode: regionCode, keyHash: Secrets.sha256Hex(secret))
         return (key, secret)
+    }
+
+    /// Creates a coordinator account. The password is checked against the
+    /// policy and stored only as an Argon2id hash.
+    public func addUser(login: String, password: String, role: Role, region: String?,
+                        displayName: String = "") async throws -> UserAccount {
+        let trimmedLogin = login.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmedLogin.isEmpty, trimmedLogin.count <= 100 else {
+            throw Failure(description: "L'identifiant est obligatoire / a login is required")
+        }
+        guard role != .membership else {
+            throw Failure(description: "Le rôle membership est réservé aux clés d'API / the membership role is for API keys only")
+        }
+        do {
+            try PasswordPolicy.check(password, login: trimmedLogin)
+        } catch let problem as Problem {
+            throw Failure(description: "\(problem.message) / \(problem.englishMessage)")
+        }
+        let regionCode = try region.map(regionCode(named:))
+        let hash = try await BlockingWork.run { try PasswordHasher.hash(password) }
+        do {
+            return try await AccountStore(database: database).addUser(
+                login: trimmedLogin, displayName: displayName, role: role, regionCode: regionCode,
+                passwordHash: hash, by: .commandLine)
+        } catch AccountError.loginTaken {
+            throw Failure(description: "Cet identifiant existe déjà / this login already exists: \(trimmedLogin)")
+        }
+    }
+
+    /// A region's code from its code or its name, ignoring case and accents.
+    public func regionCode(named region: String) throws -> String {
+        let departements = try PeopleStore(database: database).allDepartements()
+        let folded = region.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+        guard let match = departements.first(where: {
+            $0.regionCode == folded || $0.region.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased() == folded
+        }) else { throw Failure(description: "Région inconnue / unknown region: \(region)") }
+        return match.regionCode
     }
 
     private func personalLink(token: String, baseURL: String?) -> String {

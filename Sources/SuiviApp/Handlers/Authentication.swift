@@ -14,12 +14,76 @@ import SuiviStore
 struct Authentication: Sendable {
     let people: PeopleStore
     let apiKeys: APIKeyStore
+    let accounts: AccountStore
     let guessing: GuessingLimiter
+    let departements: [Departement]
+    let sessionLimits: SessionLimits
 
-    init(people: PeopleStore, apiKeys: APIKeyStore, guessing: GuessingLimiter) {
+    static let sessionCookie = "suivi_session"
+
+    init(people: PeopleStore, apiKeys: APIKeyStore, accounts: AccountStore, guessing: GuessingLimiter,
+         departements: [Departement], sessionLimits: SessionLimits) {
         self.people = people
         self.apiKeys = apiKeys
+        self.accounts = accounts
         self.guessing = guessing
+        self.departements = departements
+        self.sessionLimits = sessionLimits
+    }
+
+    /// The caller of a coordinators' route: an API key when the request has
+    /// `Authorization: Bearer`, else the session cookie. Requests that change
+    /// something (anything but GET and HEAD) made with the cookie must carry
+    /// the session's anti-CSRF token in `X-CSRF-Token`.
+    func principal(_ request: Request) async throws -> Principal {
+        if request.headers["Authorization"] != nil {
+            let key = try await apiKey(request)
+            return Principal(actor: .apiKey(id: key.id, name: key.name), role: key.role, regionCode: key.regionCode,
+                             csrfToken: nil, departements: departements)
+        }
+        let (session, _) = try await session(request)
+        if request.method != "GET" && request.method != "HEAD" {
+            let sent = request.headers["X-CSRF-Token"] ?? ""
+            guard !sent.isEmpty, Secrets.constantTimeEqual(sent, session.csrfToken) else { throw Problem.csrfRejected() }
+        }
+        let user = session.user
+        return Principal(actor: .user(id: user.id, login: user.login), role: user.role, regionCode: user.regionCode,
+                         csrfToken: session.csrfToken, departements: departements)
+    }
+
+    /// The live session named by the cookie, with the SHA-256 it is stored
+    /// under. An ended, idle or too old session is 401.3; no cookie is 401.1.
+    func session(_ request: Request) async throws -> (UserSession, idHash: String) {
+        guard let value = Self.cookie(Self.sessionCookie, in: request), !value.isEmpty, value.count <= 128 else {
+            throw Problem.authenticationRequired()
+        }
+        let idHash = Secrets.sha256Hex(value)
+        guard let session = try await accounts.session(idHash: idHash) else {
+            throw refusal(.sessionExpired(), request, field: "Cookie")
+        }
+        let now = Date()
+        if now.timeIntervalSince(session.lastSeenAt) > sessionLimits.idleSeconds
+            || now.timeIntervalSince(session.createdAt) > sessionLimits.absoluteSeconds {
+            try await accounts.endSession(idHash: idHash, at: now)
+            throw Problem.sessionExpired()
+        }
+        // One write a minute at most per session, not one per request.
+        if now.timeIntervalSince(session.lastSeenAt) > 60 {
+            try await accounts.touchSession(idHash: idHash, at: now)
+        }
+        return (session, idHash)
+    }
+
+    /// A cookie's value from the `Cookie` header.
+    static func cookie(_ name: String, in request: Request) -> String? {
+        guard let header = request.headers["Cookie"] else { return nil }
+        for pair in header.split(separator: ";") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
+                return parts[1].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return nil
     }
 
     /// The person behind `/key/:token/...`. A bad or revoked token is a 403,

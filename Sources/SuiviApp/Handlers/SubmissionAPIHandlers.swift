@@ -10,9 +10,9 @@ struct SubmissionAPIHandlers: Sendable {
     let authentication: Authentication
 
     func list(_ request: Request) async throws -> Response {
-        let key = try await authentication.apiKey(request)
-        let scope = AccessScope(key: key, departements: context.departements)
-        guard scope.seesPersonalData else { throw Problem.forbidden() }
+        let principal = try await authentication.principal(request)
+        try principal.require(.readPersonalData)
+        let scope = principal.scope
         guard let formID = request.query["form"], !formID.isEmpty else {
             throw Problem.invalidParameter("form", "required: the form id, e.g. visite")
         }
@@ -56,30 +56,5 @@ struct SubmissionAPIHandlers: Sendable {
             throw Problem.invalidParameter(name, "expected a whole number in \(range.lowerBound)...\(range.upperBound)")
         }
         return value
-    }
-}
-
-/// What a caller may read: everything, or the départements of one region.
-struct AccessScope: Sendable {
-    let seesPersonalData: Bool
-    /// Nil means every département.
-    let departementCodes: [String]?
-
-    init(key: APIKey, departements: [Departement]) {
-        switch key.role {
-        case .admin:
-            seesPersonalData = true
-            departementCodes = nil
-        case .coordinator:
-            seesPersonalData = true
-            if let region = key.regionCode {
-                departementCodes = departements.filter { $0.regionCode == region }.map(\.code)
-            } else {
-                departementCodes = nil
-            }
-        case .viewer, .membership:
-            seesPersonalData = false
-            departementCodes = []
-        }
     }
 }

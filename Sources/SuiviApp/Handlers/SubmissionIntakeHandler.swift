@@ -53,14 +53,13 @@ struct SubmissionIntakeHandler: Sendable {
             let digest = try context.attachments.store(part.body)
             attachments.append(.init(name: name, sha256: digest, size: part.body.count, contentType: part.contentType))
         }
-        let departement = document.answer("departement").flatMap { answer in
-            form.definition.field(at: "/\(document.rootName)/departement")?.choices?.contains { $0.value == answer } == true
-                ? answer : nil
-        }
+        let summary = RecordSummary(document: document, form: form.definition, person: person,
+                                    receivedAt: request.receivedAt)
         let intake = SubmissionIntake(
             instanceID: document.instanceID, deprecatedID: document.deprecatedID, formID: document.formID,
             formVersion: document.version, resourcePersonID: person.id, receivedAt: request.receivedAt,
-            xml: xml, xmlSHA256: Secrets.sha256Hex(xml), departementCode: departement, issues: issues,
+            xml: xml, xmlSHA256: Secrets.sha256Hex(xml), departementCode: summary.departementCode,
+            answers: summary.answers, activityDate: summary.activityDate, issues: issues,
             expectedAttachments: expected, attachments: attachments)
         let outcome = try await context.writer.write(intake)
         switch outcome {

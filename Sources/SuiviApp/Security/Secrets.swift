@@ -23,6 +23,15 @@ public enum Secrets {
         hex(SHA256.hash(data: data))
     }
 
+    /// Compares secrets without stopping at the first difference.
+    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+
     /// OpenRosa form hashes are MD5 of the served bytes (not a security use).
     public static func md5Hex(_ data: Data) -> String {
         hex(Insecure.MD5.hash(data: data))

@@ -11,6 +11,9 @@ enum Migrations {
         migrator.registerMigration(Migration0002Geography.identifier) { db in
             try db.execute(sql: Migration0002Geography.sql)
         }
+        migrator.registerMigration(Migration0003CampaignsAccountsTallies.identifier) { db in
+            try db.execute(sql: Migration0003CampaignsAccountsTallies.sql)
+        }
         return migrator
     }
 }
