@@ -18,6 +18,7 @@ enum Routes {
         let personal = PersonalPageHandlers(
             context: context, authentication: authentication,
             files: StaticFiles(root: context.configuration.publicDirectory))
+        let adminPages = AdminPageHandlers(files: StaticFiles(root: context.configuration.publicDirectory))
         let render = ErrorBoundary(logger: context.logger)
 
         var router = MeasuredRouter(metrics: context.metrics)
@@ -35,6 +36,10 @@ enum Routes {
 
         router.add("GET", "/assets/*path", render.json(personal.asset))
         router.add("GET", "/sw.js", render.json(personal.serviceWorker))
+
+        // Coordinators' pages (static shells; data comes from the API).
+        router.add("GET", "/admin", render.json(adminPages.home))
+        router.add("GET", "/admin/:page", render.json(adminPages.named))
 
         // Coordinators sign in; pages then call the API with the cookie.
         router.add("POST", "/api/v1/session", render.json(sessions.signIn))

@@ -63,6 +63,24 @@ class Server:
                              capture_output=True, text=True, check=True).stdout
         return out.strip().splitlines()[-1]
 
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def add_user(self, login, password="un-mot-de-passe-sûr", role="admin", region=None):
+        command = [self.binary, "user", "add", "--db", self.database, "--login", login, "--role", role]
+        if region:
+            command += ["--region", region]
+        subprocess.run(command, input=password + "\n", capture_output=True, text=True, check=True)
+        return login, password
+
+    def add_api_key(self, name="tests", role="admin", region=None):
+        command = [self.binary, "apikey", "add", "--db", self.database, "--name", name, "--role", role]
+        if region:
+            command += ["--region", region]
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        return out.strip().splitlines()[-1]
+
     def rows(self, sql):
         connection = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)
         try:
@@ -114,6 +132,40 @@ def phone():
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium with a laptop-sized window, for the coordinators' pages."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,900", "--lang=fr-FR"]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
+                              options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def sign_in(driver, server, login, password, next_path="/admin"):
+    """Signs in through the real sign-in page and waits for `next_path`."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{server.base_url}/admin/login?next={next_path}")
+    driver.find_element(By.ID, "login").send_keys(login)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "submit").click()
+    WebDriverWait(driver, 15).until(EC.url_to_be(f"{server.base_url}{next_path}"))
+    WebDriverWait(driver, 15).until(EC.presence_of_element_located((By.ID, "sign-out")))
 
 
 @pytest.fixture

@@ -1,0 +1,155 @@
+// Shared by every coordinator page: the session, API calls with the
+// anti-CSRF token, the language switch and the navigation bar.
+//
+// Each page keeps its own texts as `{fr: {...}, en: {...}}` and reads them
+// with `translate(texts)`; French is the default.
+
+const LANGUAGE_KEY = "suivi.language";
+
+export function language() {
+  return localStorage.getItem(LANGUAGE_KEY) === "en" ? "en" : "fr";
+}
+
+export function setLanguage(code) {
+  localStorage.setItem(LANGUAGE_KEY, code === "en" ? "en" : "fr");
+  location.reload();
+}
+
+/// Returns `t(key, ...args)` for the current language; a text may be a
+/// function of arguments. Falls back to French, then to the key.
+export function translate(texts) {
+  const current = texts[language()] || {};
+  const french = texts.fr || {};
+  return (key, ...args) => {
+    const text = current[key] ?? french[key] ?? key;
+    return typeof text === "function" ? text(...args) : text;
+  };
+}
+
+/// Fills every element with `data-i18n="key"` from `t`.
+export function applyTexts(t, root = document) {
+  document.documentElement.lang = language();
+  for (const element of root.querySelectorAll("[data-i18n]")) {
+    element.textContent = t(element.dataset.i18n);
+  }
+  for (const element of root.querySelectorAll("[data-i18n-placeholder]")) {
+    element.placeholder = t(element.dataset.i18nPlaceholder);
+  }
+}
+
+let current = null;
+
+/// The signed-in user and the session's CSRF token; sends visitors without a
+/// session to the sign-in page.
+export async function session({ redirect = true } = {}) {
+  if (current) return current;
+  const response = await fetch("/api/v1/session", { credentials: "same-origin", cache: "no-store" });
+  if (response.status === 401 && redirect) {
+    location.href = "/admin/login?next=" + encodeURIComponent(location.pathname + location.search);
+    return new Promise(() => {});
+  }
+  if (!response.ok) throw await ApiError.from(response);
+  current = await response.json();
+  return current;
+}
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.message || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+
+  static async from(response) {
+    let problem = {};
+    try { problem = await response.json(); } catch { /* not JSON */ }
+    return new ApiError(response.status, problem);
+  }
+
+  /// The message in the reader's language, with the field at fault.
+  text() {
+    const message = language() === "en" ? (this.problem.message_en || this.message) : this.message;
+    return this.problem.field ? `${message} (${this.problem.field})` : message;
+  }
+}
+
+/// Calls the API. `body` is sent as JSON; unsafe methods carry the session's
+/// CSRF token. Throws ApiError with the server's problem on failure.
+export async function api(method, path, body) {
+  const headers = { "Accept": "application/json", "Accept-Language": language() };
+  if (method !== "GET" && method !== "HEAD") {
+    const { csrf_token } = await session();
+    headers["X-CSRF-Token"] = csrf_token;
+  }
+  const init = { method, headers, credentials: "same-origin", cache: "no-store" };
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  if (response.status === 401) {
+    location.href = "/admin/login?next=" + encodeURIComponent(location.pathname + location.search);
+    return new Promise(() => {});
+  }
+  if (!response.ok) throw await ApiError.from(response);
+  const type = response.headers.get("Content-Type") || "";
+  return type.includes("application/json") ? response.json() : response;
+}
+
+/// Pages in the navigation bar: [path, French, English, roles allowed].
+/// Add a line for a new page; the bar shows those the user's role allows.
+export const PAGES = [
+  ["/admin", "Tableau de bord", "Dashboard", ["admin", "coordinator", "viewer"]],
+];
+
+const NAV_TEXTS = {
+  fr: { signOut: "Se déconnecter", switchLanguage: "English" },
+  en: { signOut: "Sign out", switchLanguage: "Français" },
+};
+
+/// Draws the top bar for the signed-in user, then returns the session.
+export async function startPage() {
+  const me = await session();
+  const t = translate(NAV_TEXTS);
+  const bar = document.createElement("header");
+  bar.className = "bar admin-bar";
+  const title = document.createElement("strong");
+  title.textContent = "Suivi";
+  bar.append(title);
+  const nav = document.createElement("nav");
+  for (const [path, french, english, roles] of PAGES) {
+    if (!roles.includes(me.user.role)) continue;
+    const link = document.createElement("a");
+    link.href = path;
+    link.textContent = language() === "en" ? english : french;
+    if (location.pathname === path) link.setAttribute("aria-current", "page");
+    nav.append(link);
+  }
+  bar.append(nav);
+  const who = document.createElement("span");
+  who.className = "muted who";
+  who.textContent = me.user.display_name || me.user.login;
+  const switcher = document.createElement("button");
+  switcher.type = "button";
+  switcher.className = "link";
+  switcher.id = "language";
+  switcher.textContent = t("switchLanguage");
+  switcher.addEventListener("click", () => setLanguage(language() === "en" ? "fr" : "en"));
+  const signOut = document.createElement("button");
+  signOut.type = "button";
+  signOut.className = "link";
+  signOut.id = "sign-out";
+  signOut.textContent = t("signOut");
+  signOut.addEventListener("click", async () => {
+    await api("DELETE", "/api/v1/session");
+    location.href = "/admin/login";
+  });
+  bar.append(who, switcher, signOut);
+  document.body.prepend(bar);
+  return me;
+}
+
+/// Text for a number in the reader's language (spaces between thousands in French).
+export function formatNumber(value) {
+  return new Intl.NumberFormat(language() === "en" ? "en-GB" : "fr-FR", { maximumFractionDigits: 1 }).format(value);
+}
