@@ -4,8 +4,8 @@ import SuiviApp
 
 enum LogSetup {
     /// logfmt on standard error; level from SUIVI_LOG_LEVEL (default info).
-    static func bootstrap() -> Logger {
-        let level = ProcessInfo.processInfo.environment["SUIVI_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    static func bootstrap(level fallback: Logger.Level = .info) -> Logger {
+        let level = ProcessInfo.processInfo.environment["SUIVI_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? fallback
         LoggingSystem.bootstrap { label in
             var handler = LogfmtLogHandler(label: label)
             handler.logLevel = level
