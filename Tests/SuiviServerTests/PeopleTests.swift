@@ -233,4 +233,23 @@ import Testing
             #expect(try unknown.json()["code"] as? String == "400.35")
         }
     }
+
+    @Test func theImportCommandPrintsTheReportAndWorkingLinks() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let file = server.directory.appendingPathComponent("people.csv")
+            try Data("name,phone,departement,organisation\nLamine Gaye,77 300 00 01,Kaolack,OPA Forge\n,77 300 00 02,Kaolack,\n".utf8).write(to: file)
+            let result = try await blocking {
+                try CommandLineTests.run(["person", "import", "--db", server.databasePath,
+                                          "--base-url", server.application.baseURL, file.path])
+            }
+            #expect(result.status == 0, "\(result.errors)")
+            #expect(result.output.contains("accepted rows: 1; rejetées / rejected: 1"))
+            #expect(result.output.contains("ligne/row 3 [name]: Nom manquant. / Name missing."))
+            let link = try #require(result.output.split(separator: "\n").last?.split(separator: "\t").last.map(String.init))
+            #expect(try await server.client.get(String(link.dropFirst(server.application.baseURL.count)) + "/me").status == 200)
+            #expect(try server.auditLines("people.import").count == 1)
+            let missing = try await blocking { try CommandLineTests.run(["person", "import", "--db", server.databasePath, "/nonexistent.csv"]) }
+            #expect(missing.status == 66)
+        }
+    }
 }
