@@ -252,4 +252,34 @@ import Testing
             #expect(missing.status == 66)
         }
     }
+
+    /// The images are read back by a real QR decoder (zbarimg, from Debian's
+    /// zbar-tools, installed by Scripts/setup), so a wrong bit or a wrong
+    /// PNG row would show.
+    @Test func theQRImagesDecodeToTheLinkAndTheCollectSettings() async throws {
+        let decoder = "/usr/bin/zbarimg"
+        try #require(FileManager.default.isExecutableFile(atPath: decoder), "install zbar-tools (Scripts/setup)")
+        try await withTestServer { (server: TestServer) async throws in
+            let reply = try await server.call("POST", "/api/v1/people/\(server.personID)/link")
+            let codes = try #require(try reply.json()["link"] as? [String: Any])
+            for (image, expected) in [("link_png", codes["link"]), ("collect_png", codes["collect_payload"])] {
+                let url = try #require(codes[image] as? String)
+                let png = try #require(Data(base64Encoded: String(url.dropFirst("data:image/png;base64,".count))))
+                let file = server.directory.appendingPathComponent("\(image).png")
+                try png.write(to: file)
+                let decoded = try await blocking { () throws -> String in
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: decoder)
+                    process.arguments = ["--quiet", "--raw", file.path]
+                    let output = Pipe()
+                    process.standardOutput = output
+                    try process.run()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+                }
+                #expect(decoded == expected as? String, "\(image)")
+            }
+        }
+    }
 }
