@@ -5,6 +5,7 @@ and revoke a link (the old link then answers 403)."""
 import urllib.error
 import urllib.request
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -37,7 +38,9 @@ def set_value(driver, element, value):
 
 
 def wait(driver, seconds=15):
-    return WebDriverWait(driver, seconds)
+    # Pages redraw their tables after each change: an element read while
+    # being replaced is looked up again.
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def test_a_coordinator_sets_a_campaign_up_from_the_browser(server, browser, tmp_path, screenshots):
