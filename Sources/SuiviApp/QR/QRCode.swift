@@ -35,9 +35,8 @@ public struct QRCode: Sendable, Equatable {
         }
         guard let symbol else {
             let code = errno
-            throw Problem(code: "500.1", message: "Le code QR n'a pas pu être créé.",
-                          englishMessage: "The QR code could not be made.",
-                          detail: "QRcode_encodeData failed, errno \(code), \(bytes.count) bytes")
+            throw Problem.internalError(requestID: "").with(
+                detail: "QRcode_encodeData failed, errno \(code), \(bytes.count) bytes")
         }
         defer { QRcode_free(symbol) }
         let width = Int(symbol.pointee.width)

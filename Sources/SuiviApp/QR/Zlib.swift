@@ -36,8 +36,7 @@ public enum Zlib {
     private static func check(_ status: Int32, _ call: String) throws {
         guard status != Z_OK else { return }
         // Z_MEM_ERROR is the world's; Z_BUF_ERROR / Z_DATA_ERROR mean bad input or a too small limit.
-        throw Problem(code: "500.1", message: "Erreur interne de compression.", englishMessage: "Compression error.",
-                      detail: "\(call) returned \(status)")
+        throw Problem.internalError(requestID: "").with(detail: "\(call) returned \(status)")
     }
 }
 
