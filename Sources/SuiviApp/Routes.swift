@@ -49,6 +49,32 @@ enum Routes {
         // API for coordinators and other systems.
         router.add("GET", "/api/v1/submissions", render.json(api.list))
 
+        // Campaigns, targets and resource persons (issue 4).
+        let campaigns = CampaignHandlers(context: context, authentication: authentication)
+        let people = PeopleHandlers(context: context, authentication: authentication)
+        router.add("GET", "/api/v1/campaigns", render.json(campaigns.list))
+        router.add("POST", "/api/v1/campaigns", render.json(campaigns.create))
+        router.add("GET", "/api/v1/campaigns/:id", render.json(campaigns.show))
+        router.add("PATCH", "/api/v1/campaigns/:id", render.json(campaigns.update))
+        router.add("DELETE", "/api/v1/campaigns/:id", render.json(campaigns.delete))
+        router.add("POST", "/api/v1/campaigns/:id/phases", render.json(campaigns.addPhase))
+        router.add("PATCH", "/api/v1/phases/:id", render.json(campaigns.updatePhase))
+        router.add("DELETE", "/api/v1/phases/:id", render.json(campaigns.deletePhase))
+        router.add("PUT", "/api/v1/phases/:id/days/:departement", render.json(campaigns.setDays))
+        router.add("POST", "/api/v1/phases/:id/neighbourhoods", render.json(campaigns.addNeighbourhood))
+        router.add("DELETE", "/api/v1/neighbourhoods/:id", render.json(campaigns.deleteNeighbourhood))
+        router.add("GET", "/api/v1/phases/:id/targets", render.json(campaigns.targets))
+        router.add("PUT", "/api/v1/phases/:id/targets", render.json(campaigns.setTarget))
+        router.add("GET", "/api/v1/targets/:id/history", render.json(campaigns.targetHistory))
+        router.add("GET", "/api/v1/departements", render.json(people.departements))
+        router.add("POST", "/api/v1/departements/:code/qr-sheet", render.json(people.qrSheet))
+        router.add("GET", "/api/v1/people", render.json(people.list))
+        router.add("POST", "/api/v1/people", render.json(people.add))
+        router.add("POST", "/api/v1/people/import", render.json(people.importFile))
+        router.add("PATCH", "/api/v1/people/:id", render.json(people.update))
+        router.add("POST", "/api/v1/people/:id/link", render.json(people.reissueLink))
+        router.add("DELETE", "/api/v1/people/:id/link", render.json(people.revokeLinks))
+
         // Operations.
         router.add("GET", "/healthz", render.json(health.health))
         router.add("GET", "/metrics", render.json(metrics.metrics))

@@ -215,6 +215,83 @@ extension Problem {
 
     // MARK: Campaigns and people (400.30-39, 404.10-19, 409.20-29)
 
+    public static func dateOutsidePhase(_ field: String, day: String, startsOn: String, endsOn: String) -> Problem {
+        Problem(code: "400.30", message: "La date \(day) est en dehors de la phase (du \(startsOn) au \(endsOn)).",
+                englishMessage: "The date \(day) is outside the phase (\(startsOn) to \(endsOn)).", field: field)
+    }
+
+    public static func unreadableImportFile(_ detail: String) -> Problem {
+        Problem(code: "400.31", message: "Le fichier n'a pas pu être lu : envoyez un fichier CSV (séparé par ; ou ,) ou XLSX.",
+                englishMessage: "The file could not be read: send a CSV (; or , separated) or XLSX file.",
+                field: "file", detail: detail)
+    }
+
+    public static func missingImportColumns(_ columns: [String]) -> Problem {
+        Problem(code: "400.32", message: "Colonnes obligatoires absentes : \(columns.joined(separator: ", ")). La première ligne doit nommer les colonnes (nom, téléphone, département, organisation).",
+                englishMessage: "Required columns missing: \(columns.joined(separator: ", ")). The first row must name the columns (name, phone, département, organisation).",
+                field: "file", detail: "missing: \(columns.joined(separator: ","))")
+    }
+
+    public static func tooManyImportRows(limit: Int) -> Problem {
+        Problem(code: "400.33", message: "Le fichier a plus de \(limit) lignes : découpez-le.",
+                englishMessage: "The file has more than \(limit) rows: split it.", field: "file")
+    }
+
+    public static func invalidPhone(field: String = "phone") -> Problem {
+        Problem(code: "400.34", message: "Numéro de téléphone non valide : 9 chiffres commençant par 7 ou 3, avec ou sans +221.",
+                englishMessage: "Invalid phone number: 9 digits starting with 7 or 3, with or without +221.", field: field)
+    }
+
+    public static func unknownDepartement(_ text: String, field: String = "departement") -> Problem {
+        Problem(code: "400.35", message: "Département inconnu.", englishMessage: "Unknown département.",
+                field: field, detail: "département: \(text.prefix(60))")
+    }
+
+    public static func datesInWrongOrder(field: String = "ends_on") -> Problem {
+        Problem(code: "400.36", message: "La date de fin est avant la date de début.",
+                englishMessage: "The end date is before the start date.", field: field)
+    }
+
+    public static func unknownIndicator(_ id: String) -> Problem {
+        Problem(code: "400.37", message: "Indicateur inconnu.", englishMessage: "Unknown indicator.",
+                field: "indicator", detail: "indicator: \(id.prefix(60))")
+    }
+
+    public static func campaignNotFound() -> Problem {
+        Problem(code: "404.10", message: "Cette campagne n'existe pas.", englishMessage: "No such campaign.")
+    }
+
+    public static func phaseNotFound() -> Problem {
+        Problem(code: "404.11", message: "Cette phase n'existe pas.", englishMessage: "No such campaign phase.")
+    }
+
+    public static func personNotFound() -> Problem {
+        Problem(code: "404.12", message: "Cette personne ressource n'existe pas.", englishMessage: "No such resource person.")
+    }
+
+    public static func targetNotFound() -> Problem {
+        Problem(code: "404.13", message: "Cette cible n'existe pas.", englishMessage: "No such target.")
+    }
+
+    public static func neighbourhoodNotFound() -> Problem {
+        Problem(code: "404.14", message: "Ce quartier n'existe pas.", englishMessage: "No such neighbourhood.")
+    }
+
+    public static func phaseNameTaken() -> Problem {
+        Problem(code: "409.20", message: "Cette campagne a déjà une phase de ce nom.",
+                englishMessage: "This campaign already has a phase with this name.", field: "name")
+    }
+
+    public static func neighbourhoodTaken() -> Problem {
+        Problem(code: "409.21", message: "Ce quartier est déjà choisi pour ce département et cette phase.",
+                englishMessage: "This neighbourhood is already chosen for this département and phase.", field: "name")
+    }
+
+    public static func phoneTaken() -> Problem {
+        Problem(code: "409.22", message: "Ce numéro de téléphone est déjà celui d'une autre personne ressource.",
+                englishMessage: "This phone number already belongs to another resource person.", field: "phone")
+    }
+
     // MARK: Tallies and review (400.40-49, 404.20-29, 409.30-39)
 
     // MARK: Leads and exports (400.50-59, 404.30-39, 409.40-49)

@@ -59,7 +59,7 @@ struct Serve: AsyncParsableCommand {
 
 struct PersonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "person", abstract: "Manage resource persons.", subcommands: [Add.self])
+        commandName: "person", abstract: "Manage resource persons.", subcommands: [Add.self, PersonImportCommand.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -100,6 +100,10 @@ export async function api(method, path, body) {
 /// Add a line for a new page; the bar shows those the user's role allows.
 export const PAGES = [
   ["/admin", "Tableau de bord", "Dashboard", ["admin", "coordinator", "viewer"]],
+  ["/admin/campaigns", "Campagnes", "Campaigns", ["admin", "coordinator", "viewer"]],
+  ["/admin/targets", "Cibles", "Targets", ["admin", "coordinator", "viewer"]],
+  ["/admin/people", "Personnes ressources", "Resource persons", ["admin", "coordinator"]],
+  ["/admin/qr-sheet", "Feuille de codes QR", "QR code sheet", ["admin", "coordinator"]],
 ];
 
 const NAV_TEXTS = {

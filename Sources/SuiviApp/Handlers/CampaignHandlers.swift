@@ -1,0 +1,233 @@
+import Foundation
+import SuiviDomain
+import SuiviHTTP
+import SuiviStore
+
+/// `/api/v1/campaigns`, `/api/v1/phases`, `/api/v1/targets`: campaigns,
+/// their phases, campaign days, neighbourhoods and targets. No personal
+/// data. Campaigns and phases are national (a regional coordinator may not
+/// change them); days, neighbourhoods and targets are per département,
+/// within the caller's scope.
+struct CampaignHandlers: Sendable {
+    let context: AppContext
+    let authentication: Authentication
+
+    private var store: CampaignStore { CampaignStore(database: context.database) }
+
+    // MARK: Campaigns
+
+    func list(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.readTallies)
+        let campaigns = try await store.campaigns()
+        return Self.ok(["campaigns": campaigns.map(Self.describe)])
+    }
+
+    func show(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.readTallies)
+        return Self.ok(["campaign": Self.describe(try await store.campaign(id: try Self.id(request, .campaignNotFound())))])
+    }
+
+    /// {name, starts_on, ends_on, phases?: [{name, starts_on, ends_on, position?}]}
+    func create(_ request: Request) async throws -> Response {
+        let principal = try await nationalEditor(request)
+        let body = try JSONBody(request)
+        let name = try body.string("name", maximumLength: 200)!
+        let startsOn = try body.date("starts_on")!
+        let endsOn = try body.date("ends_on")!
+        var phases: [PhaseDraft] = []
+        if let list = body.object["phases"], !(list is NSNull) {
+            guard let items = list as? [[String: Any]], items.count <= 20 else {
+                throw Problem.invalidParameter("phases", "expected a list of at most 20 objects")
+            }
+            phases = try items.enumerated().map { index, item in try Self.phaseDraft(JSONBody(object: item), position: index + 1) }
+        }
+        let campaign = try await store.createCampaign(name: name, startsOn: startsOn, endsOn: endsOn, phases: phases,
+                                                      by: principal.auditActor)
+        return Self.ok(["campaign": Self.describe(campaign)], status: 201)
+    }
+
+    func update(_ request: Request) async throws -> Response {
+        let principal = try await nationalEditor(request)
+        let body = try JSONBody(request)
+        let campaign = try await store.updateCampaign(
+            id: try Self.id(request, .campaignNotFound()), name: body.string("name", required: false, maximumLength: 200),
+            startsOn: body.date("starts_on", required: false), endsOn: body.date("ends_on", required: false),
+            by: principal.auditActor)
+        return Self.ok(["campaign": Self.describe(campaign)])
+    }
+
+    func delete(_ request: Request) async throws -> Response {
+        let principal = try await nationalEditor(request)
+        try await store.deleteCampaign(id: try Self.id(request, .campaignNotFound()), by: principal.auditActor)
+        return Self.ok(["deleted": true])
+    }
+
+    // MARK: Phases
+
+    /// `POST /api/v1/campaigns/:id/phases` {name, starts_on, ends_on, position?}
+    func addPhase(_ request: Request) async throws -> Response {
+        let principal = try await nationalEditor(request)
+        let draft = try Self.phaseDraft(JSONBody(request), position: 0)
+        let phase = try await store.addPhase(campaignID: try Self.id(request, .campaignNotFound()), draft, by: principal.auditActor)
+        return Self.ok(["phase": Self.describe(phase)], status: 201)
+    }
+
+    func updatePhase(_ request: Request) async throws -> Response {
+        let principal = try await nationalEditor(request)
+        let body = try JSONBody(request)
+        let phase = try await store.updatePhase(
+            id: try Self.id(request, .phaseNotFound()), name: body.string("name", required: false, maximumLength: 200),
+            position: body.integer("position", required: false), startsOn: body.date("starts_on", required: false),
+            endsOn: body.date("ends_on", required: false), by: principal.auditActor)
+        return Self.ok(["phase": Self.describe(phase)])
+    }
+
+    func deletePhase(_ request: Request) async throws -> Response {
+        let principal = try await nationalEditor(request)
+        try await store.deletePhase(id: try Self.id(request, .phaseNotFound()), by: principal.auditActor)
+        return Self.ok(["deleted": true])
+    }
+
+    /// `PUT /api/v1/phases/:id/days/:departement` {days: ["2023-03-07", …]}
+    func setDays(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.editCampaign)
+        let departement = request.parameter("departement")
+        try principal.requireDepartement(departement)
+        let body = try JSONBody(request)
+        guard let list = body.object["days"] as? [Any], list.count <= 60 else {
+            throw Problem.invalidParameter("days", "expected a list of at most 60 dates YYYY-MM-DD")
+        }
+        let days = try list.map { item -> String in
+            guard let text = item as? String, RecordSummary.isCalendarDate(text) else {
+                throw Problem.invalidParameter("days", "expected dates YYYY-MM-DD")
+            }
+            return text
+        }
+        let phase = try await store.setDays(phaseID: try Self.id(request, .phaseNotFound()), departementCode: departement,
+                                            days: days, by: principal.auditActor)
+        return Self.ok(["phase": Self.describe(phase)])
+    }
+
+    /// `POST /api/v1/phases/:id/neighbourhoods` {departement, name}
+    func addNeighbourhood(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.editCampaign)
+        let body = try JSONBody(request)
+        let departement = try body.string("departement", maximumLength: 60)!
+        try principal.requireDepartement(departement)
+        let neighbourhood = try await store.addNeighbourhood(
+            phaseID: try Self.id(request, .phaseNotFound()), departementCode: departement,
+            name: try body.string("name", maximumLength: 200)!, by: principal.auditActor)
+        return Self.ok(["neighbourhood": Self.describe(neighbourhood)], status: 201)
+    }
+
+    func deleteNeighbourhood(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.editCampaign)
+        let id = try Self.id(request, .neighbourhoodNotFound())
+        try principal.requireDepartement(try await store.neighbourhood(id: id).departementCode)
+        try await store.deleteNeighbourhood(id: id, by: principal.auditActor)
+        return Self.ok(["deleted": true])
+    }
+
+    // MARK: Targets
+
+    /// `GET /api/v1/phases/:id/targets`: the phase's targets within the
+    /// caller's scope, with the indicators they can be set for.
+    func targets(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.readTallies)
+        let targets = try await store.targets(phaseID: try Self.id(request, .phaseNotFound()),
+                                              departementCodes: principal.scope.departementCodes)
+        let indicators = try await store.indicators()
+        return Self.ok([
+            "targets": targets.map(Self.describe),
+            "indicators": indicators.map { ["id": $0.id, "name": $0.nameFrench, "name_en": $0.nameEnglish] },
+        ])
+    }
+
+    /// `PUT /api/v1/phases/:id/targets` {indicator, departement, baseline?, milestone?, target}
+    func setTarget(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.editCampaign)
+        let body = try JSONBody(request)
+        let departement = try body.string("departement", maximumLength: 60)!
+        try principal.requireDepartement(departement)
+        let values = try ["baseline", "milestone", "target"].map { name -> Double? in
+            let value = try body.number(name, required: name == "target")
+            if let value, value < 0 || value > 1e12 { throw Problem.invalidParameter(name, "expected a number from 0 to 10^12") }
+            return value
+        }
+        let target = try await store.setTarget(
+            phaseID: try Self.id(request, .phaseNotFound()), indicatorID: try body.string("indicator", maximumLength: 60)!,
+            departementCode: departement, baseline: values[0] ?? 0, milestone: values[1], target: values[2]!,
+            by: principal.auditActor)
+        return Self.ok(["target": Self.describe(target)])
+    }
+
+    /// `GET /api/v1/targets/:id/history`
+    func targetHistory(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.readTallies)
+        let id = try Self.id(request, .targetNotFound())
+        try principal.requireDepartement(try await store.target(id: id).departementCode)
+        let changes = try await store.targetHistory(id: id)
+        return Self.ok(["changes": changes.map { change -> [String: Any] in
+            ["id": change.id, "changed_at": change.changedAt, "changed_by": change.changedBy.map { $0 as Any } ?? NSNull(),
+             "baseline": change.baseline, "milestone": change.milestone.map { $0 as Any } ?? NSNull(), "target": change.target]
+        }])
+    }
+
+    // MARK: Helpers
+
+    /// Campaigns and phases are national: editors whose scope is limited to
+    /// a region may not change them.
+    private func nationalEditor(_ request: Request) async throws -> Principal {
+        let principal = try await authentication.principal(request)
+        try principal.require(.editCampaign)
+        guard principal.scope.departementCodes == nil else {
+            throw Problem.forbidden().with(detail: "campaigns and phases are national; regional coordinators edit their départements' days, neighbourhoods and targets")
+        }
+        return principal
+    }
+
+    private static func ok(_ object: [String: Any], status: Int = 200) -> Response {
+        JSONResponses.ok(object, status: status, personalData: false)
+    }
+
+    static func phaseDraft(_ body: JSONBody, position: Int) throws -> PhaseDraft {
+        PhaseDraft(name: try body.string("name", maximumLength: 200)!, position: try body.integer("position", required: false) ?? position,
+                   startsOn: try body.date("starts_on")!, endsOn: try body.date("ends_on")!)
+    }
+
+    static func id(_ request: Request, _ missing: Problem) throws -> Int64 {
+        guard let id = Int64(request.parameter("id")), id > 0 else { throw missing }
+        return id
+    }
+
+    static func describe(_ campaign: Campaign) -> [String: Any] {
+        ["id": campaign.id, "name": campaign.name, "starts_on": campaign.startsOn, "ends_on": campaign.endsOn,
+         "created_at": campaign.createdAt, "phases": campaign.phases.map(describe)]
+    }
+
+    static func describe(_ phase: CampaignPhase) -> [String: Any] {
+        ["id": phase.id, "campaign_id": phase.campaignID, "name": phase.name, "position": phase.position,
+         "starts_on": phase.startsOn, "ends_on": phase.endsOn,
+         "days": phase.days.map { ["departement": $0.departementCode, "day": $0.day] },
+         "neighbourhoods": phase.neighbourhoods.map(describe)]
+    }
+
+    static func describe(_ neighbourhood: Neighbourhood) -> [String: Any] {
+        ["id": neighbourhood.id, "phase_id": neighbourhood.phaseID, "departement": neighbourhood.departementCode,
+         "name": neighbourhood.name]
+    }
+
+    static func describe(_ target: Target) -> [String: Any] {
+        ["id": target.id, "phase_id": target.phaseID, "indicator": target.indicatorID, "departement": target.departementCode,
+         "baseline": target.baseline, "milestone": target.milestone.map { $0 as Any } ?? NSNull(), "target": target.target,
+         "updated_at": target.updatedAt]
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import SuiviDomain
+import SuiviHTTP
+import SuiviStore
+
+/// `/api/v1/people`: resource persons, their personal links and QR codes,
+/// imports, and the printable sheet of QR cards per département.
+///
+/// Names and phones leave only for roles that manage people or read
+/// personal data, within their scope, never cached (`no-store`). A link
+/// and its QR codes are shown once, when issued: only hashes are kept.
+struct PeopleHandlers: Sendable {
+    let context: AppContext
+    let authentication: Authentication
+
+    static let maximumImportBytes = 5 << 20
+
+    private var directory: PeopleDirectory { PeopleDirectory(database: context.database) }
+
+    /// `GET /api/v1/people[?departement=CODE][&active=1]`
+    func list(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        guard principal.role.allows(.managePeople) || principal.role.allows(.readPersonalData) else { throw Problem.forbidden() }
+        var codes = principal.scope.departementCodes
+        if let wanted = request.query["departement"], !wanted.isEmpty {
+            try principal.requireDepartement(wanted)
+            codes = [wanted]
+        }
+        let people = try await directory.people(departementCodes: codes, includeInactive: request.query["active"] != "1")
+        return JSONResponses.ok(["people": people.map(Self.describe)])
+    }
+
+    /// `POST /api/v1/people` {name, phone, departement, organisation?}
+    func add(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.managePeople)
+        let body = try JSONBody(request)
+        let name = try body.string("name", maximumLength: 200)!
+        let phone = try body.string("phone", maximumLength: 40)!
+        let departement = try departementCode(body.string("departement", maximumLength: 60)!)
+        let organisation = try body.string("organisation", required: false, maximumLength: 200)
+        try principal.requireDepartement(departement)
+        let issued = try await directory.addPerson(
+            name: name, phone: phone, departementCode: departement, organisation: organisation,
+            newToken: Self.newToken, by: principal.auditActor)
+        return JSONResponses.ok(try await answer(issued), status: 201)
+    }
+
+    /// `PATCH /api/v1/people/:id` {name?, phone?, departement?, organisation?, active?}
+    func update(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.managePeople)
+        let id = try Self.id(request)
+        let current = try await directory.person(id: id)
+        try principal.requireDepartement(current.departementCode)
+        let body = try JSONBody(request)
+        let departement = try body.string("departement", required: false, maximumLength: 60).map(departementCode)
+        if let departement { try principal.requireDepartement(departement) }
+        var organisation = try body.string("organisation", required: false, maximumLength: 200)
+        if organisation == nil && body.object["organisation"] != nil { organisation = "" }  // "" or null clears it
+        let person = try await directory.updatePerson(
+            id: id, name: body.string("name", required: false, maximumLength: 200),
+            phone: body.string("phone", required: false, maximumLength: 40), departementCode: departement,
+            organisation: organisation, active: body.bool("active", required: false), by: principal.auditActor)
+        return JSONResponses.ok(["person": Self.describe(person)])
+    }
+
+    /// `POST /api/v1/people/:id/link`: revokes the person's links and issues
+    /// a new one, returned once with its QR codes.
+    func reissueLink(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.managePeople)
+        let id = try Self.id(request)
+        try principal.requireDepartement(try await directory.person(id: id).departementCode)
+        let issued = try await directory.reissueLink(personID: id, newToken: Self.newToken, by: principal.auditActor)
+        return JSONResponses.ok(try await answer(issued))
+    }
+
+    /// `DELETE /api/v1/people/:id/link`: the old link answers 403 at once.
+    func revokeLinks(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.managePeople)
+        let id = try Self.id(request)
+        try principal.requireDepartement(try await directory.person(id: id).departementCode)
+        try await directory.revokeLinks(personID: id, by: principal.auditActor)
+        return JSONResponses.ok(["person": Self.describe(try await directory.person(id: id)), "revoked": true])
+    }
+
+    /// `POST /api/v1/people/import`: a CSV (`text/csv`) or XLSX file as the
+    /// body. Answers the per-row report, the new links (once) and the same
+    /// as CSV text for download.
+    func importFile(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.managePeople)
+        guard request.body.size <= Self.maximumImportBytes else { throw Problem.bodyTooLarge(limit: Self.maximumImportBytes) }
+        let data: Data
+        do { data = try request.body.data() } catch { throw Problem.unreadableImportFile("body unreadable") }
+        let result = try await Self.importPeople(data, directory: directory, scope: principal.scope, actor: principal.auditActor)
+        let base = context.baseURL()
+        var accepted: [[String: Any]] = []
+        var csv = CSVTable.line(["ligne / row", "nom / name", "téléphone / phone", "département", "organisation", "lien / link"])
+        for (row, issued) in zip(result.plan.accepted, result.issued) {
+            let link = Self.link(base, issued.token)
+            var entry = Self.describe(issued.person)
+            entry["row"] = row.row
+            entry["link"] = link
+            accepted.append(entry)
+            csv += CSVTable.line([String(row.row), issued.person.name, issued.person.phone, issued.person.departementCode,
+                                  issued.person.organisation ?? "", link])
+        }
+        return JSONResponses.ok([
+            "accepted": accepted,
+            "rejected": result.plan.rejected.map { ["row": $0.row, "field": $0.field, "reason": $0.reason, "reason_en": $0.englishReason] },
+            "links_csv": csv,
+        ])
+    }
+
+    /// What `importFile` and `suivi person import` share.
+    static func importPeople(_ data: Data, directory: PeopleDirectory, scope: AccessScope?,
+                             actor: AuditActor) async throws -> PeopleImportResult {
+        let rows = try await BlockingWork.run { () throws -> [[String]] in
+            XLSXReader.isXLSX(data) ? try XLSXReader.rows(data) : try CSVTable.rows(data)
+        }
+        let inScope: @Sendable (String) -> Bool = { scope?.includes($0) ?? true }
+        return try await directory.importPeople(rows: rows, inScope: inScope, newToken: newToken, by: actor)
+    }
+
+    /// `POST /api/v1/departements/:code/qr-sheet`: new links for every
+    /// active person of the département, with their QR codes, for the
+    /// printable sheet. Old links stop working.
+    func qrSheet(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.managePeople)
+        let code = request.parameter("code")
+        guard let departement = context.departements.first(where: { $0.code == code }) else { throw Problem.unknownDepartement(code) }
+        try principal.requireDepartement(code)
+        let issued = try await directory.reissueLinks(departementCode: code, newToken: Self.newToken, by: principal.auditActor)
+        let base = context.baseURL()
+        let cards = try await BlockingWork.run { () throws -> JSONValue in
+            JSONValue(try issued.map { item -> [String: Any] in
+                var card = Self.describe(item.person)
+                card["qr"] = try PersonalLinkCodes(link: Self.link(base, item.token)).json()
+                return card
+            })
+        }
+        return JSONResponses.ok(["departement": Self.describe(departement), "people": cards.any])
+    }
+
+    /// `GET /api/v1/departements`: the 46 départements (no personal data).
+    func departements(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        guard principal.role.allows(.readTallies) || principal.role.allows(.managePeople) else { throw Problem.forbidden() }
+        return JSONResponses.ok(["departements": context.departements.map { departement -> [String: Any] in
+            var entry = Self.describe(departement)
+            entry["in_scope"] = principal.scope.includes(departement.code)
+            return entry
+        }], personalData: false)
+    }
+
+    // MARK: Helpers
+
+    private func answer(_ issued: IssuedLink) async throws -> [String: Any] {
+        let link = Self.link(context.baseURL(), issued.token)
+        let codes = try await BlockingWork.run { try JSONValue(PersonalLinkCodes(link: link).json()) }
+        return ["person": Self.describe(issued.person), "link": codes.any]
+    }
+
+    private func departementCode(_ text: String) throws -> String {
+        let folded = PeopleImport.fold(text)
+        let slug = folded.replacingOccurrences(of: " ", with: "-")
+        guard let found = context.departements.first(where: { $0.code == slug || PeopleImport.fold($0.name) == folded }) else {
+            throw Problem.unknownDepartement(text)
+        }
+        return found.code
+    }
+
+    static let newToken: PeopleDirectory.TokenMaker = {
+        let token = Secrets.newToken()
+        return (token, Secrets.sha256Hex(token))
+    }
+
+    static func link(_ base: String, _ token: String) -> String {
+        "\(base.hasSuffix("/") ? String(base.dropLast()) : base)/key/\(token)"
+    }
+
+    static func id(_ request: Request) throws -> Int64 {
+        guard let id = Int64(request.parameter("id")), id > 0 else { throw Problem.personNotFound() }
+        return id
+    }
+
+    static func describe(_ person: ResourcePerson) -> [String: Any] {
+        ["id": person.id, "name": person.name, "phone": person.phone, "departement": person.departementCode,
+         "organisation": person.organisation.map { $0 as Any } ?? NSNull(), "active": person.active]
+    }
+
+    static func describe(_ listing: PersonListing) -> [String: Any] {
+        var entry = describe(listing.person)
+        entry["created_at"] = listing.createdAt
+        entry["link_issued_at"] = listing.linkIssuedAt.map { $0 as Any } ?? NSNull()
+        return entry
+    }
+
+    static func describe(_ departement: Departement) -> [String: Any] {
+        ["code": departement.code, "name": departement.name, "region_code": departement.regionCode, "region": departement.region]
+    }
+}
+
+/// Carries JSON-ready dictionaries out of `BlockingWork` (which needs
+/// Sendable results).
+struct JSONValue: @unchecked Sendable {
+    // @unchecked: holds only plists built from Sendable values (strings, numbers, arrays, dictionaries), never mutated.
+    let any: Any
+    init(_ any: Any) { self.any = any }
+}
