@@ -57,6 +57,7 @@ public struct DemoLoader {
             summary.accounts.append((login, role.rawValue, password))
         }
         summary.adminKey = try administration.addAPIKey(name: "démonstration", role: .admin, region: nil).secret
+        try await setUpCampaign(CampaignStore(database: administration.database))
 
         // Start a server on the same database to send the records through.
         var serving = configuration
@@ -92,6 +93,39 @@ public struct DemoLoader {
         await application.stop()
         summary.flagged = try SubmissionStore(database: administration.database).count(reviewState: "flagged")
         return summary
+    }
+
+    /// The campaign, its two phases, each Dakar département's campaign day and
+    /// neighbourhoods, and the phase's targets: the programme's "persons
+    /// better informed" (milestone 800 visits and 20,000 by radio, target
+    /// 50,000) shared among the five départements.
+    private func setUpCampaign(_ campaigns: CampaignStore) async throws {
+        let actor = AuditActor.commandLine
+        let campaign = try await campaigns.createCampaign(
+            name: DemoData.campaignName, startsOn: "2023-03-07", endsOn: "2023-06-30",
+            phases: [PhaseDraft(name: DemoData.phaseName, position: 1, startsOn: "2023-03-07", endsOn: "2023-03-11"),
+                     PhaseDraft(name: "Autres régions", position: 2, startsOn: "2023-04-01", endsOn: "2023-06-30")],
+            by: actor)
+        guard let dakar = campaign.phases.first(where: { $0.name == DemoData.phaseName }) else {
+            throw Failure(description: "phase Dakar absente / Dakar phase missing")
+        }
+        let targets: [(indicator: String, milestone: Double, target: Double)] = [
+            ("visits", 160, 200), ("pre_registrations", 80, 100), ("radio_programmes", 1, 1),
+            ("radio_audience", 4_000, 5_000), ("group_talks", 1, 2), ("people_reached", 4_160, 10_000),
+        ]
+        for departement in DemoData.departements {
+            _ = try await campaigns.setDays(phaseID: dakar.id, departementCode: departement.code,
+                                            days: [departement.day], by: actor)
+            for name in departement.neighbourhoods {
+                _ = try await campaigns.addNeighbourhood(phaseID: dakar.id, departementCode: departement.code,
+                                                         name: name, by: actor)
+            }
+            for row in targets {
+                _ = try await campaigns.setTarget(phaseID: dakar.id, indicatorID: row.indicator,
+                                                  departementCode: departement.code, baseline: 0,
+                                                  milestone: row.milestone, target: row.target, by: actor)
+            }
+        }
     }
 
     /// Posts every record, eight at a time, and returns each HTTP status in order.
