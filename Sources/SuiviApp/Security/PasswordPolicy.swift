@@ -60,7 +60,7 @@ enum CommonPasswords {
             case "0": "o"
             case "3": "e"
             case "$", "5": "s"
-            case "!": "i"
+            case "!", "1": "i"
             default: character
             }
         }

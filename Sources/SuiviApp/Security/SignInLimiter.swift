@@ -121,6 +121,11 @@ public final class SignInLimiter: @unchecked Sendable {
         }
     }
 
+    /// Entries remembered in all tables (bounded by the limits' `maximumEntries` each).
+    public var rememberedEntries: Int {
+        lock.withLock { pairs.count + addresses.count + logins.count + trusted.count }
+    }
+
     private func isTrusted(login: String, client: String, now: Double) -> Bool {
         guard let at = trusted.get(Self.pair(login, client)) else { return false }
         return now - at < Self.trustSeconds
@@ -147,6 +152,8 @@ private struct BoundedTable<Value> {
     init(capacity: Int) {
         self.capacity = capacity
     }
+
+    var count: Int { recent.count + older.count }
 
     func get(_ key: String) -> Value? {
         recent[key] ?? older[key]
@@ -197,4 +204,6 @@ private struct FailureTable {
     mutating func remove(_ key: String) {
         table.remove(key)
     }
+
+    var count: Int { table.count }
 }
