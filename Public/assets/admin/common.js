@@ -100,6 +100,9 @@ export async function api(method, path, body) {
 /// Add a line for a new page; the bar shows those the user's role allows.
 export const PAGES = [
   ["/admin", "Tableau de bord", "Dashboard", ["admin", "coordinator", "viewer"]],
+  ["/admin/users", "Comptes", "Accounts", ["admin"]],
+  ["/admin/audit", "Journal d'audit", "Audit log", ["admin"]],
+  ["/admin/account", "Mon mot de passe", "My password", ["admin", "coordinator", "viewer"]],
 ];
 
 const NAV_TEXTS = {
