@@ -41,6 +41,8 @@ const body = document.querySelector("#entries tbody");
 const more = document.getElementById("more");
 const error = document.getElementById("error");
 let next = null;
+// Accounts by id, so lines name the account by its login rather than a number.
+const logins = new Map((await api("GET", "/api/v1/users").catch(() => ({ users: [] }))).users.map((u) => [String(u.id), u.login]));
 
 function cell(text, className) {
   const td = document.createElement("td");
@@ -64,7 +66,9 @@ function row(entry) {
   tr.dataset.action = entry.action;
   const date = new Date(entry.at).toLocaleString(english ? "en-GB" : "fr-FR", { dateStyle: "short", timeStyle: "medium" });
   const label = ACTIONS[entry.action]?.[english ? 1 : 0] ?? entry.action;
-  const target = entry.target_kind ? `${t("targets")[entry.target_kind] ?? entry.target_kind} n° ${entry.target_id}` : "";
+  const kind = t("targets")[entry.target_kind] ?? entry.target_kind;
+  const login = entry.target_kind === "user" ? logins.get(String(entry.target_id)) : undefined;
+  const target = !entry.target_kind ? "" : login ? `${kind} ${login}` : `${kind} n° ${entry.target_id}`;
   const details = Object.entries(entry.details || {}).map(([key, value]) => `${key}: ${value}`).join(" · ");
   tr.append(cell(date), cell(who(entry.actor)), cell(label), cell(target), cell(details, "details"));
   return tr;
