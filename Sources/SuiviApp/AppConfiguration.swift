@@ -21,6 +21,8 @@ public struct AppConfiguration: Sendable {
     public var guessingLimits: GuessingLimits
     /// How long a coordinator's session lasts.
     public var sessionLimits = SessionLimits()
+    /// Wrong passwords allowed per login and address, per address and per login.
+    public var signInLimits = SignInLimits()
 
     public init(databasePath: String, formsDirectory: String = "Forms", publicDirectory: String = "Public",
                 attachmentsDirectory: String? = nil, baseURL: String? = nil,

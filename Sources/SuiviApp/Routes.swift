@@ -9,7 +9,9 @@ enum Routes {
         let authentication = Authentication(
             people: context.people, apiKeys: context.apiKeys, accounts: context.accounts, guessing: context.guessing,
             departements: context.departements, sessionLimits: context.configuration.sessionLimits)
-        let sessions = SessionHandlers(context: context, authentication: authentication)
+        // Accounts and sessions: one sign-in limiter for the application.
+        let signInLimiter = SignInLimiter(limits: context.configuration.signInLimits)
+        let sessions = SessionHandlers(context: context, authentication: authentication, limiter: signInLimiter)
         let openRosa = OpenRosaHandlers(context: context, authentication: authentication)
         let intake = SubmissionIntakeHandler(context: context, authentication: authentication)
         let api = SubmissionAPIHandlers(context: context, authentication: authentication)
@@ -45,6 +47,19 @@ enum Routes {
         router.add("POST", "/api/v1/session", render.json(sessions.signIn))
         router.add("GET", "/api/v1/session", render.json(sessions.current))
         router.add("DELETE", "/api/v1/session", render.json(sessions.signOut))
+
+        // Accounts, API keys and the audit log (admins); one's own password.
+        let accounts = AccountHandlers(context: context, authentication: authentication, limiter: signInLimiter)
+        let audit = AuditHandlers(context: context, authentication: authentication)
+        router.add("POST", "/api/v1/session/password", render.json(accounts.changeOwnPassword))
+        router.add("GET", "/api/v1/users", render.json(accounts.listUsers))
+        router.add("POST", "/api/v1/users", render.json(accounts.createUser))
+        router.add("PATCH", "/api/v1/users/:id", render.json(accounts.updateUser))
+        router.add("POST", "/api/v1/users/:id/password", render.json(accounts.resetPassword))
+        router.add("GET", "/api/v1/api-keys", render.json(accounts.listKeys))
+        router.add("POST", "/api/v1/api-keys", render.json(accounts.createKey))
+        router.add("DELETE", "/api/v1/api-keys/:id", render.json(accounts.revokeKey))
+        router.add("GET", "/api/v1/audit", render.json(audit.list))
 
         // API for coordinators and other systems.
         router.add("GET", "/api/v1/submissions", render.json(api.list))

@@ -213,6 +213,31 @@ extension Problem {
                 englishMessage: "This login is already taken.", field: "login")
     }
 
+    /// Wrong current password when changing one's own password (not a 401:
+    /// the session itself is fine).
+    public static func currentPasswordWrong() -> Problem {
+        Problem(code: "400.21", message: "Le mot de passe actuel est incorrect.",
+                englishMessage: "The current password is wrong.", field: "current_password")
+    }
+
+    /// An admin may not deactivate, demote or confine themselves: the last
+    /// admin doing so would leave no one able to manage accounts.
+    public static func ownAccessLocked() -> Problem {
+        Problem(code: "409.11", message: "Vous ne pouvez pas désactiver votre propre compte ni retirer vos propres droits d'administrateur.",
+                englishMessage: "You cannot deactivate your own account or remove your own admin rights.")
+    }
+
+    /// Too many wrong passwords for this login from this address (or from
+    /// this address, or for this login from everywhere). The same answer for
+    /// unknown logins.
+    public static func tooManySignInAttempts(retryAfterSeconds seconds: Int) -> Problem {
+        let minutes = max(1, (seconds + 59) / 60)
+        return Problem(code: "429.2",
+                       message: "Trop de tentatives de connexion. Attendez \(minutes) minute\(minutes > 1 ? "s" : "") avant de réessayer.",
+                       englishMessage: "Too many sign-in attempts. Wait \(minutes) minute\(minutes > 1 ? "s" : "") before trying again.",
+                       field: "password", retryAfterSeconds: seconds)
+    }
+
     // MARK: Campaigns and people (400.30-39, 404.10-19, 409.20-29)
 
     public static func dateOutsidePhase(_ field: String, day: String, startsOn: String, endsOn: String) -> Problem {

@@ -104,6 +104,9 @@ export const PAGES = [
   ["/admin/targets", "Cibles", "Targets", ["admin", "coordinator", "viewer"]],
   ["/admin/people", "Personnes ressources", "Resource persons", ["admin", "coordinator"]],
   ["/admin/qr-sheet", "Feuille de codes QR", "QR code sheet", ["admin", "coordinator"]],
+  ["/admin/users", "Comptes", "Accounts", ["admin"]],
+  ["/admin/audit", "Journal d'audit", "Audit log", ["admin"]],
+  ["/admin/account", "Mon mot de passe", "My password", ["admin", "coordinator", "viewer"]],
 ];
 
 const NAV_TEXTS = {

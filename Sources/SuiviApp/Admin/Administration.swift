@@ -47,8 +47,8 @@ public struct Administration: Sendable {
     public func addAPIKey(name: String, role: Role, region: String?) throws -> (key: APIKey, secret: String) {
         let regionCode = try region.map(regionCode(named:))
         let secret = Secrets.newToken()
-        let key = try APIKeyStore(database: database).add(
-            name: name, role: role, regionCode: regionCode, keyHash: Secrets.sha256Hex(secret))
+        let key = try APIKeyStore(database: database).createNow(
+            name: name, role: role, regionCode: regionCode, keyHash: Secrets.sha256Hex(secret), by: .commandLine)
         return (key, secret)
     }
 

@@ -67,8 +67,9 @@ struct Authentication: Sendable {
             try await accounts.endSession(idHash: idHash, at: now)
             throw Problem.sessionExpired()
         }
-        // One write a minute at most per session, not one per request.
-        if now.timeIntervalSince(session.lastSeenAt) > 60 {
+        // One write a minute at most per session, not one per request (more
+        // often only when the idle limit is that short).
+        if now.timeIntervalSince(session.lastSeenAt) > min(60, sessionLimits.idleSeconds / 4) {
             try await accounts.touchSession(idHash: idHash, at: now)
         }
         return (session, idHash)

@@ -9,6 +9,9 @@ import SuiviStore
 struct SessionHandlers: Sendable {
     let context: AppContext
     let authentication: Authentication
+    /// Wrong passwords per login and address; a limited client is refused
+    /// before its password is checked.
+    let limiter: SignInLimiter
 
     func signIn(_ request: Request) async throws -> Response {
         let body = try JSONBody(request)
@@ -17,16 +20,24 @@ struct SessionHandlers: Sendable {
               password.count <= PasswordPolicy.maximumLength else {
             throw Problem.invalidParameter("password", "required")
         }
+        let client = context.guessing.client(of: request)
+        if case .limited(let seconds) = limiter.check(login: login, client: client) {
+            throw Problem.tooManySignInAttempts(retryAfterSeconds: seconds)
+        }
         let found = try await context.accounts.credentials(login: login)
         // An unknown login costs the same hashing time as a wrong password,
         // and gets the same answer.
         let hash = found?.passwordHash ?? PasswordHasher.decoy
         let matches = try await BlockingWork.run { PasswordHasher.verify(password, against: hash) }
         guard let account = found?.user, account.active, matches else {
+            limiter.recordFailure(login: login, client: client)
+            // Neither the login typed nor the password: only whether it named an account.
             try await context.audit.record(AuditActor(kind: .anonymous, id: nil, label: ""), "session.sign_in_failed",
+                                           targetKind: found == nil ? nil : "user", targetID: found.map { String($0.user.id) },
                                            details: ["known_login": found == nil ? "no" : "yes"])
             throw Problem.signInFailed()
         }
+        limiter.recordSuccess(login: login, client: client)
         let sessionID = Secrets.newToken()
         let csrfToken = Secrets.newToken()
         try await context.accounts.startSession(idHash: Secrets.sha256Hex(sessionID), userID: account.id, csrfToken: csrfToken)

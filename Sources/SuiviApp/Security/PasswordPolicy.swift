@@ -1,7 +1,9 @@
+import Foundation
 import SuiviDomain
 
 /// What a password must be: at least 10 characters, not one of the
-/// passwords people pick most.
+/// passwords people pick most, not a common word or name dressed up with
+/// digits and symbols, not the login.
 enum PasswordPolicy {
     static let minimumLength = 10
     static let maximumLength = 256
@@ -13,25 +15,61 @@ enum PasswordPolicy {
         guard password.count <= maximumLength else {
             throw Problem.weakPassword("au plus \(maximumLength) caractères.", english: "at most \(maximumLength) characters.")
         }
-        let folded = password.lowercased()
-        guard folded != login.lowercased(), !CommonPasswords.contains(folded) else {
+        let folded = fold(login)
+        if folded.count >= 4, fold(password).contains(folded) {
+            throw Problem.weakPassword("il ne doit pas contenir votre identifiant.", english: "it must not contain your login.")
+        }
+        if CommonPasswords.contains(password) {
             throw Problem.weakPassword("ce mot de passe est trop courant, choisissez-en un autre.",
                                        english: "this password is too common, choose another.")
         }
     }
+
+    /// Lower case, no accents, no spaces.
+    static func fold(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+            .filter { !$0.isWhitespace }
+    }
 }
 
-/// Passwords of 10 characters or more found most often in leaked lists,
-/// lower-cased.
+/// Whether a password is common: listed as it is, or built from a common
+/// word or name by adding digits and symbols at its ends or writing some
+/// letters as look-alike signs ("P@ssw0rd2024!", "Dakar 2023", "1234567890").
 enum CommonPasswords {
-    static func contains(_ folded: String) -> Bool { list.contains(folded) }
+    static func contains(_ password: String) -> Bool {
+        let folded = PasswordPolicy.fold(password)
+        if CommonPasswordList.exact.contains(folded) { return true }
+        let core = self.core(of: folded)
+        // Nothing but digits and symbols: a date, a phone number, a keyboard row.
+        guard !core.isEmpty else { return true }
+        if CommonPasswordList.words.contains(core) { return true }
+        // A word said twice ("dakardakar").
+        if core.count % 2 == 0 {
+            let half = core.prefix(core.count / 2)
+            if core.hasSuffix(half), CommonPasswordList.words.contains(String(half)) { return true }
+        }
+        return false
+    }
 
-    static let list: Set<String> = [
-        "1234567890", "0123456789", "12345678910", "123456789a", "1q2w3e4r5t", "qwertyuiop", "1qaz2wsx3edc",
-        "password12", "password123", "password1234", "passw0rd123", "motdepasse", "motdepasse1", "motdepasse123",
-        "azertyuiop", "azerty1234", "azerty123456", "qwerty1234", "qwerty123456", "iloveyou12", "abcdefghij",
-        "abc1234567", "0987654321", "9876543210", "1111111111", "0000000000", "aaaaaaaaaa", "football12",
-        "princess12", "sunshine12", "welcome123", "administrator", "admin12345", "adminadmin", "senegal2023",
-        "senegal123", "dakar12345", "bienvenue1", "bienvenue123", "soleil1234", "changeme123", "letmein123",
-    ]
+    /// The letters in the middle: digits and symbols taken off both ends,
+    /// look-alike signs read as letters, separators dropped.
+    static func core(of folded: String) -> String {
+        let letters = folded.map { character -> Character in
+            switch character {
+            case "@", "4": "a"
+            case "0": "o"
+            case "3": "e"
+            case "$", "5": "s"
+            case "!", "1": "i"
+            default: character
+            }
+        }
+        // Ends first (digits and symbols as typed), then the look-alikes inside.
+        var start = folded.startIndex, end = folded.endIndex
+        while start < end, !folded[start].isLetter { start = folded.index(after: start) }
+        while end > start, !folded[folded.index(before: end)].isLetter { end = folded.index(before: end) }
+        let from = folded.distance(from: folded.startIndex, to: start)
+        let to = folded.distance(from: folded.startIndex, to: end)
+        return String(letters[from..<to]).filter { !"-_.".contains($0) }
+    }
 }

@@ -1,0 +1,262 @@
+import Foundation
+import SuiviApp
+import SuiviStore
+import Testing
+
+/// Coordinators' sessions against the real server: cookie, CSRF, timeouts,
+/// sign-out, deactivation, password changes, sign-in limits.
+@Suite struct SessionTests {
+    @Test func everySignInGetsANewSessionIdAndTheCookieIsLockedDown() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            try await server.addUser("coordinatrice", role: .coordinator)
+            let first = try await server.signIn("coordinatrice")
+            // Signing in while holding a session (fixation attempt) still makes a new one.
+            let reply = try await server.postSession("coordinatrice", testPassword, headers: first.headers(csrf: false))
+            let cookie = try #require(reply.header("Set-Cookie"))
+            let second = String(cookie.split(separator: ";")[0].dropFirst("suivi_session=".count))
+            #expect(second != first.cookie)
+            #expect(second.count >= 43)
+            let attributes = Set(cookie.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) })
+            #expect(attributes.isSuperset(of: ["HttpOnly", "SameSite=Strict", "Path=/"]))
+            #expect(!attributes.contains("Secure"))
+            #expect(reply.header("Cache-Control") == "no-store")
+            // Only hashes are stored.
+            let stored: [String] = try server.query("SELECT id_hash FROM sessions")
+            #expect(stored.count == 2)
+            #expect(!stored.contains(first.cookie) && !stored.contains(second))
+            #expect(stored.contains(Secrets.sha256Hex(second)))
+        }
+    }
+
+    @Test func theCookieIsSecureWhenSuiviIsServedOverHTTPS() async throws {
+        try await withTestServer(configure: { $0.baseURL = "https://suivi.example.sn" }) { (server: TestServer) async throws in
+            try await server.addUser("admin1")
+            let reply = try await server.postSession("admin1", testPassword)
+            #expect(reply.status == 200)
+            let attributes = (reply.header("Set-Cookie") ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(attributes.contains("Secure"))
+            #expect(attributes.contains("HttpOnly"))
+        }
+    }
+
+    @Test func anIdleSessionExpiresButAnActiveOneDoesNot() async throws {
+        // Seconds, not less: other suites' password hashing shares the two cores.
+        try await withTestServer(configure: { $0.sessionLimits = SessionLimits(idleSeconds: 5, absoluteSeconds: 3600) }) {
+            (server: TestServer) async throws in
+            try await server.addUser("admin1")
+            let session = try await server.signIn("admin1")
+            // Busy for longer than the idle limit: still signed in.
+            for _ in 0..<7 {
+                try await Task.sleep(for: .seconds(1))
+                #expect(try await server.client.get("/api/v1/session", headers: session.headers()).status == 200)
+            }
+            try await Task.sleep(for: .seconds(6))
+            let expired = try await server.client.get("/api/v1/session", headers: session.headers())
+            #expect(expired.status == 401)
+            #expect((try expired.json())["code"] as? String == "401.3")
+            // Gone for good, even used again at once.
+            #expect(try await server.client.get("/api/v1/session", headers: session.headers()).status == 401)
+        }
+    }
+
+    @Test func aSessionEndsAtItsAbsoluteLimitHoweverBusy() async throws {
+        try await withTestServer(configure: { $0.sessionLimits = SessionLimits(idleSeconds: 4, absoluteSeconds: 8) }) {
+            (server: TestServer) async throws in
+            try await server.addUser("admin1")
+            let session = try await server.signIn("admin1")
+            // Ages measured from after the sign-in answer: the server's are a little older.
+            let signedIn = Date()
+            var answers: [(age: Double, status: Int)] = []
+            while Date().timeIntervalSince(signedIn) < 11 {
+                try await Task.sleep(for: .seconds(0.5))
+                let age = Date().timeIntervalSince(signedIn)
+                answers.append((age, try await server.client.get("/api/v1/users", headers: session.headers()).status))
+            }
+            // Kept alive past the idle limit by use...
+            #expect(answers.contains { $0.age > 4.5 && $0.status == 200 }, "\(answers)")
+            // ...but never past the absolute one, and once ended it stays ended.
+            #expect(answers.filter { $0.age >= 8 }.allSatisfy { $0.status == 401 }, "\(answers)")
+            let firstRefusal = answers.firstIndex { $0.status != 200 } ?? answers.endIndex
+            #expect(answers[firstRefusal...].allSatisfy { $0.status == 401 }, "\(answers)")
+            let ended: [String?] = try server.query("SELECT ended_at FROM sessions")
+            #expect(ended.count == 1 && ended[0] != nil)
+        }
+    }
+
+    /// Every route that changes something refuses a cookie without the
+    /// session's CSRF token. The routes come from Routes.swift itself, so a
+    /// route added later is checked without touching this test.
+    @Test func everyUnsafeRouteRefusesACookieWithoutTheRightCSRFToken() async throws {
+        let source = try String(contentsOf: repositoryRoot.appendingPathComponent("Sources/SuiviApp/Routes.swift"), encoding: .utf8)
+        let pattern = try Regex(#"router\.add\("(POST|PUT|PATCH|DELETE)", "(/api/v1/[^"]*)""#)
+        let routes = source.matches(of: pattern).map { (String($0.output[1].substring!), String($0.output[2].substring!)) }
+            .filter { !($0.0 == "POST" && $0.1 == "/api/v1/session") }  // signing in has no session yet
+        #expect(routes.count >= 7)
+        try await withTestServer { (server: TestServer) async throws in
+            let admin = try await server.addUser("admin1")
+            let session = try await server.signIn("admin1")
+            for (method, pattern) in routes {
+                let path = pattern.split(separator: "/").map { $0.hasPrefix(":") ? "\(admin.id)" : String($0) }
+                    .joined(separator: "/")
+                for token in [nil, "", "wrong-\(session.csrfToken)", String(session.csrfToken.dropLast())] {
+                    var headers = session.headers(csrf: false, json: true)
+                    if let token { headers["X-CSRF-Token"] = token }
+                    let reply = try await server.client.request(method, "/" + path, headers: headers, body: Data("{}".utf8))
+                    #expect(reply.status == 403, "\(method) \(pattern) with token \(token ?? "none")")
+                    #expect((try? reply.json())?["code"] as? String == "403.10", "\(method) \(pattern)")
+                }
+            }
+            // Nothing happened: the session is alive, the account unchanged.
+            #expect(try await server.client.get("/api/v1/session", headers: session.headers()).status == 200)
+            let actions: [String] = try server.query("SELECT action FROM audit_log WHERE action NOT LIKE 'session.sign_in%' AND action <> 'user.create' AND action <> 'api_key.create'")
+            #expect(actions == [])
+        }
+    }
+
+    @Test func apiKeysNeedNoCSRFToken() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let reply = try await server.send("POST", "/api/v1/users", ["login": "awa", "role": "viewer", "password": testPassword],
+                                              key: server.adminKey)
+            #expect(reply.status == 201)
+        }
+    }
+
+    @Test func signingOutEndsTheSession() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            try await server.addUser("admin1")
+            let session = try await server.signIn("admin1")
+            let other = try await server.signIn("admin1")
+            let reply = try await server.client.request("DELETE", "/api/v1/session", headers: session.headers())
+            #expect(reply.status == 200)
+            #expect(reply.header("Set-Cookie")?.contains("Max-Age=0") == true)
+            let after = try await server.client.get("/api/v1/session", headers: session.headers())
+            #expect(after.status == 401)
+            #expect(try await server.client.get("/api/v1/users", headers: session.headers()).status == 401)
+            // Only that session: the same user elsewhere stays signed in.
+            #expect(try await server.client.get("/api/v1/session", headers: other.headers()).status == 200)
+            let actions: [String] = try server.query("SELECT action FROM audit_log WHERE action LIKE 'session.%' ORDER BY id")
+            #expect(actions == ["session.sign_in", "session.sign_in", "session.sign_out"])
+        }
+    }
+
+    @Test func aDeactivatedUsersSessionsStopAtOnce() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            try await server.addUser("admin1")
+            let coordinator = try await server.addUser("coordinatrice", role: .coordinator)
+            let admin = try await server.signIn("admin1")
+            let theirs = try await server.signIn("coordinatrice")
+            #expect(try await server.client.get("/api/v1/session", headers: theirs.headers()).status == 200)
+            let reply = try await server.send("PATCH", "/api/v1/users/\(coordinator.id)", ["active": false], as: admin)
+            #expect(reply.status == 200)
+            #expect(try await server.client.get("/api/v1/session", headers: theirs.headers()).status == 401)
+            #expect(try await server.client.get("/api/v1/submissions?form=visite", headers: theirs.headers()).status == 401)
+            // And they cannot sign in again, with the same answer as a wrong password.
+            let again = try await server.postSession("coordinatrice", testPassword)
+            #expect(again.status == 401)
+            #expect((try again.json())["code"] as? String == "401.2")
+            let line: [String] = try server.query("SELECT details FROM audit_log WHERE action = 'user.deactivate'")
+            #expect(line.count == 1 && line[0].contains("\"sessions_ended\":\"1\""))
+        }
+    }
+
+    @Test func changingOnesPasswordNeedsTheCurrentOneAndEndsOtherSessions() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            try await server.addUser("coordinatrice", role: .coordinator)
+            let here = try await server.signIn("coordinatrice")
+            let elsewhere = try await server.signIn("coordinatrice")
+            let wrong = try await server.send("POST", "/api/v1/session/password",
+                                              ["current_password": "pas-le-bon-mot", "new_password": "un-autre-mot-de-passe"], as: here)
+            #expect(wrong.status == 400)
+            #expect((try wrong.json())["code"] as? String == "400.21")
+            let weak = try await server.send("POST", "/api/v1/session/password",
+                                             ["current_password": testPassword, "new_password": "Dakar2023!!"], as: here)
+            #expect(weak.status == 400)
+            #expect((try weak.json())["code"] as? String == "400.20")
+            #expect((try weak.json())["field"] as? String == "new_password")
+            let changed = try await server.send("POST", "/api/v1/session/password",
+                                                ["current_password": testPassword, "new_password": "un-autre-mot-de-passe"], as: here)
+            #expect(changed.status == 200)
+            #expect(try await server.client.get("/api/v1/session", headers: here.headers()).status == 200)
+            #expect(try await server.client.get("/api/v1/session", headers: elsewhere.headers()).status == 401)
+            #expect(try await server.postSession("coordinatrice", testPassword).status == 401)
+            _ = try await server.signIn("coordinatrice", "un-autre-mot-de-passe")
+            // API keys have no password of their own to change.
+            let byKey = try await server.send("POST", "/api/v1/session/password",
+                                              ["current_password": "x", "new_password": "un-autre-mot-de-passe"], key: server.adminKey)
+            #expect(byKey.status == 403)
+        }
+    }
+
+    @Test func anAdminResetEndsEverySessionOfThatUser() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let coordinator = try await server.addUser("coordinatrice", role: .coordinator)
+            let theirs = try await server.signIn("coordinatrice")
+            let reply = try await server.send("POST", "/api/v1/users/\(coordinator.id)/password",
+                                              ["password": "nouveau-mot-de-passe-pikine"], key: server.adminKey)
+            #expect(reply.status == 200)
+            #expect(try await server.client.get("/api/v1/session", headers: theirs.headers()).status == 401)
+            _ = try await server.signIn("coordinatrice", "nouveau-mot-de-passe-pikine")
+            let weak = try await server.send("POST", "/api/v1/users/\(coordinator.id)/password", ["password": "azertyuiop"],
+                                             key: server.adminKey)
+            #expect((try weak.json())["code"] as? String == "400.20")
+            let missing = try await server.send("POST", "/api/v1/users/9999/password", ["password": "nouveau-mot-de-passe-pikine"],
+                                                key: server.adminKey)
+            #expect(missing.status == 404)
+        }
+    }
+
+    @Test func wrongPasswordsAreLimitedPerLoginAndAddressWithoutLockingTheOwnerOut() async throws {
+        try await withTestServer(configure: {
+            $0.signInLimits = SignInLimits(failuresPerLoginAndAddress: 3, failuresPerAddress: 100, failuresPerLogin: 100)
+        }) { (server: TestServer) async throws in
+            try await server.addUser("coordinatrice", role: .coordinator)
+            let attacker = ["X-Forwarded-For": "203.0.113.66"]
+            for _ in 0..<3 {
+                let reply = try await server.postSession("coordinatrice", "devine-devine", headers: attacker)
+                #expect(reply.status == 401)
+            }
+            // Past the limit even the right password is not checked from there.
+            let limited = try await server.postSession("coordinatrice", testPassword, headers: attacker)
+            #expect(limited.status == 429)
+            let json = try limited.json()
+            #expect(json["code"] as? String == "429.2")
+            #expect((json["message"] as? String ?? "").hasPrefix("Trop de tentatives de connexion"))
+            let retryAfter = Int(limited.header("Retry-After") ?? "") ?? 0
+            #expect((890...900).contains(retryAfter))
+            #expect(!limited.headers.keys.contains("set-cookie"))
+            // The owner, from their own address, signs in as usual.
+            _ = try await server.signIn("coordinatrice", headers: ["X-Forwarded-For": "198.51.100.4"])
+            // An unknown login is counted and answered the same way.
+            for _ in 0..<3 {
+                #expect(try await server.postSession("personne", "devine-devine", headers: attacker).status == 401)
+            }
+            #expect((try await server.postSession("personne", "devine-devine", headers: attacker).json())["code"] as? String == "429.2")
+            // Failures are audited without the password or the login typed.
+            let details: [String] = try server.query("SELECT details || actor_label FROM audit_log WHERE action = 'session.sign_in_failed'")
+            #expect(details.count == 6)
+            #expect(details.allSatisfy { !$0.contains("devine") && !$0.contains("personne") && !$0.contains("coordinatrice") })
+        }
+    }
+
+    /// An unknown login costs a password hash too, so it is not answered
+    /// faster than a wrong password (loose bounds: the machine is shared).
+    @Test func anUnknownLoginTakesAsLongAsAWrongPassword() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            try await server.addUser("coordinatrice", role: .coordinator)
+            func time(_ login: String) async throws -> Double {
+                let start = Date()
+                #expect(try await server.postSession(login, "devine-devine-devine").status == 401)
+                return Date().timeIntervalSince(start)
+            }
+            // Interleaved, so a busy moment of the machine weighs on both.
+            var wrongTimes: [Double] = [], unknownTimes: [Double] = []
+            for _ in 0..<4 {
+                wrongTimes.append(try await time("coordinatrice"))
+                unknownTimes.append(try await time("inconnue"))
+            }
+            let wrong = wrongTimes.sorted()[1], unknown = unknownTimes.sorted()[1]
+            #expect(unknown > wrong * 0.5, "unknown \(unknown) s, wrong password \(wrong) s")
+            #expect(unknown > 0.02)
+        }
+    }
+}
