@@ -50,7 +50,7 @@ import Testing
             #expect(audit[1].contains("\"rows\":\"1\"") && audit[1].contains("2023-03-10"))
             #expect(audit.allSatisfy { !$0.contains("HYPERLINK") && !$0.contains("Moussa") })
             // No export file is left behind.
-            let left = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("suivi-export-") }
+            let left = try FileManager.default.contentsOfDirectory(atPath: server.directory.appendingPathComponent("export-tmp").path)
             #expect(left.isEmpty)
         }
     }

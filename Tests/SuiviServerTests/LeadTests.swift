@@ -63,7 +63,7 @@ import Testing
             #expect(byID[second]?["status"] as? String == "merged")
             #expect(byID[second]?["merged_into"] as? Int == first)
             #expect(byID[first]?["visit_count"] as? Int == 3)
-            let merges: [Int] = try server.query("SELECT count(*) FROM lead_merges WHERE reason = 'national_id'")
+            let merges: [Int64] = try server.query("SELECT count(*) FROM lead_merges WHERE reason = 'national_id'")
             #expect(merges == [1])
             // Both numbers now find the one lead.
             try await visit(server, ["phone": "77 000 00 02", "national_id": ""])

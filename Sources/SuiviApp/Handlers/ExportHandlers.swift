@@ -41,8 +41,11 @@ struct ExportHandlers: Sendable {
         }
         let filter = ExportStore.Filter(formID: formID, from: from, to: to, departementCodes: codes)
         let exporter = SubmissionExport(store: ExportStore(database: context.database), form: form.definition, filter: filter)
-        let path = (NSTemporaryDirectory() as NSString)
-            .appendingPathComponent("suivi-export-\(UUID().uuidString).\(format.rawValue)")
+        // Next to the database (the disk sized for data, not /tmp), unlinked once sent.
+        let directory = ((context.database.path as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent("export-tmp")
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = (directory as NSString).appendingPathComponent("suivi-export-\(UUID().uuidString).\(format.rawValue)")
         let rows: Int
         do {
             rows = try await BlockingWork.run { try exporter.write(format, to: path) }
