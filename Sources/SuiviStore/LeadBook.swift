@@ -85,7 +85,45 @@ public enum LeadBook {
         }
         try db.cachedStatement(sql: "INSERT INTO lead_visits (submission_id, lead_id) VALUES (?, ?)")
             .execute(arguments: [submissionID, target])
-        try refresh(leadID: target, in: db)
+        if candidates.count > 1 {
+            try refresh(leadID: target, in: db)
+        } else {
+            // The newest visit: laying it over the stored fields is what a full
+            // refresh would give, without reading every visit of the lead (a
+            // number many visits share must not slow ingest down).
+            try overlay(leadID: target, answers: answers, in: db)
+        }
+    }
+
+    private static func overlay(leadID: Int64, answers: [String: String], in db: Database) throws {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT l.status, l.member_number, l.name, l.sex, l.phone, l.phone_valid, l.national_id, l.trade, l.organisation,
+                   l.departement_code, l.neighbourhood, l.household_size, l.consent_contact,
+                   (SELECT departement_code FROM submissions WHERE id = (SELECT max(submission_id) FROM lead_visits WHERE lead_id = l.id))
+            FROM leads l WHERE l.id = ?
+            """), arguments: [leadID]) else { return }
+        var fields = LeadFields()
+        fields.name = row[2]; fields.sex = row[3]; fields.phone = row[4]; fields.phoneValid = row[5]
+        fields.nationalID = row[6]; fields.trade = row[7]; fields.organisation = row[8]; fields.departementCode = row[9]
+        fields.neighbourhood = row[10]; fields.householdSize = row[11]; fields.consentContact = row[12]
+        fields.overlay(answers: answers, departementCode: row[13])
+        for key in LeadFields.keys(of: answers) {
+            try db.cachedStatement(sql: """
+                INSERT INTO lead_keys (kind, value, lead_id) VALUES (?, ?, ?) ON CONFLICT (kind, value) DO NOTHING
+                """).execute(arguments: [key.kind, key.value, leadID])
+        }
+        let isMember = (row[1] as String?) != nil
+        try db.cachedStatement(sql: """
+            UPDATE leads SET status = ?, name = ?, name_key = ?, sex = ?, phone = ?, phone_valid = ?, national_id = ?,
+                trade = ?, organisation = ?, departement_code = ?, neighbourhood = ?, household_size = ?,
+                consent_contact = ?, updated_at = ?, change_seq = ?
+            WHERE id = ?
+            """).execute(arguments: [
+                isMember ? "member" : "lead", fields.name, LeadIdentity.nameKey(fields.name), fields.sex, fields.phone,
+                fields.phoneValid, fields.nationalID, fields.trade, fields.organisation, fields.departementCode,
+                fields.neighbourhood, fields.householdSize, fields.consentContact, Timestamp.string(Date()),
+                try nextChange(in: db), leadID,
+            ])
     }
 
     static func isLive(_ leadID: Int64, in db: Database) throws -> Bool {
