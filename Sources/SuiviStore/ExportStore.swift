@@ -38,9 +38,24 @@ public struct ExportStore: Sendable {
         public let values: [String?]
     }
 
-    /// Up to `limit` records after `afterID`. Answers are read by SQLite's
-    /// JSON functions, without building a dictionary per record.
-    public func page(_ filter: Filter, fields: [String], afterID: Int64, limit: Int) throws -> [Row] {
+    /// One record while the page is read: its columns' bytes, lent without
+    /// copying (valid only inside the `forEach` body).
+    public struct RowView {
+        fileprivate let row: GRDB.Row
+
+        public var id: Int64 { row[0] }
+
+        /// Column 0 id, 1 instance id, 2 received at, 3 activity date,
+        /// 4 département, 5 review state, then one per requested field.
+        public func withBytes<T>(_ column: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+            if let data = row.dataNoCopy(atIndex: column) {
+                return try data.withUnsafeBytes(body)
+            }
+            return try body(UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+    }
+
+    private func query(_ filter: Filter, fields: [String], afterID: Int64, limit: Int) -> (String, StatementArguments) {
         var sql = "SELECT id, instance_id, received_at, activity_date, departement_code, review_state"
         var arguments: StatementArguments = []
         for field in fields {
@@ -57,6 +72,33 @@ public struct ExportStore: Sendable {
         }
         sql += " ORDER BY id LIMIT ?"
         arguments += [limit]
+        return (sql, arguments)
+    }
+
+    /// Reads up to `limit` records after `afterID` in one read transaction,
+    /// handing each to `body` without building strings (the CSV path copies
+    /// bytes straight into its buffer). Returns how many and the last id.
+    public func forEach(_ filter: Filter, fields: [String], afterID: Int64, limit: Int,
+                        _ body: (RowView) throws -> Void) throws -> (count: Int, lastID: Int64) {
+        let (sql, arguments) = query(filter, fields: fields, afterID: afterID, limit: limit)
+        return try database.readNow { db in
+            var count = 0
+            var last = afterID
+            let cursor = try GRDB.Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+            while let row = try cursor.next() {
+                let view = RowView(row: row)
+                try body(view)
+                last = view.id
+                count += 1
+            }
+            return (count, last)
+        }
+    }
+
+    /// Up to `limit` records after `afterID`. Answers are read by SQLite's
+    /// JSON functions, without building a dictionary per record.
+    public func page(_ filter: Filter, fields: [String], afterID: Int64, limit: Int) throws -> [Row] {
+        let (sql, arguments) = query(filter, fields: fields, afterID: afterID, limit: limit)
         let fieldCount = fields.count
         return try database.readNow { db in
             var rows: [Row] = []

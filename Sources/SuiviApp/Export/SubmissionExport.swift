@@ -62,25 +62,22 @@ struct SubmissionExport {
         buffer.appendRow(Self.fixedHeaders + columns.map(\.label))
         var count = 0
         var after: Int64 = 0
+        let names = columns.map(\.name)
+        let columnCount = SubmissionExport.fixedHeaders.count + names.count
         while true {
-            let rows = try store.page(filter, fields: columns.map(\.name), afterID: after, limit: Self.pageSize)
-            for row in rows {
-                buffer.appendField(String(row.id), first: true)
-                buffer.appendField(row.instanceID)
-                buffer.appendField(row.receivedAt)
-                buffer.appendField(row.activityDate ?? "")
-                buffer.appendField(row.departementCode ?? "")
-                buffer.appendField(row.reviewState)
-                for value in row.values { buffer.appendField(value ?? "") }
+            let page = try store.forEach(filter, fields: names, afterID: after, limit: Self.pageSize) { row in
+                for column in 0..<columnCount {
+                    row.withBytes(column) { buffer.appendField(bytes: $0) }
+                }
                 buffer.endRow()
             }
-            count += rows.count
-            if buffer.bytes.count >= 1 << 18 || rows.count < Self.pageSize {
+            count += page.count
+            if buffer.bytes.count >= 1 << 18 || page.count < Self.pageSize {
                 try handle.write(contentsOf: buffer.bytes)
                 buffer.bytes.removeAll(keepingCapacity: true)
             }
-            guard rows.count == Self.pageSize, let last = rows.last else { break }
-            after = last.id
+            guard page.count == Self.pageSize else { break }
+            after = page.lastID
         }
         return count
     }
@@ -169,6 +166,34 @@ struct CSVBuffer {
             bytes.append(UInt8(ascii: "\""))
         } else {
             bytes.append(contentsOf: value.utf8)
+        }
+    }
+
+    /// The same as `appendField(_:)` for UTF-8 bytes read from SQLite.
+    mutating func appendField(bytes: UnsafeRawBufferPointer) {
+        if !atRowStart { self.bytes.append(UInt8(ascii: ",")) }
+        atRowStart = false
+        guard let first = bytes.first else { return }
+        var needsQuotes = false
+        for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
+            needsQuotes = true
+            break
+        }
+        if needsQuotes { self.bytes.append(UInt8(ascii: "\"")) }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
+            self.bytes.append(UInt8(ascii: "'"))
+        default:
+            break
+        }
+        if needsQuotes {
+            for byte in bytes {
+                if byte == UInt8(ascii: "\"") { self.bytes.append(byte) }
+                self.bytes.append(byte)
+            }
+            self.bytes.append(UInt8(ascii: "\""))
+        } else {
+            self.bytes.append(contentsOf: bytes)
         }
     }
 
