@@ -90,6 +90,24 @@ enum Routes {
         router.add("POST", "/api/v1/people/:id/link", render.json(people.reissueLink))
         router.add("DELETE", "/api/v1/people/:id/link", render.json(people.revokeLinks))
 
+        // Leads for the membership system, coordinators' duplicates and merges,
+        // erasure on request; exports of records (issue 7). Literal paths
+        // before `:id` ones: the first matching route wins.
+        let leads = LeadHandlers(context: context, authentication: authentication)
+        let exports = ExportHandlers(context: context, authentication: authentication)
+        router.add("GET", "/api/v1/leads", render.json(leads.feed))
+        router.add("GET", "/api/v1/leads/duplicates", render.json(leads.duplicates))
+        router.add("GET", "/api/v1/leads/merges", render.json(leads.mergeLog))
+        router.add("POST", "/api/v1/leads/merges", render.json(leads.merge))
+        router.add("POST", "/api/v1/leads/merges/:id/undo", render.json(leads.undo))
+        router.add("POST", "/api/v1/leads/keep-apart", render.json(leads.keepApart))
+        router.add("GET", "/api/v1/leads/:id", render.json(leads.show))
+        router.add("POST", "/api/v1/leads/:id/membership", render.json(leads.membership))
+        router.add("DELETE", "/api/v1/leads/:id/personal-data", render.json(leads.erase))
+        router.add("POST", "/api/v1/memberships", render.json(leads.importMemberships))
+        router.add("GET", "/api/v1/forms/:formId/submissions.csv", render.json(exports.csv))
+        router.add("GET", "/api/v1/forms/:formId/submissions.xlsx", render.json(exports.xlsx))
+
         // Operations.
         router.add("GET", "/healthz", render.json(health.health))
         router.add("GET", "/metrics", render.json(metrics.metrics))

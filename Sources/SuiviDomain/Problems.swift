@@ -320,4 +320,37 @@ extension Problem {
     // MARK: Tallies and review (400.40-49, 404.20-29, 409.30-39)
 
     // MARK: Leads and exports (400.50-59, 404.30-39, 409.40-49)
+
+    public static func membershipFileUnreadable(_ detail: String) -> Problem {
+        Problem(code: "400.50", message: "Fichier des adhésions illisible : il faut une ligne d'en-tête avec member_number, date et phone ou national_id.",
+                englishMessage: "Unreadable memberships file: expected a header row with member_number, date and phone or national_id.",
+                field: "body", detail: detail)
+    }
+
+    public static func mergeWithItself() -> Problem {
+        Problem(code: "400.51", message: "Une pré-inscription ne peut pas être fusionnée avec elle-même.",
+                englishMessage: "A lead cannot be merged with itself.", field: "merged_id")
+    }
+
+    public static func unknownLead() -> Problem {
+        Problem(code: "404.30", message: "Pré-inscription introuvable.", englishMessage: "No such lead.")
+    }
+
+    public static func unknownMerge() -> Problem {
+        Problem(code: "404.31", message: "Fusion introuvable.", englishMessage: "No such merge.")
+    }
+
+    public static func mergeAlreadyUndone() -> Problem {
+        Problem(code: "409.40", message: "Cette fusion a déjà été annulée.", englishMessage: "This merge was already undone.")
+    }
+
+    public static func mergeNotUndoable() -> Problem {
+        Problem(code: "409.41", message: "La pré-inscription conservée a été fusionnée depuis : annulez d'abord cette fusion-là.",
+                englishMessage: "The kept lead was merged since: undo that merge first.")
+    }
+
+    public static func leadNotLive() -> Problem {
+        Problem(code: "409.42", message: "Cette pré-inscription a été fusionnée ou effacée.",
+                englishMessage: "This lead was merged or erased.")
+    }
 }

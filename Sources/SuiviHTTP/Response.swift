@@ -34,4 +34,7 @@ public enum ResponseBody: Sendable {
     case data(Data)
     /// A file sent straight from disk by libmicrohttpd.
     case file(path: String)
+    /// A file written for this one response (an export): unlinked as soon as
+    /// it is opened, so it goes away when the response is done or dropped.
+    case temporaryFile(path: String)
 }

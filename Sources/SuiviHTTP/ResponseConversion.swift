@@ -14,8 +14,9 @@ enum ResponseConversion {
                 MHD_create_response_from_buffer(
                     bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
             }
-        case .file(let path):
+        case .file(let path), .temporaryFile(let path):
             let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            if case .temporaryFile = response.body { unlink(path) }
             guard descriptor >= 0 else { return nil }
             var status = stat()
             guard fstat(descriptor, &status) == 0 else {

@@ -46,6 +46,7 @@ public struct SubmissionIntake: Sendable {
     /// then need a savepoint to stand or fall together.
     var needsSeveralStatements: Bool {
         deprecatedID != nil || !expectedAttachments.isEmpty || !attachments.isEmpty
+            || formID == LeadIdentity.visitFormID  // leads are written with the visit
     }
 
     private static let issuesEncoder: JSONEncoder = {

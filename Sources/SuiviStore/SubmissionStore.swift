@@ -39,17 +39,22 @@ public struct SubmissionStore: Sendable {
 
         if db.changesCount == 1 {
             let id = db.lastInsertedRowID
+            var replacedID: Int64?
             if let deprecated = intake.deprecatedID {
                 // The edited record stops counting; the edit counts instead.
                 if let oldID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM submissions WHERE instance_id = ?"),
                                                   arguments: [deprecated]) {
                     try TallyBook.uncount(submissionID: oldID, in: db)
+                    replacedID = oldID
                 }
                 try db.cachedStatement(sql: "UPDATE submissions SET current = 0 WHERE instance_id = ?")
                     .execute(arguments: [deprecated])
             }
             try TallyBook.count(submissionID: id, formID: intake.formID, departementCode: intake.departementCode,
                                 day: intake.activityDate, answers: intake.answers, sources: tallySources, in: db)
+            // Leads from visits, in the visit's own transaction.
+            try LeadBook.record(submissionID: id, formID: intake.formID, departementCode: intake.departementCode,
+                                answers: intake.answers, replacedSubmissionID: replacedID, in: db)
             for name in Set(intake.expectedAttachments) {
                 try db.cachedStatement(sql: "INSERT INTO submission_attachments (submission_id, name) VALUES (?, ?)")
                     .execute(arguments: [id, name])

@@ -14,6 +14,9 @@ enum Migrations {
         migrator.registerMigration(Migration0003CampaignsAccountsTallies.identifier) { db in
             try db.execute(sql: Migration0003CampaignsAccountsTallies.sql)
         }
+        migrator.registerMigration(Migration0007Leads.identifier) { db in
+            try db.execute(sql: Migration0007Leads.sql)
+        }
         return migrator
     }
 }

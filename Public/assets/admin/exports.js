@@ -1,0 +1,31 @@
+// The export page: builds the export links from the filters; the browser
+// downloads with the session cookie (GET, so no CSRF token needed).
+import { applyTexts, startPage, translate } from "./common.js";
+
+const t = translate({
+  fr: { title: "Exports", intro: "Les enregistrements d'un formulaire, pour Excel.", form: "Formulaire", from: "Du",
+        to: "Au", departement: "Département (code, facultatif)", departementHint: "pikine",
+        csv: "Télécharger en CSV", xlsx: "Télécharger en Excel (XLSX)",
+        audit: "Chaque export est inscrit au journal (qui, quel formulaire, quels filtres)." },
+  en: { title: "Exports", intro: "A form's records, for Excel.", form: "Form", from: "From", to: "To",
+        departement: "Département (code, optional)", csv: "Download as CSV", xlsx: "Download as Excel (XLSX)",
+        audit: "Every export is written to the audit log (who, which form, which filters)." },
+});
+await startPage();
+applyTexts(t);
+
+const fields = ["form", "from", "to", "departement"].map((id) => document.getElementById(id));
+
+function update() {
+  const [form, from, to, departement] = fields.map((field) => field.value.trim());
+  const query = new URLSearchParams();
+  if (from) query.set("from", from);
+  if (to) query.set("to", to);
+  if (departement) query.set("departement", departement.toLowerCase());
+  const suffix = query.toString() ? `?${query}` : "";
+  for (const format of ["csv", "xlsx"]) {
+    document.getElementById(format).href = `/api/v1/forms/${encodeURIComponent(form)}/submissions.${format}${suffix}`;
+  }
+}
+for (const field of fields) field.addEventListener("input", update);
+update();

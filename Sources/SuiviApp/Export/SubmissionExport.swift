@@ -1,0 +1,205 @@
+import Foundation
+import SuiviDomain
+import SuiviStore
+
+/// Writes a form's records to a CSV or XLSX file, page by page: memory holds
+/// one page of records and one output buffer, whatever the number of rows.
+/// Runs on its own thread (`BlockingWork`): it reads SQLite synchronously.
+struct SubmissionExport {
+    enum Format: String {
+        case csv, xlsx
+    }
+
+    struct Column {
+        let name: String
+        let label: String
+        let numeric: Bool
+    }
+
+    static let pageSize = 2000
+
+    let store: ExportStore
+    let form: FormDefinition
+    let filter: ExportStore.Filter
+
+    /// The form's questions (not groups, not metadata), labelled in French.
+    var fieldColumns: [Column] {
+        form.fields.filter { !$0.isGroup && !$0.path.contains("/meta/") && $0.name != "meta" }.map { field in
+            Column(name: field.name, label: Self.frenchLabel(field.labels, form: form) ?? field.name,
+                   numeric: field.dataType == .int || field.dataType == .decimal)
+        }
+    }
+
+    static let fixedHeaders = ["N°", "Identifiant de l'enregistrement", "Reçu le", "Date de l'activité", "Département",
+                               "État de la revue"]
+
+    static func frenchLabel(_ labels: [String: String], form: FormDefinition) -> String? {
+        let french = labels.first { key, _ in
+            let lowered = key.lowercased()
+            return lowered == "fr" || lowered.contains("(fr)") || lowered.hasPrefix("fran")
+        }?.value
+        let text = french ?? form.defaultLanguage.flatMap { labels[$0] } ?? labels[""] ?? labels.values.first
+        return text.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Writes the file; returns the number of records written.
+    func write(_ format: Format, to path: String) throws -> Int {
+        switch format {
+        case .csv: try writeCSV(to: path)
+        case .xlsx: try writeXLSX(to: path)
+        }
+    }
+
+    private func writeCSV(to path: String) throws -> Int {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw Problem.storageUnavailable("cannot create export file")
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        var buffer = CSVBuffer()
+        buffer.bytes.append(contentsOf: [0xEF, 0xBB, 0xBF])  // BOM: Excel then reads UTF-8
+        let columns = fieldColumns
+        buffer.appendRow(Self.fixedHeaders + columns.map(\.label))
+        var count = 0
+        var after: Int64 = 0
+        let names = columns.map(\.name)
+        let columnCount = SubmissionExport.fixedHeaders.count + names.count
+        while true {
+            let page = try store.forEach(filter, fields: names, afterID: after, limit: Self.pageSize) { row in
+                for column in 0..<columnCount {
+                    row.withBytes(column) { buffer.appendField(bytes: $0) }
+                }
+                buffer.endRow()
+            }
+            count += page.count
+            if buffer.bytes.count >= 1 << 18 || page.count < Self.pageSize {
+                try handle.write(contentsOf: buffer.bytes)
+                buffer.bytes.removeAll(keepingCapacity: true)
+            }
+            guard page.count == Self.pageSize else { break }
+            after = page.lastID
+        }
+        return count
+    }
+
+    private func writeXLSX(to path: String) throws -> Int {
+        let workbook = try XLSXWorkbook(path: path, temporaryDirectory: (path as NSString).deletingLastPathComponent)
+        let columns = fieldColumns
+        let headers = Self.fixedHeaders + columns.map(\.label)
+        var sheetNumber = 1
+        func newSheet() throws -> XLSXWorkbook.Sheet {
+            let sheet = try workbook.addSheet(named: sheetNumber == 1 ? form.formID : "\(form.formID) (\(sheetNumber))")
+            sheetNumber += 1
+            for (index, header) in headers.enumerated() {
+                try workbook.write(sheet, row: 0, column: index, string: header, format: .header)
+                try workbook.setColumnWidth(sheet, column: index, width: index < Self.fixedHeaders.count ? 16 : 22)
+            }
+            workbook.freezeTopRow(sheet)
+            return sheet
+        }
+        var sheet = try newSheet()
+        var rowNumber = 1
+        var count = 0
+        var after: Int64 = 0
+        while true {
+            let rows = try store.page(filter, fields: columns.map(\.name), afterID: after, limit: Self.pageSize)
+            for row in rows {
+                if rowNumber == XLSXWorkbook.maximumRows {
+                    sheet = try newSheet()
+                    rowNumber = 1
+                }
+                try workbook.write(sheet, row: rowNumber, column: 0, number: Double(row.id))
+                try workbook.write(sheet, row: rowNumber, column: 1, string: row.instanceID)
+                try workbook.write(sheet, row: rowNumber, column: 2, string: row.receivedAt)
+                try workbook.write(sheet, row: rowNumber, column: 3, string: row.activityDate ?? "")
+                try workbook.write(sheet, row: rowNumber, column: 4, string: row.departementCode ?? "")
+                try workbook.write(sheet, row: rowNumber, column: 5, string: row.reviewState)
+                for (index, value) in row.values.enumerated() {
+                    guard let value, !value.isEmpty else { continue }
+                    let column = Self.fixedHeaders.count + index
+                    if columns[index].numeric, let number = Double(value), number.isFinite {
+                        try workbook.write(sheet, row: rowNumber, column: column, number: number)
+                    } else {
+                        try workbook.write(sheet, row: rowNumber, column: column, string: value)
+                    }
+                }
+                rowNumber += 1
+            }
+            count += rows.count
+            guard rows.count == Self.pageSize, let last = rows.last else { break }
+            after = last.id
+        }
+        try workbook.close()
+        return count
+    }
+}
+
+/// CSV bytes: fields quoted only when they must be, formulas neutralised.
+struct CSVBuffer {
+    var bytes: [UInt8] = []
+    private var atRowStart = true
+
+    init() {
+        bytes.reserveCapacity(1 << 19)
+    }
+
+    mutating func appendRow(_ fields: [String]) {
+        for field in fields { appendField(field) }
+        endRow()
+    }
+
+    mutating func appendField(_ text: String, first: Bool = false) {
+        if !atRowStart { bytes.append(UInt8(ascii: ",")) }
+        atRowStart = false
+        let value = SpreadsheetCell.neutralised(text)
+        var needsQuotes = false
+        for byte in value.utf8 where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
+            needsQuotes = true
+            break
+        }
+        if needsQuotes {
+            bytes.append(UInt8(ascii: "\""))
+            for byte in value.utf8 {
+                if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+                bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
+        } else {
+            bytes.append(contentsOf: value.utf8)
+        }
+    }
+
+    /// The same as `appendField(_:)` for UTF-8 bytes read from SQLite.
+    mutating func appendField(bytes: UnsafeRawBufferPointer) {
+        if !atRowStart { self.bytes.append(UInt8(ascii: ",")) }
+        atRowStart = false
+        guard let first = bytes.first else { return }
+        var needsQuotes = false
+        for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
+            needsQuotes = true
+            break
+        }
+        if needsQuotes { self.bytes.append(UInt8(ascii: "\"")) }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
+            self.bytes.append(UInt8(ascii: "'"))
+        default:
+            break
+        }
+        if needsQuotes {
+            for byte in bytes {
+                if byte == UInt8(ascii: "\"") { self.bytes.append(byte) }
+                self.bytes.append(byte)
+            }
+            self.bytes.append(UInt8(ascii: "\""))
+        } else {
+            self.bytes.append(contentsOf: bytes)
+        }
+    }
+
+    mutating func endRow() {
+        bytes.append(0x0D)
+        bytes.append(0x0A)
+        atRowStart = true
+    }
+}

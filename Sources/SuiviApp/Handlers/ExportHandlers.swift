@@ -1,0 +1,75 @@
+import Foundation
+import SuiviDomain
+import SuiviHTTP
+import SuiviStore
+
+/// `GET /api/v1/forms/:formId/submissions.csv` and `.xlsx`: a form's current
+/// records, filtered by activity date (`from`, `to`) and `departement`,
+/// within the caller's scope. The file is written page by page to a
+/// temporary file on a thread of its own, then sent from disk and unlinked:
+/// memory does not grow with the number of records.
+struct ExportHandlers: Sendable {
+    let context: AppContext
+    let authentication: Authentication
+
+    func csv(_ request: Request) async throws -> Response {
+        try await export(request, format: .csv)
+    }
+
+    func xlsx(_ request: Request) async throws -> Response {
+        try await export(request, format: .xlsx)
+    }
+
+    private func export(_ request: Request, format: SubmissionExport.Format) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.readPersonalData)
+        let formID = request.parameter("formId")
+        guard let form = context.forms.currentForm(formID) else { throw Problem.unknownForm(formID) }
+        let from = request.query["from"].flatMap { $0.isEmpty ? nil : $0 }
+        let to = request.query["to"].flatMap { $0.isEmpty ? nil : $0 }
+        for (name, value) in [("from", from), ("to", to)] {
+            if let value, !LeadHandlers.isDay(value) { throw Problem.invalidParameter(name, "expected a day as YYYY-MM-DD") }
+        }
+        var codes = principal.scope.departementCodes
+        let departement = request.query["departement"].flatMap { $0.isEmpty ? nil : $0 }
+        if let departement {
+            guard context.departements.contains(where: { $0.code == departement }) else {
+                throw Problem.invalidParameter("departement", "unknown département code")
+            }
+            try principal.requireDepartement(departement)
+            codes = [departement]
+        }
+        let filter = ExportStore.Filter(formID: formID, from: from, to: to, departementCodes: codes)
+        let exporter = SubmissionExport(store: ExportStore(database: context.database), form: form.definition, filter: filter)
+        // Next to the database (the disk sized for data, not /tmp), unlinked once sent.
+        let directory = ((context.database.path as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent("export-tmp")
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = (directory as NSString).appendingPathComponent("suivi-export-\(UUID().uuidString).\(format.rawValue)")
+        let rows: Int
+        do {
+            rows = try await BlockingWork.run { try exporter.write(format, to: path) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error as? Problem ?? Problem.storageUnavailable("export failed: \(error)")
+        }
+        // Who, which form, which filters, how many rows: never the data.
+        var details = ["format": format.rawValue, "rows": String(rows)]
+        if let from { details["from"] = from }
+        if let to { details["to"] = to }
+        if let departement { details["departement"] = departement }
+        do {
+            try await context.audit.record(principal.auditActor, "export", targetKind: "form", targetID: formID, details: details)
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        let type = format == .csv ? "text/csv; charset=utf-8"
+            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        let name = [formID, from, to, departement].compactMap { $0 }.joined(separator: "_")
+        return Response(status: 200, headers: [
+            ("Content-Type", type), ("Cache-Control", "no-store"), ("Suivi-Row-Count", String(rows)),
+            ("Content-Disposition", "attachment; filename=\"\(name).\(format.rawValue)\""),
+        ], body: .temporaryFile(path: path))
+    }
+}

@@ -1,0 +1,273 @@
+import Foundation
+import SuiviDomain
+import SuiviHTTP
+import SuiviStore
+
+/// Leads: the membership system's feed and write-back, coordinators'
+/// duplicates, merges and undo, and erasure on request. The feed's shape is
+/// an interface other systems rely on (docs/leads.md, docs/openapi.yaml).
+struct LeadHandlers: Sendable {
+    let context: AppContext
+    let authentication: Authentication
+    var leads: LeadStore { LeadStore(database: context.database) }
+
+    /// The feed's columns, in order (JSON keys and CSV header alike).
+    static let feedColumns = [
+        "id", "status", "merged_into", "name", "sex", "phone", "phone_valid", "national_id", "trade", "organisation",
+        "departement", "neighbourhood", "household_size", "consent_contact", "member_number", "member_since",
+        "visit_count", "created_at", "updated_at", "change_seq",
+    ]
+
+    static func json(_ lead: LeadRecord) -> [String: Any] {
+        func optional(_ value: Any?) -> Any { value ?? NSNull() }
+        return [
+            "id": lead.id, "status": lead.status, "merged_into": optional(lead.mergedInto), "name": lead.name,
+            "sex": optional(lead.sex), "phone": optional(lead.phone), "phone_valid": lead.phoneValid,
+            "national_id": optional(lead.nationalID), "trade": optional(lead.trade),
+            "organisation": optional(lead.organisation), "departement": optional(lead.departementCode),
+            "neighbourhood": optional(lead.neighbourhood), "household_size": optional(lead.householdSize),
+            "consent_contact": optional(lead.consentContact), "member_number": optional(lead.memberNumber),
+            "member_since": optional(lead.memberSince), "visit_count": lead.visitCount, "created_at": lead.createdAt,
+            "updated_at": lead.updatedAt, "change_seq": lead.changeSeq,
+        ]
+    }
+
+    /// `GET /api/v1/leads?after=CURSOR&limit=N[&format=csv]`
+    func feed(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.readLeads)
+        let after = try Query.integer(request, "after", default: 0, range: 0...Int(Int64.max))
+        let limit = try Query.integer(request, "limit", default: 100, range: 1...1000)
+        let format = request.query["format"] ?? "json"
+        guard format == "json" || format == "csv" else { throw Problem.invalidParameter("format", "json or csv") }
+        let page = try await leads.feed(after: Int64(after), limit: limit, departementCodes: principal.scope.departementCodes)
+        // Caught up: the same cursor again, to poll from later.
+        let next = String(page.last?.changeSeq ?? Int64(after))
+        if format == "csv" {
+            var buffer = CSVBuffer()
+            buffer.bytes.append(contentsOf: [0xEF, 0xBB, 0xBF])
+            buffer.appendRow(Self.feedColumns)
+            for lead in page {
+                let object = Self.json(lead)
+                buffer.appendRow(Self.feedColumns.map { key in
+                    switch object[key] {
+                    case let value as String: value
+                    case let value as Bool: value ? "true" : "false"
+                    case let value as Int64: String(value)
+                    case let value as Int: String(value)
+                    default: ""
+                    }
+                })
+            }
+            try await context.audit.record(principal.auditActor, "leads.download", targetKind: "leads", details: [
+                "format": "csv", "after": String(after), "rows": String(page.count)])
+            return Response(status: 200, contentType: "text/csv; charset=utf-8", body: Data(buffer.bytes), headers: [
+                ("Cache-Control", "no-store"), ("Suivi-Next-Cursor", next),
+                ("Content-Disposition", "attachment; filename=\"leads-\(after).csv\""),
+            ])
+        }
+        return JSONResponses.ok(["leads": page.map(Self.json), "next": next])
+    }
+
+    /// `GET /api/v1/leads/:id`: a lead and the visits it came from.
+    func show(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.readLeads)
+        let id = try Self.leadID(request)
+        guard let found = try await leads.lead(id) else { throw Problem.unknownLead() }
+        if let codes = principal.scope.departementCodes, !codes.contains(found.lead.departementCode ?? "") {
+            throw Problem.unknownLead()
+        }
+        var object = Self.json(found.lead)
+        object["visits"] = found.visits.map { visit in
+            ["submission_id": visit.id, "instance_id": visit.instanceID, "activity_date": visit.activityDate ?? NSNull()] as [String: Any]
+        }
+        return JSONResponses.ok(object)
+    }
+
+    /// `POST /api/v1/leads/:id/membership` `{member_number, date}`
+    func membership(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.writeMemberships)
+        let id = try Self.leadID(request)
+        let body = try JSONBody(request)
+        let number = try body.string("member_number", maximumLength: 100)!
+        let date = try body.string("date", maximumLength: 10)!
+        guard Self.isDay(date) else { throw Problem.invalidParameter("date", "expected a day as YYYY-MM-DD") }
+        let lead = try await leads.setMembership(leadID: id, memberNumber: number, day: date, actor: principal.auditActor)
+        return JSONResponses.ok(Self.json(lead))
+    }
+
+    /// `POST /api/v1/memberships` with a CSV body: a header row naming
+    /// `member_number`, `date` and at least one of `lead_id`, `phone`,
+    /// `national_id`. Answers what each row matched.
+    func importMemberships(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.writeMemberships)
+        let type = request.headers["Content-Type"]?.lowercased() ?? ""
+        guard type.hasPrefix("text/csv") || type.hasPrefix("text/plain") || type.hasPrefix("application/csv") else {
+            throw Problem.unsupportedContentType(request.headers["Content-Type"]).with(detail: "expected text/csv")
+        }
+        guard request.body.size <= 16 << 20 else { throw Problem.bodyTooLarge(limit: 16 << 20) }
+        guard let text = String(data: try request.body.data(), encoding: .utf8) else {
+            throw Problem.membershipFileUnreadable("not UTF-8")
+        }
+        let table = DelimitedText.parse(text)
+        guard let header = table.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
+            throw Problem.membershipFileUnreadable("empty")
+        }
+        func column(_ names: String...) -> Int? { header.firstIndex { names.contains($0) } }
+        guard let numberColumn = column("member_number", "numero_adherent", "numéro d'adhérent"),
+              let dateColumn = column("date", "member_since", "date_adhesion") else {
+            throw Problem.membershipFileUnreadable("missing member_number or date column")
+        }
+        let leadColumn = column("lead_id", "id")
+        let phoneColumn = column("phone", "telephone", "téléphone")
+        let nationalIDColumn = column("national_id", "nin")
+        guard leadColumn != nil || phoneColumn != nil || nationalIDColumn != nil else {
+            throw Problem.membershipFileUnreadable("no lead_id, phone or national_id column")
+        }
+        guard table.count <= 50_001 else { throw Problem.membershipFileUnreadable("more than 50000 rows") }
+        let rows: [LeadStore.MembershipRow] = table.dropFirst().enumerated().map { offset, fields in
+            func value(_ index: Int?) -> String? {
+                guard let index, index < fields.count else { return nil }
+                let text = fields[index].trimmingCharacters(in: .whitespaces)
+                return text.isEmpty ? nil : text
+            }
+            let number = value(numberColumn) ?? ""
+            let date = value(dateColumn) ?? ""
+            var problem: String?
+            if number.isEmpty { problem = "member_number missing" }
+            else if !Self.isDay(date) { problem = "date: expected YYYY-MM-DD" }
+            var leadID: Int64?
+            if let text = value(leadColumn) {
+                if let id = Int64(text) { leadID = id } else { problem = problem ?? "lead_id: expected a number" }
+            }
+            if leadID == nil && value(phoneColumn) == nil && value(nationalIDColumn) == nil {
+                problem = problem ?? "no lead_id, phone or national_id"
+            }
+            return LeadStore.MembershipRow(row: offset + 2, leadID: leadID, phone: value(phoneColumn),
+                                           nationalID: value(nationalIDColumn), memberNumber: number, day: date,
+                                           problem: problem)
+        }
+        let scope = principal.scope
+        let results = try await leads.importMemberships(rows, actor: principal.auditActor) { code in
+            scope.departementCodes == nil || scope.includes(code ?? "")
+        }
+        var counts: [String: Int] = ["matched": 0, "not_found": 0, "ambiguous": 0, "invalid": 0]
+        for result in results { counts[result.outcome.rawValue, default: 0] += 1 }
+        return JSONResponses.ok([
+            "rows": results.map { result in
+                ["row": result.row, "outcome": result.outcome.rawValue, "lead_id": result.leadID ?? NSNull(),
+                 "matched_by": result.matchedBy ?? NSNull(), "detail": result.detail ?? NSNull()] as [String: Any]
+            },
+            "matched": counts["matched"]!, "not_found": counts["not_found"]!, "ambiguous": counts["ambiguous"]!,
+            "invalid": counts["invalid"]!,
+        ])
+    }
+
+    // MARK: Coordinators: likely duplicates, merges, undo
+
+    private func coordinator(_ request: Request) async throws -> Principal {
+        let principal = try await authentication.principal(request)
+        try principal.require(.readPersonalData)
+        return principal
+    }
+
+    private static func inScope(_ principal: Principal) -> @Sendable (String?) -> Bool {
+        let scope = principal.scope
+        return { code in scope.departementCodes == nil || scope.includes(code ?? "") }
+    }
+
+    /// `GET /api/v1/leads/duplicates`
+    func duplicates(_ request: Request) async throws -> Response {
+        let principal = try await coordinator(request)
+        let limit = try Query.integer(request, "limit", default: 100, range: 1...500)
+        let pairs = try await leads.duplicates(departementCodes: principal.scope.departementCodes, limit: limit)
+        return JSONResponses.ok(["pairs": pairs.map { ["leads": [Self.json($0.0), Self.json($0.1)]] }])
+    }
+
+    /// `GET /api/v1/leads/merges`: the merge log, newest first.
+    func mergeLog(_ request: Request) async throws -> Response {
+        let principal = try await coordinator(request)
+        let limit = try Query.integer(request, "limit", default: 100, range: 1...500)
+        let merges = try await leads.merges(departementCodes: principal.scope.departementCodes, limit: limit)
+        return JSONResponses.ok(["merges": merges.map(Self.json)], personalData: false)
+    }
+
+    static func json(_ merge: LeadMerge) -> [String: Any] {
+        ["id": merge.id, "kept_id": merge.keptID, "merged_id": merge.mergedID, "reason": merge.reason,
+         "merged_at": merge.mergedAt, "merged_by": merge.mergedBy, "undone_at": merge.undoneAt ?? NSNull()]
+    }
+
+    /// `POST /api/v1/leads/merges` `{kept_id, merged_id}`
+    func merge(_ request: Request) async throws -> Response {
+        let principal = try await coordinator(request)
+        let body = try JSONBody(request)
+        guard let kept = try body.integer("kept_id"), let merged = try body.integer("merged_id"), kept > 0, merged > 0 else {
+            throw Problem.invalidParameter("kept_id", "expected lead ids")
+        }
+        let result = try await leads.merge(keptID: Int64(kept), mergedID: Int64(merged), actor: principal.auditActor,
+                                           allowed: Self.inScope(principal))
+        return JSONResponses.ok(["merge_id": result.mergeID, "lead": Self.json(result.lead)], status: 201)
+    }
+
+    /// `POST /api/v1/leads/merges/:id/undo`
+    func undo(_ request: Request) async throws -> Response {
+        let principal = try await coordinator(request)
+        guard let id = Int64(request.parameter("id")), id > 0 else { throw Problem.unknownMerge() }
+        let (kept, restored) = try await leads.undoMerge(id, actor: principal.auditActor, allowed: Self.inScope(principal))
+        return JSONResponses.ok(["kept": Self.json(kept), "restored": Self.json(restored)])
+    }
+
+    /// `POST /api/v1/leads/keep-apart` `{lead_ids: [a, b]}`
+    func keepApart(_ request: Request) async throws -> Response {
+        let principal = try await coordinator(request)
+        let body = try JSONBody(request)
+        guard let ids = body.object["lead_ids"] as? [NSNumber], ids.count == 2,
+              let first = Int64(exactly: ids[0].doubleValue), let second = Int64(exactly: ids[1].doubleValue) else {
+            throw Problem.invalidParameter("lead_ids", "expected two lead ids")
+        }
+        try await leads.keepApart(first, second, actor: principal.auditActor, allowed: Self.inScope(principal))
+        return JSONResponses.ok(["lead_ids": [min(first, second), max(first, second)]], personalData: false)
+    }
+
+    /// `DELETE /api/v1/leads/:id/personal-data` (admins): erasure on request.
+    func erase(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.administer)
+        let id = try Self.leadID(request)
+        let erased = try await leads.erase(leadID: id, actor: principal.auditActor)
+        return JSONResponses.ok(["lead_id": id, "leads_erased": erased.leads, "visits_erased": erased.visits])
+    }
+
+    static func leadID(_ request: Request) throws -> Int64 {
+        guard let id = Int64(request.parameter("id")), id > 0 else { throw Problem.unknownLead() }
+        return id
+    }
+
+    /// A real calendar day written YYYY-MM-DD.
+    static func isDay(_ text: String) -> Bool {
+        guard text.count == 10, text.utf8.enumerated().allSatisfy({ index, byte in
+            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (byte >= 48 && byte <= 57)
+        }) else { return false }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        let components = DateComponents(year: parts[0], month: parts[1], day: parts[2])
+        guard let date = calendar.date(from: components) else { return false }
+        let back = calendar.dateComponents([.year, .month, .day], from: date)
+        return back.year == parts[0] && back.month == parts[1] && back.day == parts[2] && parts[0] >= 1900 && parts[0] <= 2200
+    }
+}
+
+/// Query-string parameters with named errors.
+enum Query {
+    static func integer(_ request: Request, _ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.query[name] else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw Problem.invalidParameter(name, "expected a whole number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+}

@@ -1,0 +1,280 @@
+import Foundation
+import GRDB
+import SuiviDomain
+
+/// Keeps `leads` equal to what the visits say, inside the transaction of the
+/// change (a visit, its edit, a review decision, a merge). Every lookup is by
+/// an index: identity keys by primary key, a lead's visits by
+/// `lead_visits_by_lead`, the next change number by `leads.change_seq`'s
+/// unique index.
+///
+/// For the review code: a rejected visit stops naming its lead with
+/// `LeadBook.detach(submissionID:in:)`; lifting the rejection puts it back
+/// with `LeadBook.reattach(submissionID:in:)`. Both run in the caller's
+/// transaction.
+public enum LeadBook {
+    /// Called by `SubmissionStore.apply` for each new record. An edit
+    /// (`replacedSubmissionID`) takes over the lead of the visit it replaces,
+    /// so a corrected phone number keeps the lead's id.
+    static func record(submissionID: Int64, formID: String, departementCode: String?, answers: [String: String],
+                       replacedSubmissionID: Int64?, in db: Database) throws {
+        guard formID == LeadIdentity.visitFormID else { return }
+        var preferred: Int64?
+        if let replaced = replacedSubmissionID {
+            preferred = try detach(submissionID: replaced, in: db)
+        }
+        guard LeadIdentity.wantsToJoin(answers) else { return }
+        try attach(submissionID: submissionID, answers: answers, preferredLeadID: preferred, in: db)
+    }
+
+    /// Takes a visit off its lead (review rejection, or replaced by an
+    /// edit) and recomputes the lead. Returns the lead it belonged to.
+    @discardableResult
+    public static func detach(submissionID: Int64, in db: Database) throws -> Int64? {
+        guard let leadID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT lead_id FROM lead_visits WHERE submission_id = ?"),
+                                              arguments: [submissionID]) else { return nil }
+        try db.cachedStatement(sql: "DELETE FROM lead_visits WHERE submission_id = ?").execute(arguments: [submissionID])
+        try refresh(leadID: leadID, in: db)
+        return leadID
+    }
+
+    /// Puts a stored visit back (a rejection lifted). Does nothing if it is
+    /// already attached or does not ask to join.
+    public static func reattach(submissionID: Int64, in db: Database) throws {
+        guard try Int64.fetchOne(db, sql: "SELECT lead_id FROM lead_visits WHERE submission_id = ?",
+                                 arguments: [submissionID]) == nil,
+              let row = try Row.fetchOne(db, sql: "SELECT form_id, answers, current FROM submissions WHERE id = ?",
+                                         arguments: [submissionID]),
+              row["form_id"] as String == LeadIdentity.visitFormID, row["current"] as Bool
+        else { return }
+        let answers = Answers.decode(row["answers"])
+        guard LeadIdentity.wantsToJoin(answers) else { return }
+        try attach(submissionID: submissionID, answers: answers, preferredLeadID: nil, in: db)
+    }
+
+    private static func attach(submissionID: Int64, answers: [String: String], preferredLeadID: Int64?,
+                               in db: Database) throws {
+        // Leads this visit names, oldest reason first; the kept lead is the
+        // edited visit's lead, else the oldest.
+        var candidates: [(id: Int64, reason: String)] = []
+        if let preferred = preferredLeadID, try isLive(preferred, in: db) {
+            candidates.append((preferred, "coordinator"))
+        }
+        for key in LeadFields.keys(of: answers) {
+            if let owner = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT lead_id FROM lead_keys WHERE kind = ? AND value = ?"),
+                arguments: [key.kind, key.value]), !candidates.contains(where: { $0.id == owner }) {
+                candidates.append((owner, key.kind))
+            }
+        }
+        let target: Int64
+        if let preferred = preferredLeadID, candidates.first?.id == preferred {
+            target = preferred
+        } else if let oldest = candidates.map(\.id).min() {
+            target = oldest
+        } else {
+            let now = Timestamp.string(Date())
+            try db.cachedStatement(sql: """
+                INSERT INTO leads (status, created_at, updated_at, change_seq) VALUES ('lead', ?, ?, ?)
+                """).execute(arguments: [now, now, try nextChange(in: db)])
+            target = db.lastInsertedRowID
+        }
+        for candidate in candidates where candidate.id != target {
+            _ = try merge(candidate.id, into: target,
+                          reason: candidate.reason == "coordinator" ? "phone" : candidate.reason, by: "", in: db)
+        }
+        try db.cachedStatement(sql: "INSERT INTO lead_visits (submission_id, lead_id) VALUES (?, ?)")
+            .execute(arguments: [submissionID, target])
+        if candidates.count > 1 {
+            try refresh(leadID: target, in: db)
+        } else {
+            // The newest visit: laying it over the stored fields is what a full
+            // refresh would give, without reading every visit of the lead (a
+            // number many visits share must not slow ingest down).
+            try overlay(leadID: target, answers: answers, in: db)
+        }
+    }
+
+    private static func overlay(leadID: Int64, answers: [String: String], in db: Database) throws {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT l.status, l.member_number, l.name, l.sex, l.phone, l.phone_valid, l.national_id, l.trade, l.organisation,
+                   l.departement_code, l.neighbourhood, l.household_size, l.consent_contact,
+                   (SELECT departement_code FROM submissions WHERE id = (SELECT max(submission_id) FROM lead_visits WHERE lead_id = l.id))
+            FROM leads l WHERE l.id = ?
+            """), arguments: [leadID]) else { return }
+        var fields = LeadFields()
+        fields.name = row[2]; fields.sex = row[3]; fields.phone = row[4]; fields.phoneValid = row[5]
+        fields.nationalID = row[6]; fields.trade = row[7]; fields.organisation = row[8]; fields.departementCode = row[9]
+        fields.neighbourhood = row[10]; fields.householdSize = row[11]; fields.consentContact = row[12]
+        fields.overlay(answers: answers, departementCode: row[13])
+        for key in LeadFields.keys(of: answers) {
+            try db.cachedStatement(sql: """
+                INSERT INTO lead_keys (kind, value, lead_id) VALUES (?, ?, ?) ON CONFLICT (kind, value) DO NOTHING
+                """).execute(arguments: [key.kind, key.value, leadID])
+        }
+        let isMember = (row[1] as String?) != nil
+        try db.cachedStatement(sql: """
+            UPDATE leads SET status = ?, name = ?, name_key = ?, sex = ?, phone = ?, phone_valid = ?, national_id = ?,
+                trade = ?, organisation = ?, departement_code = ?, neighbourhood = ?, household_size = ?,
+                consent_contact = ?, updated_at = ?, change_seq = ?
+            WHERE id = ?
+            """).execute(arguments: [
+                isMember ? "member" : "lead", fields.name, LeadIdentity.nameKey(fields.name), fields.sex, fields.phone,
+                fields.phoneValid, fields.nationalID, fields.trade, fields.organisation, fields.departementCode,
+                fields.neighbourhood, fields.householdSize, fields.consentContact, Timestamp.string(Date()),
+                try nextChange(in: db), leadID,
+            ])
+    }
+
+    static func isLive(_ leadID: Int64, in db: Database) throws -> Bool {
+        let status = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM leads WHERE id = ?"), arguments: [leadID])
+        return status == "lead" || status == "member" || status == "withdrawn"
+    }
+
+    /// The next number of the change sequence (one writer: no two alike).
+    static func nextChange(in db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(change_seq), 0) + 1 FROM leads")) ?? 1
+    }
+
+    /// Recomputes a lead from its visits, oldest first (latest non-empty
+    /// answer wins), and its identity keys; marks the change.
+    static func refresh(leadID: Int64, in db: Database) throws {
+        guard let lead = try Row.fetchOne(db.cachedStatement(sql: "SELECT status, member_number FROM leads WHERE id = ?"),
+                                          arguments: [leadID]) else { return }
+        let status: String = lead["status"]
+        guard status != "merged" && status != "erased" else { return }
+        let visits = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT s.answers, s.departement_code FROM lead_visits v JOIN submissions s ON s.id = v.submission_id
+            WHERE v.lead_id = ? ORDER BY v.submission_id
+            """), arguments: [leadID])
+        var fields = LeadFields()
+        var keys: [(kind: String, value: String)] = []
+        for visit in visits {
+            let answers = Answers.decode(visit["answers"])
+            fields.overlay(answers: answers, departementCode: visit["departement_code"])
+            keys += LeadFields.keys(of: answers)
+        }
+        try db.cachedStatement(sql: "DELETE FROM lead_keys WHERE lead_id = ?").execute(arguments: [leadID])
+        for key in keys {
+            // A key another lead owns stays with it (a pair a coordinator kept apart).
+            try db.cachedStatement(sql: """
+                INSERT INTO lead_keys (kind, value, lead_id) VALUES (?, ?, ?) ON CONFLICT (kind, value) DO NOTHING
+                """).execute(arguments: [key.kind, key.value, leadID])
+        }
+        let isMember = (lead["member_number"] as String?) != nil
+        let newStatus = isMember ? "member" : (visits.isEmpty ? "withdrawn" : "lead")
+        try db.cachedStatement(sql: """
+            UPDATE leads SET status = ?, name = ?, name_key = ?, sex = ?, phone = ?, phone_valid = ?, national_id = ?,
+                trade = ?, organisation = ?, departement_code = ?, neighbourhood = ?, household_size = ?,
+                consent_contact = ?, updated_at = ?, change_seq = ?
+            WHERE id = ?
+            """).execute(arguments: [
+                newStatus, fields.name, LeadIdentity.nameKey(fields.name), fields.sex, fields.phone, fields.phoneValid,
+                fields.nationalID, fields.trade, fields.organisation, fields.departementCode, fields.neighbourhood,
+                fields.householdSize, fields.consentContact, Timestamp.string(Date()), try nextChange(in: db), leadID,
+            ])
+    }
+
+    /// Merges `mergedID` into `keptID`: its visits, keys and membership move,
+    /// it stays as a `merged` lead pointing at the kept one, and the merge is
+    /// logged with the visits it moved so it can be undone. The caller
+    /// refreshes the kept lead.
+    static func merge(_ mergedID: Int64, into keptID: Int64, reason: String, by actor: String,
+                      in db: Database) throws -> Int64 {
+        let visitIDs = try Int64.fetchAll(db.cachedStatement(sql: "SELECT submission_id FROM lead_visits WHERE lead_id = ?"),
+                                          arguments: [mergedID])
+        try db.cachedStatement(sql: "UPDATE lead_visits SET lead_id = ? WHERE lead_id = ?").execute(arguments: [keptID, mergedID])
+        try db.cachedStatement(sql: "UPDATE lead_keys SET lead_id = ? WHERE lead_id = ?").execute(arguments: [keptID, mergedID])
+        // One person is one membership: the kept lead takes the merged one's
+        // if it has none; a second one stops counting.
+        if let merged = try Row.fetchOne(db, sql: "SELECT member_number, member_since FROM leads WHERE id = ?", arguments: [mergedID]),
+           let number = merged["member_number"] as String? {
+            let keptIsMember = try String.fetchOne(db, sql: "SELECT member_number FROM leads WHERE id = ?", arguments: [keptID]) != nil
+            if keptIsMember {
+                try uncountMembership(leadID: mergedID, in: db)
+            } else {
+                try db.execute(sql: """
+                    UPDATE leads SET (member_number, member_since, membership_tally_departement, membership_tally_day) =
+                        (SELECT member_number, member_since, membership_tally_departement, membership_tally_day FROM leads WHERE id = ?)
+                    WHERE id = ?
+                    """, arguments: [mergedID, keptID])
+                _ = number
+            }
+            try db.execute(sql: """
+                UPDATE leads SET member_number = NULL, member_since = NULL, membership_tally_departement = NULL,
+                    membership_tally_day = NULL WHERE id = ?
+                """, arguments: [mergedID])
+        }
+        let now = Timestamp.string(Date())
+        try db.cachedStatement(sql: """
+            UPDATE leads SET status = 'merged', merged_into = ?, updated_at = ?, change_seq = ? WHERE id = ?
+            """).execute(arguments: [keptID, now, try nextChange(in: db), mergedID])
+        let visitsJSON = "[" + visitIDs.map(String.init).joined(separator: ",") + "]"
+        try db.cachedStatement(sql: """
+            INSERT INTO lead_merges (kept_id, merged_id, reason, visit_ids, merged_at, merged_by) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [keptID, mergedID, reason, visitsJSON, now, actor])
+        return db.lastInsertedRowID
+    }
+
+    /// Undoes a merge: the visits it moved go back, both leads are
+    /// recomputed, and the pair is kept apart from then on (it is not
+    /// proposed as a likely duplicate again). Memberships stay where they are.
+    static func undo(mergeID: Int64, by actor: String, in db: Database) throws -> (kept: Int64, restored: Int64) {
+        guard let merge = try Row.fetchOne(db, sql: "SELECT kept_id, merged_id, visit_ids, undone_at FROM lead_merges WHERE id = ?",
+                                           arguments: [mergeID]) else { throw Problem.unknownMerge() }
+        guard (merge["undone_at"] as String?) == nil else { throw Problem.mergeAlreadyUndone() }
+        let keptID: Int64 = merge["kept_id"]
+        let mergedID: Int64 = merge["merged_id"]
+        guard try isLive(keptID, in: db) else { throw Problem.mergeNotUndoable() }
+        let visits = (try? JSONSerialization.jsonObject(with: Data((merge["visit_ids"] as String).utf8)) as? [Int64]) ?? []
+        for visit in visits {
+            try db.execute(sql: "UPDATE lead_visits SET lead_id = ? WHERE submission_id = ? AND lead_id = ?",
+                           arguments: [mergedID, visit, keptID])
+        }
+        try db.execute(sql: "UPDATE leads SET status = 'lead', merged_into = NULL WHERE id = ?", arguments: [mergedID])
+        // The kept lead refreshes first so it keeps any key both share.
+        try refresh(leadID: keptID, in: db)
+        try refresh(leadID: mergedID, in: db)
+        let now = Timestamp.string(Date())
+        try db.execute(sql: "UPDATE lead_merges SET undone_at = ?, undone_by = ? WHERE id = ?", arguments: [now, actor, mergeID])
+        try keepApart(keptID, mergedID, by: actor, in: db)
+        return (keptID, mergedID)
+    }
+
+    static func keepApart(_ first: Int64, _ second: Int64, by actor: String, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO lead_kept_apart (first_id, second_id, decided_at, decided_by) VALUES (?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """, arguments: [min(first, second), max(first, second), Timestamp.string(Date()), actor])
+    }
+
+    // MARK: - Memberships
+
+    /// Counts one membership in the `memberships` indicator on the lead's
+    /// département and the membership day, and remembers where.
+    static func countMembership(leadID: Int64, departementCode: String?, day: String, in db: Database) throws {
+        guard let departementCode else { return }
+        try db.execute(sql: """
+            INSERT INTO tallies (indicator_id, departement_code, day, value, records) VALUES ('memberships', ?, ?, 1, 1)
+            ON CONFLICT (indicator_id, departement_code, day) DO UPDATE SET value = value + 1, records = records + 1
+            """, arguments: [departementCode, day])
+        try db.execute(sql: "UPDATE leads SET membership_tally_departement = ?, membership_tally_day = ? WHERE id = ?",
+                       arguments: [departementCode, day, leadID])
+    }
+
+    static func uncountMembership(leadID: Int64, in db: Database) throws {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT membership_tally_departement, membership_tally_day FROM leads WHERE id = ?
+            """, arguments: [leadID]),
+              let departement = row[0] as String?, let day = row[1] as String? else { return }
+        try db.execute(sql: """
+            UPDATE tallies SET value = value - 1, records = records - 1
+            WHERE indicator_id = 'memberships' AND departement_code = ? AND day = ?
+            """, arguments: [departement, day])
+        try db.execute(sql: """
+            DELETE FROM tallies WHERE indicator_id = 'memberships' AND departement_code = ? AND day = ? AND records <= 0
+            """, arguments: [departement, day])
+        try db.execute(sql: "UPDATE leads SET membership_tally_departement = NULL, membership_tally_day = NULL WHERE id = ?",
+                       arguments: [leadID])
+    }
+}

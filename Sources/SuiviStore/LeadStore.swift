@@ -1,0 +1,399 @@
+import Foundation
+import GRDB
+import SuiviDomain
+
+/// One lead as the API shows it.
+public struct LeadRecord: Sendable {
+    public let id: Int64
+    public let status: String
+    public let mergedInto: Int64?
+    public let name: String
+    public let sex: String?
+    public let phone: String?
+    public let phoneValid: Bool
+    public let nationalID: String?
+    public let trade: String?
+    public let organisation: String?
+    public let departementCode: String?
+    public let neighbourhood: String?
+    public let householdSize: Int?
+    public let consentContact: String?
+    public let memberNumber: String?
+    public let memberSince: String?
+    public let createdAt: String
+    public let updatedAt: String
+    public let changeSeq: Int64
+    public let visitCount: Int
+
+    static let columns = """
+        l.id, l.status, l.merged_into, l.name, l.sex, l.phone, l.phone_valid, l.national_id, l.trade, l.organisation,
+        l.departement_code, l.neighbourhood, l.household_size, l.consent_contact, l.member_number, l.member_since,
+        l.created_at, l.updated_at, l.change_seq,
+        (SELECT count(*) FROM lead_visits v WHERE v.lead_id = l.id) AS visit_count
+        """
+
+    init(row: Row) {
+        id = row["id"]; status = row["status"]; mergedInto = row["merged_into"]; name = row["name"]
+        sex = row["sex"]; phone = row["phone"]; phoneValid = row["phone_valid"] as Bool; nationalID = row["national_id"]
+        trade = row["trade"]; organisation = row["organisation"]; departementCode = row["departement_code"]
+        neighbourhood = row["neighbourhood"]; householdSize = row["household_size"]; consentContact = row["consent_contact"]
+        memberNumber = row["member_number"]; memberSince = row["member_since"]; createdAt = row["created_at"]
+        updatedAt = row["updated_at"]; changeSeq = row["change_seq"]; visitCount = row["visit_count"]
+    }
+}
+
+/// A merge from the log.
+public struct LeadMerge: Sendable {
+    public let id: Int64
+    public let keptID: Int64
+    public let mergedID: Int64
+    public let reason: String
+    public let mergedAt: String
+    public let mergedBy: String
+    public let undoneAt: String?
+}
+
+/// What one row of a memberships upload matched.
+public struct MembershipRowResult: Sendable {
+    public enum Outcome: String, Sendable { case matched, notFound = "not_found", ambiguous, invalid }
+    public let row: Int
+    public let outcome: Outcome
+    public let leadID: Int64?
+    public let matchedBy: String?
+    public let detail: String?
+}
+
+/// Leads: the feed, likely duplicates, merges, memberships and erasure.
+/// Writes go through `LeadBook` in one transaction with their audit line.
+public struct LeadStore: Sendable {
+    let database: SuiviDatabase
+
+    public init(database: SuiviDatabase) {
+        self.database = database
+    }
+
+    // MARK: Reading
+
+    /// Leads changed after `after` in change order, within `departementCodes`.
+    public func feed(after: Int64, limit: Int, departementCodes: [String]?) async throws -> [LeadRecord] {
+        try await database.read { db in try Self.feed(after: after, limit: limit, departementCodes: departementCodes, in: db) }
+    }
+
+    /// The same page, read synchronously (exports on their own thread).
+    public func feedNow(after: Int64, limit: Int, departementCodes: [String]?) throws -> [LeadRecord] {
+        try database.readNow { db in try Self.feed(after: after, limit: limit, departementCodes: departementCodes, in: db) }
+    }
+
+    static func feed(after: Int64, limit: Int, departementCodes: [String]?, in db: Database) throws -> [LeadRecord] {
+        var sql = "SELECT \(LeadRecord.columns) FROM leads l WHERE l.change_seq > ?"
+        var arguments: StatementArguments = [after]
+        if let codes = departementCodes {
+            sql += " AND l.departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+            arguments += StatementArguments(codes)
+        }
+        sql += " ORDER BY l.change_seq LIMIT ?"
+        arguments += [limit]
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(LeadRecord.init(row:))
+    }
+
+    public func lead(_ id: Int64) async throws -> (lead: LeadRecord, visits: [(id: Int64, instanceID: String, activityDate: String?)])? {
+        try await database.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(LeadRecord.columns) FROM leads l WHERE l.id = ?", arguments: [id])
+            else { return nil }
+            let visits = try Row.fetchAll(db, sql: """
+                SELECT s.id, s.instance_id, s.activity_date FROM lead_visits v JOIN submissions s ON s.id = v.submission_id
+                WHERE v.lead_id = ? ORDER BY s.id
+                """, arguments: [id]).map { (id: $0[0] as Int64, instanceID: $0[1] as String, activityDate: $0[2] as String?) }
+            return (LeadRecord(row: row), visits)
+        }
+    }
+
+    /// Pairs of live leads with the same folded name in the same
+    /// département and not the same phone, that no one kept apart.
+    public func duplicates(departementCodes: [String]?, limit: Int) async throws -> [(LeadRecord, LeadRecord)] {
+        try await database.read { db in
+            var sql = """
+                SELECT a.id, b.id FROM leads a JOIN leads b
+                  ON b.departement_code = a.departement_code AND b.name_key = a.name_key AND b.id > a.id
+                 AND b.status IN ('lead', 'member')
+                WHERE a.status IN ('lead', 'member') AND a.name_key != ''
+                  AND coalesce(a.phone, '') != coalesce(b.phone, '')
+                  AND NOT EXISTS (SELECT 1 FROM lead_kept_apart k WHERE k.first_id = a.id AND k.second_id = b.id)
+                """
+            var arguments: StatementArguments = []
+            if let codes = departementCodes {
+                sql += " AND a.departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+                arguments += StatementArguments(codes)
+            }
+            sql += " ORDER BY a.departement_code, a.name_key, a.id, b.id LIMIT ?"
+            arguments += [limit]
+            let pairs = try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0[0] as Int64, $0[1] as Int64) }
+            return try pairs.map { first, second in
+                (try Self.record(first, in: db), try Self.record(second, in: db))
+            }
+        }
+    }
+
+    static func record(_ id: Int64, in db: Database) throws -> LeadRecord {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(LeadRecord.columns) FROM leads l WHERE l.id = ?", arguments: [id])
+        else { throw Problem.unknownLead() }
+        return LeadRecord(row: row)
+    }
+
+    public func merges(departementCodes: [String]?, limit: Int) async throws -> [LeadMerge] {
+        try await database.read { db in
+            var sql = """
+                SELECT m.id, m.kept_id, m.merged_id, m.reason, m.merged_at, m.merged_by, m.undone_at
+                FROM lead_merges m JOIN leads k ON k.id = m.kept_id WHERE 1
+                """
+            var arguments: StatementArguments = []
+            if let codes = departementCodes {
+                sql += " AND k.departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+                arguments += StatementArguments(codes)
+            }
+            sql += " ORDER BY m.id DESC LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                LeadMerge(id: row[0], keptID: row[1], mergedID: row[2], reason: row[3], mergedAt: row[4],
+                          mergedBy: row[5], undoneAt: row[6])
+            }
+        }
+    }
+
+    // MARK: Coordinator decisions
+
+    /// Merges two live leads by a coordinator's decision; `allowed` checks
+    /// each lead's département against the caller's scope.
+    public func merge(keptID: Int64, mergedID: Int64, actor: AuditActor,
+                      allowed: @escaping @Sendable (String?) -> Bool) async throws -> (mergeID: Int64, lead: LeadRecord) {
+        guard keptID != mergedID else { throw Problem.mergeWithItself() }
+        return try await database.write { db in
+            for id in [keptID, mergedID] {
+                let lead = try Self.record(id, in: db)
+                guard allowed(lead.departementCode) else { throw Problem.forbidden() }
+                guard lead.status == "lead" || lead.status == "member" || lead.status == "withdrawn" else {
+                    throw Problem.leadNotLive()
+                }
+            }
+            let mergeID = try LeadBook.merge(mergedID, into: keptID, reason: "coordinator", by: actor.label, in: db)
+            try LeadBook.refresh(leadID: keptID, in: db)
+            try AuditStore.record(actor, "lead.merge", targetKind: "lead", targetID: String(keptID),
+                                  details: ["merged_id": String(mergedID), "merge_id": String(mergeID)], in: db)
+            return (mergeID, try Self.record(keptID, in: db))
+        }
+    }
+
+    public func undoMerge(_ mergeID: Int64, actor: AuditActor,
+                          allowed: @escaping @Sendable (String?) -> Bool) async throws -> (LeadRecord, LeadRecord) {
+        try await database.write { db in
+            guard let keptID = try Int64.fetchOne(db, sql: "SELECT kept_id FROM lead_merges WHERE id = ?", arguments: [mergeID])
+            else { throw Problem.unknownMerge() }
+            guard allowed(try Self.record(keptID, in: db).departementCode) else { throw Problem.forbidden() }
+            let (kept, restored) = try LeadBook.undo(mergeID: mergeID, by: actor.label, in: db)
+            try AuditStore.record(actor, "lead.merge_undo", targetKind: "lead_merge", targetID: String(mergeID),
+                                  details: ["kept_id": String(kept), "restored_id": String(restored)], in: db)
+            return (try Self.record(kept, in: db), try Self.record(restored, in: db))
+        }
+    }
+
+    public func keepApart(_ first: Int64, _ second: Int64, actor: AuditActor,
+                          allowed: @escaping @Sendable (String?) -> Bool) async throws {
+        guard first != second else { throw Problem.mergeWithItself() }
+        try await database.write { db in
+            for id in [first, second] {
+                guard allowed(try Self.record(id, in: db).departementCode) else { throw Problem.forbidden() }
+            }
+            try LeadBook.keepApart(first, second, by: actor.label, in: db)
+            try AuditStore.record(actor, "lead.keep_apart", targetKind: "lead", targetID: String(min(first, second)),
+                                  details: ["other_id": String(max(first, second))], in: db)
+        }
+    }
+
+    // MARK: Memberships
+
+    /// Records that a lead became a member (a merged lead's membership goes
+    /// to the lead it was merged into). Idempotent for the same number and
+    /// day. The `memberships` tally changes in the same transaction.
+    public func setMembership(leadID: Int64, memberNumber: String, day: String, actor: AuditActor) async throws -> LeadRecord {
+        try await database.write { db in
+            let live = try Self.setMembership(leadID: leadID, memberNumber: memberNumber, day: day, in: db)
+            try AuditStore.record(actor, "lead.membership", targetKind: "lead", targetID: String(live),
+                                  details: ["source": "api"], in: db)
+            return try Self.record(live, in: db)
+        }
+    }
+
+    static func setMembership(leadID: Int64, memberNumber: String, day: String, in db: Database) throws -> Int64 {
+        var id = leadID
+        // Follow merges to the lead that stands for the person now.
+        for _ in 0..<1000 {
+            guard let row = try Row.fetchOne(db, sql: "SELECT status, merged_into FROM leads WHERE id = ?", arguments: [id]) else {
+                throw Problem.unknownLead()
+            }
+            guard let next = row["merged_into"] as Int64? else { break }
+            id = next
+        }
+        guard let lead = try Row.fetchOne(db, sql: """
+            SELECT status, member_number, member_since, departement_code FROM leads WHERE id = ?
+            """, arguments: [id]) else { throw Problem.unknownLead() }
+        if lead["member_number"] as String? == memberNumber && lead["member_since"] as String? == day { return id }
+        try LeadBook.uncountMembership(leadID: id, in: db)
+        let status: String = lead["status"]
+        try db.execute(sql: """
+            UPDATE leads SET member_number = ?, member_since = ?, status = ?, updated_at = ?, change_seq = ? WHERE id = ?
+            """, arguments: [memberNumber, day, status == "erased" ? "erased" : "member", Timestamp.string(Date()),
+                             try LeadBook.nextChange(in: db), id])
+        try LeadBook.countMembership(leadID: id, departementCode: lead["departement_code"], day: day, in: db)
+        return id
+    }
+
+    /// One row of an upload: any of lead id, phone, national ID number.
+    public struct MembershipRow: Sendable {
+        public let row: Int
+        public let leadID: Int64?
+        public let phone: String?
+        public let nationalID: String?
+        public let memberNumber: String
+        public let day: String
+        public let problem: String?
+
+        public init(row: Int, leadID: Int64?, phone: String?, nationalID: String?, memberNumber: String, day: String,
+                    problem: String?) {
+            self.row = row; self.leadID = leadID; self.phone = phone; self.nationalID = nationalID
+            self.memberNumber = memberNumber; self.day = day; self.problem = problem
+        }
+    }
+
+    /// Matches each row by lead id, else normalised phone, else ID number
+    /// (both given and naming two leads: ambiguous, left alone). One
+    /// transaction for the whole file.
+    public func importMemberships(_ rows: [MembershipRow], actor: AuditActor,
+                                  allowed: @escaping @Sendable (String?) -> Bool) async throws -> [MembershipRowResult] {
+        try await database.write { db in
+            var results: [MembershipRowResult] = []
+            for row in rows {
+                if let problem = row.problem {
+                    results.append(.init(row: row.row, outcome: .invalid, leadID: nil, matchedBy: nil, detail: problem))
+                    continue
+                }
+                var matches: [(Int64, String)] = []
+                if let id = row.leadID {
+                    if try Int64.fetchOne(db, sql: "SELECT id FROM leads WHERE id = ?", arguments: [id]) != nil {
+                        matches.append((id, "lead_id"))
+                    }
+                }
+                if let phone = row.phone.flatMap(PhoneNumber.normalise),
+                   let id = try Int64.fetchOne(db, sql: "SELECT lead_id FROM lead_keys WHERE kind = 'phone' AND value = ?",
+                                               arguments: [phone]) {
+                    matches.append((id, "phone"))
+                }
+                if let key = LeadIdentity.nationalIDKey(row.nationalID),
+                   let id = try Int64.fetchOne(db, sql: "SELECT lead_id FROM lead_keys WHERE kind = 'national_id' AND value = ?",
+                                               arguments: [key]) {
+                    matches.append((id, "national_id"))
+                }
+                let distinct = Set(matches.map(\.0))
+                guard let first = matches.first else {
+                    results.append(.init(row: row.row, outcome: .notFound, leadID: nil, matchedBy: nil, detail: nil))
+                    continue
+                }
+                guard distinct.count == 1 else {
+                    results.append(.init(row: row.row, outcome: .ambiguous, leadID: nil, matchedBy: nil,
+                                         detail: "lead ids " + distinct.sorted().map(String.init).joined(separator: ", ")))
+                    continue
+                }
+                guard allowed(try Self.record(first.0, in: db).departementCode) else {
+                    results.append(.init(row: row.row, outcome: .notFound, leadID: nil, matchedBy: nil, detail: nil))
+                    continue
+                }
+                let live = try Self.setMembership(leadID: first.0, memberNumber: row.memberNumber, day: row.day, in: db)
+                results.append(.init(row: row.row, outcome: .matched, leadID: live,
+                                     matchedBy: matches.map(\.1).joined(separator: "+"), detail: nil))
+            }
+            try AuditStore.record(actor, "lead.membership_import", targetKind: "memberships", targetID: nil, details: [
+                "rows": String(rows.count),
+                "matched": String(results.filter { $0.outcome == .matched }.count),
+            ], in: db)
+            return results
+        }
+    }
+
+    // MARK: Erasure
+
+    /// Removes a lead's personal fields, and the personal answers of the
+    /// visits it came from (every version of them), everywhere: the lead,
+    /// the leads merged into it, `submissions.answers` and `.xml`. Counts
+    /// (tallies, visit rows) stay. `xml_sha256` stays too, so a phone
+    /// resending the original record is still recognised as a duplicate.
+    public func erase(leadID: Int64, actor: AuditActor) async throws -> (leads: Int, visits: Int) {
+        try await database.write { db in
+            guard try Int64.fetchOne(db, sql: "SELECT id FROM leads WHERE id = ?", arguments: [leadID]) != nil else {
+                throw Problem.unknownLead()
+            }
+            var leads: [Int64] = [leadID]
+            var index = 0
+            while index < leads.count {
+                leads += try Int64.fetchAll(db, sql: "SELECT id FROM leads WHERE merged_into = ?", arguments: [leads[index]])
+                index += 1
+            }
+            var visits: [Int64] = []
+            for lead in leads {
+                visits += try Int64.fetchAll(db, sql: "SELECT submission_id FROM lead_visits WHERE lead_id = ?", arguments: [lead])
+            }
+            // Merged-away leads' visits moved; merges logged their ids too.
+            for lead in leads {
+                for text in try String.fetchAll(db, sql: "SELECT visit_ids FROM lead_merges WHERE merged_id = ? OR kept_id = ?",
+                                                arguments: [lead, lead]) {
+                    visits += (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Int64]) ?? []
+                }
+            }
+            // Earlier versions of edited visits.
+            var versions: [Int64] = []
+            var seen = Set<Int64>()
+            var queue = visits
+            while let id = queue.popLast() {
+                guard seen.insert(id).inserted else { continue }
+                versions.append(id)
+                if let deprecated = try String.fetchOne(db, sql: "SELECT deprecated_id FROM submissions WHERE id = ?", arguments: [id]),
+                   let older = try Int64.fetchOne(db, sql: "SELECT id FROM submissions WHERE instance_id = ?", arguments: [deprecated]) {
+                    queue.append(older)
+                }
+            }
+            for id in versions {
+                guard let row = try Row.fetchOne(db, sql: "SELECT answers, xml FROM submissions WHERE id = ?", arguments: [id])
+                else { continue }
+                var answers = Answers.decode(row["answers"])
+                for field in LeadFields.personalAnswerFields where answers[field] != nil { answers[field] = "" }
+                let xml = PersonalDataEraser.erase(fields: LeadFields.personalAnswerFields, in: row["xml"])
+                try db.execute(sql: "UPDATE submissions SET answers = ?, xml = ? WHERE id = ?",
+                               arguments: [Answers.encode(answers), xml, id])
+            }
+            for lead in leads {
+                try db.execute(sql: "DELETE FROM lead_keys WHERE lead_id = ?", arguments: [lead])
+                try db.execute(sql: """
+                    UPDATE leads SET status = CASE WHEN status = 'merged' THEN 'merged' ELSE 'erased' END,
+                        name = '', name_key = '', phone = NULL, phone_valid = 1, national_id = NULL, neighbourhood = NULL,
+                        organisation = NULL, consent_contact = NULL, updated_at = ?, change_seq = ?
+                    WHERE id = ?
+                    """, arguments: [Timestamp.string(Date()), try LeadBook.nextChange(in: db), lead])
+            }
+            try AuditStore.record(actor, "lead.erase", targetKind: "lead", targetID: String(leadID), details: [
+                "leads": String(leads.count), "visits": String(versions.count)], in: db)
+            return (leads.count, versions.count)
+        }
+    }
+}
+
+/// Blanks the text of named elements in a record's XML.
+enum PersonalDataEraser {
+    static func erase(fields: [String], in xml: Data) -> Data {
+        var text = String(decoding: xml, as: UTF8.self)
+        for field in fields {
+            guard let expression = try? NSRegularExpression(
+                pattern: "<\(field)(\\s[^>]*)?>[\\s\\S]*?</\(field)>", options: []) else { continue }
+            text = expression.stringByReplacingMatches(
+                in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "<\(field)/>")
+        }
+        return Data(text.utf8)
+    }
+}

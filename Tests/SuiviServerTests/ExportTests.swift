@@ -1,0 +1,81 @@
+import Foundation
+import SuiviDomain
+import Testing
+
+/// `GET /api/v1/forms/{id}/submissions.csv|.xlsx`: French headers, BOM,
+/// neutralised formulas, filters, scope, audit.
+@Suite struct ExportTests {
+    @Test func cellsThatLookLikeFormulasAreNeutralised() {
+        for text in ["=1+1", "+221771234567", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            #expect(SpreadsheetCell.neutralised(text) == "'" + text)
+        }
+        #expect(SpreadsheetCell.neutralised("Moussa") == "Moussa")
+        #expect(SpreadsheetCell.neutralised("") == "")
+    }
+
+    @Test func csvParsing() {
+        #expect(DelimitedText.parse("\u{FEFF}a,b\r\n\"x, \"\"y\"\"\",2\n") == [["a", "b"], ["x, \"y\"", "2"]])
+        #expect(DelimitedText.parse("a;b\n1;2") == [["a", "b"], ["1", "2"]])
+    }
+
+    @Test func aCSVExportHasFrenchHeadersAndNeutralisedCells() async throws {
+        try await withTestServer { server in
+            try await visit(server, ["artisan_name": "=HYPERLINK(\"http://x\")", "notes": "a, \"b\"\nc", "visit_date": "2023-03-09"])
+            try await visit(server, ["visit_date": "2023-03-10", "departement": "pikine", "phone": "78 000 00 01"])
+            let reply = try await server.client.get("/api/v1/forms/visite/submissions.csv", headers: auth(server.adminKey))
+            #expect(reply.status == 200)
+            #expect(reply.header("Content-Type") == "text/csv; charset=utf-8")
+            #expect(reply.header("Cache-Control") == "no-store")
+            #expect(Array(reply.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            let rows = DelimitedText.parse(reply.text)
+            #expect(rows.count == 3)
+            let header = rows[0]
+            #expect(header.contains("Département"))
+            let nameColumn = try #require(header.firstIndex { $0.lowercased().contains("nom") })
+            #expect(rows[1][nameColumn] == "'=HYPERLINK(\"http://x\")")
+            let notes = try #require(header.firstIndex { $0.lowercased().contains("remarque") || $0.lowercased().contains("note") || $0.lowercased().contains("observ") })
+            #expect(rows[1][notes] == "a, \"b\"\nc")
+            // Filters: one day, one département.
+            let day = try await server.client.get("/api/v1/forms/visite/submissions.csv?from=2023-03-10&to=2023-03-10",
+                                                  headers: auth(server.adminKey))
+            #expect(DelimitedText.parse(day.text).count == 2)
+            let place = try await server.client.get("/api/v1/forms/visite/submissions.csv?departement=guediawaye",
+                                                    headers: auth(server.adminKey))
+            #expect(DelimitedText.parse(place.text).count == 2)
+            let bad = try await server.client.get("/api/v1/forms/visite/submissions.csv?from=yesterday", headers: auth(server.adminKey))
+            #expect(bad.status == 400)
+            #expect(try await server.client.get("/api/v1/forms/nope/submissions.csv", headers: auth(server.adminKey)).status == 404)
+            let audit: [String] = try server.query("SELECT details FROM audit_log WHERE action = 'export' ORDER BY id")
+            #expect(audit.count == 3)
+            #expect(audit[1].contains("\"rows\":\"1\"") && audit[1].contains("2023-03-10"))
+            #expect(audit.allSatisfy { !$0.contains("HYPERLINK") && !$0.contains("Moussa") })
+            // No export file is left behind.
+            let left = try FileManager.default.contentsOfDirectory(atPath: server.directory.appendingPathComponent("export-tmp").path)
+            #expect(left.isEmpty)
+        }
+    }
+
+    @Test func anXLSXExportIsAWorkbook() async throws {
+        try await withTestServer { server in
+            try await visit(server, ["artisan_name": "@cmd"])
+            let reply = try await server.client.get("/api/v1/forms/visite/submissions.xlsx", headers: auth(server.adminKey))
+            #expect(reply.status == 200)
+            #expect(reply.header("Content-Type") == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            #expect(Array(reply.body.prefix(2)) == Array("PK".utf8))
+            #expect(reply.header("Suivi-Row-Count") == "1")
+        }
+    }
+
+    @Test func regionalCoordinatorsExportOnlyTheirRegion() async throws {
+        try await withTestServer { server in
+            try await visit(server, ["departement": "guediawaye"])
+            try await visit(server, ["departement": "mbacke", "phone": "78 000 00 09"])
+            let (_, regional) = try server.administration.addAPIKey(name: "r", role: .coordinator, region: "Diourbel")
+            let reply = try await server.client.get("/api/v1/forms/visite/submissions.csv", headers: auth(regional))
+            #expect(reply.status == 200)
+            let rows = DelimitedText.parse(reply.text)
+            #expect(rows.count == 2)
+            #expect(rows[1].contains("mbacke"))
+        }
+    }
+}
