@@ -14,6 +14,9 @@ enum Migrations {
         migrator.registerMigration(Migration0003CampaignsAccountsTallies.identifier) { db in
             try db.execute(sql: Migration0003CampaignsAccountsTallies.sql)
         }
+        migrator.registerMigration(Migration0006Tallies.identifier) { db in
+            try db.execute(sql: Migration0006Tallies.sql)
+        }
         return migrator
     }
 }
