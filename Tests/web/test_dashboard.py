@@ -48,8 +48,14 @@ def get(server, path, key):
         return response.read()
 
 
+def text_of(browser, selector):
+    """Read in one script call: the page redraws its tables on every update."""
+    return browser.execute_script("const node = document.querySelector(arguments[0]); return node ? node.textContent : null",
+                                  selector)
+
+
 def card_value(browser, indicator):
-    return browser.find_element(By.CSS_SELECTOR, f'.card[data-indicator="{indicator}"] .value').text
+    return text_of(browser, f'.card[data-indicator="{indicator}"] .value')
 
 
 def test_a_record_sent_by_a_phone_appears_on_the_open_dashboard(server, browser, screenshots):
@@ -59,7 +65,7 @@ def test_a_record_sent_by_a_phone_appears_on_the_open_dashboard(server, browser,
     browser.get(f"{server.base_url}/admin?date={DAY}")
     wait = WebDriverWait(browser, 15)
     wait.until(lambda driver: driver.find_elements(By.CSS_SELECTOR, '.card[data-indicator="visits"]'))
-    wait.until(lambda driver: driver.find_element(By.ID, "live").get_attribute("data-state") == "live")
+    wait.until(lambda driver: driver.execute_script("return document.getElementById('live').dataset.state") == "live")
     assert card_value(browser, "visits") == "0"
     assert browser.execute_script("return typeof window.Chart") == "function"
     marker = browser.execute_script("return document.body.dataset.loaded")
@@ -75,14 +81,14 @@ def test_a_record_sent_by_a_phone_appears_on_the_open_dashboard(server, browser,
     assert card_value(browser, "pre_registrations") == "1"
 
     # Drill down: region Dakar, then its départements.
-    browser.find_element(By.CSS_SELECTOR, 'button.drill[data-key="dakar"]').click()
-    wait.until(lambda driver: driver.find_element(By.ID, "current-place").text == "Dakar")
+    wait.until(lambda driver: driver.execute_script(
+        "const button = document.querySelector('button.drill[data-key=\"dakar\"]'); if (button) button.click(); return !!button"))
+    wait.until(lambda driver: text_of(driver, "#current-place") == "Dakar")
     wait.until(lambda driver: driver.find_elements(By.CSS_SELECTOR, 'button.drill[data-key="guediawaye"]'))
-    row = browser.find_element(By.CSS_SELECTOR, '#breakdown tr[data-key="guediawaye"]')
-    assert row.find_elements(By.CSS_SELECTOR, "td.number")[0].text == "1"
+    assert text_of(browser, '#breakdown tr[data-key="guediawaye"] td.number') == "1"
     send_like_a_phone(link, visit_xml(f"uuid:{uuid.uuid4()}", wants_to_join="no"))
     WebDriverWait(browser, 5, poll_frequency=0.05).until(
-        lambda driver: driver.find_element(By.CSS_SELECTOR, '#breakdown tr[data-key="guediawaye"] td.number').text == "2")
+        lambda driver: text_of(driver, '#breakdown tr[data-key="guediawaye"] td.number') == "2")
     browser.save_screenshot(str(screenshots / "dashboard.png"))
 
 
