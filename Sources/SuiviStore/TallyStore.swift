@@ -33,10 +33,13 @@ public struct TallyStore: Sendable {
                 arguments += StatementArguments(codes)
             }
             sql += " ORDER BY day, departement_code, indicator_id"
-            let statement = try db.cachedStatement(sql: sql)
-            return try GRDB.Row.fetchAll(statement, arguments: arguments).map {
-                Row(departementCode: $0[0], day: $0[1], indicatorID: $0[2], value: $0[3], records: $0[4])
+            // A cursor reuses one row: no copy per tally.
+            let cursor = try GRDB.Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+            var rows: [Row] = []
+            while let row = try cursor.next() {
+                rows.append(Row(departementCode: row[0], day: row[1], indicatorID: row[2], value: row[3], records: row[4]))
             }
+            return rows
         }
     }
 

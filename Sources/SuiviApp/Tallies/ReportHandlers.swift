@@ -23,7 +23,7 @@ struct ReportHandlers: Sendable {
         let fileName = "suivi-rapport-\(day)"
         switch format {
         case "json":
-            return JSONResponses.ok(report.json, personalData: false)
+            return JSONWriter.response(report.json)
         case "csv":
             return Response(status: 200, contentType: "text/csv; charset=utf-8", body: DailyReportFiles.csv(report),
                             headers: [("Content-Disposition", "attachment; filename=\"\(fileName).csv\""),

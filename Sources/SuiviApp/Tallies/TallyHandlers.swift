@@ -103,8 +103,7 @@ struct TallyHandlers: Sendable {
                     "region": labels[group.key]?.region ?? "", "indicator": group.indicator,
                     "value": total.0, "records": total.1]
         }
-        return JSONResponses.ok(["from": parameters.from, "to": parameters.to, "by": by, "rows": rows],
-                                personalData: false)
+        return JSONWriter.response(["from": parameters.from, "to": parameters.to, "by": by, "rows": rows])
     }
 
     /// `GET /api/v1/targets/progress?[phase=ID|date=D][&region=][&departement=]`:
@@ -120,7 +119,7 @@ struct TallyHandlers: Sendable {
         }
         let progress = try await reports.progress(phaseID: phaseID, day: parameters.to,
                                                   departementCodes: parameters.departementCodes)
-        return JSONResponses.ok(progress.json, personalData: false)
+        return JSONWriter.response(progress.json)
     }
 
     /// `GET /api/v1/completeness?date=D | from=&to= [&region=][&departement=]`.
@@ -130,8 +129,7 @@ struct TallyHandlers: Sendable {
         let parameters = try TallyParameters(request, principal: principal, departements: context.departements)
         let rows = try await reports.completeness(from: parameters.from, to: parameters.to,
                                                   departementCodes: parameters.departementCodes)
-        return JSONResponses.ok(["from": parameters.from, "to": parameters.to, "rows": rows.map(\.json)],
-                                personalData: false)
+        return JSONWriter.response(["from": parameters.from, "to": parameters.to, "rows": rows.map(\.json)])
     }
 
     /// `GET /api/v1/dashboard/places`: the regions and départements the
@@ -145,12 +143,12 @@ struct TallyHandlers: Sendable {
         let indicators = try await context.indicators.all().filter(\.active).map { indicator -> [String: Any] in
             ["id": indicator.id, "name_fr": indicator.nameFrench, "name_en": indicator.nameEnglish]
         }
-        return JSONResponses.ok([
+        return JSONWriter.response([
             "regions": regions.values.sorted { $0["name"]! < $1["name"]! },
             "departements": visible.map { ["code": $0.code, "name": $0.name, "region_code": $0.regionCode, "region": $0.region] },
             "indicators": indicators,
             "national": principal.scope.departementCodes == nil,
             "today": RecordSummary.day(of: Date()),
-        ], personalData: false)
+        ])
     }
 }
