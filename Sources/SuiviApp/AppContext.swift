@@ -24,4 +24,6 @@ struct AppContext: Sendable {
     let logger: Logger
     /// Resolved once the port is known.
     let baseURL: @Sendable () -> String
+    /// Moves when tallies may have changed; live dashboards wait on it.
+    let changes: ChangeFeed
 }

@@ -108,6 +108,24 @@ enum Routes {
         router.add("GET", "/api/v1/forms/:formId/submissions.csv", render.json(exports.csv))
         router.add("GET", "/api/v1/forms/:formId/submissions.xlsx", render.json(exports.xlsx))
 
+        // Tallies, targets, completeness, review, indicators, live events, daily report.
+        let tallyRoutes = TallyHandlers(context: context, authentication: authentication)
+        let review = ReviewHandlers(context: context, authentication: authentication)
+        let events = EventHandlers(context: context, authentication: authentication)
+        let reports = ReportHandlers(context: context, authentication: authentication)
+        router.add("GET", "/api/v1/tallies", render.json(tallyRoutes.tallies))
+        router.add("GET", "/api/v1/tallies/summary", render.json(tallyRoutes.summary))
+        router.add("GET", "/api/v1/targets/progress", render.json(tallyRoutes.targets))
+        router.add("GET", "/api/v1/completeness", render.json(tallyRoutes.completeness))
+        router.add("GET", "/api/v1/dashboard/places", render.json(tallyRoutes.places))
+        router.add("PATCH", "/api/v1/submissions/:id/review", render.json(review.review))
+        router.add("GET", "/api/v1/review", render.json(review.queue))
+        router.add("GET", "/api/v1/indicators", render.json(review.indicators))
+        router.add("POST", "/api/v1/indicators", render.json(review.addIndicator))
+        router.add("GET", "/api/v1/events", render.json(events.events))
+        router.add("GET", "/api/v1/reports/daily", render.json(reports.daily))
+        router.add("GET", "/vendor/chart.js", render.json(events.chartJS))
+
         // Operations.
         router.add("GET", "/healthz", render.json(health.health))
         router.add("GET", "/metrics", render.json(metrics.metrics))

@@ -13,6 +13,7 @@ public final class SuiviApplication: Sendable {
     private let resolvedBaseURL: BaseURLBox
     private let writer: SubmissionWriter
     private let logger: Logger
+    private let changes = ChangeFeed()
 
     public init(configuration: AppConfiguration, logger: Logger) throws {
         self.logger = logger
@@ -30,9 +31,10 @@ public final class SuiviApplication: Sendable {
         let baseURL = BaseURLBox(configuration.baseURL)
         resolvedBaseURL = baseURL
         let metrics = Metrics(formIDs: forms.current.map(\.formID))
-        let writer = SubmissionWriter(database: database, logger: logger) { size in
+        let changes = self.changes
+        let writer = SubmissionWriter(database: database, logger: logger, batchObserver: { size in
             metrics.recordBatch(size: size)
-        }
+        }, commitObserver: { _ in changes.bump() })
         self.writer = writer
         let context = AppContext(
             configuration: configuration, database: database,
@@ -43,7 +45,8 @@ public final class SuiviApplication: Sendable {
             writer: writer,
             attachments: try AttachmentStore(directory: configuration.attachmentsDirectory),
             metrics: metrics, guessing: GuessingLimiter(limits: configuration.guessingLimits),
-            logger: logger, baseURL: { baseURL.value })
+            logger: logger, baseURL: { baseURL.value },
+            changes: changes)
         let router = Routes.make(context)
         server = HTTPServer(
             configuration: serverConfiguration, router: router, logger: logger,
@@ -74,6 +77,7 @@ public final class SuiviApplication: Sendable {
     }
 
     public func stop() async {
+        changes.close()
         await server.stop()
         writer.shutdown()
     }

@@ -319,6 +319,35 @@ extension Problem {
 
     // MARK: Tallies and review (400.40-49, 404.20-29, 409.30-39)
 
+    public static func unknownFormField(form: String, field: String, at parameter: String) -> Problem {
+        Problem(code: "400.40", message: "Le formulaire « \(form) » n'a pas de champ « \(field) ».",
+                englishMessage: "The form has no such field.", field: parameter, detail: "form: \(form) field: \(field)")
+    }
+
+    public static func invalidDateRange(_ detail: String) -> Problem {
+        Problem(code: "400.41", message: "La période demandée n'est pas valide (dates AAAA-MM-JJ, « from » avant « to », un an au plus).",
+                englishMessage: "Invalid date range.", field: "from", detail: detail)
+    }
+
+    public static func unknownDepartementFilter(_ text: String) -> Problem {
+        Problem(code: "404.20", message: "Le département « \(text) » n'existe pas.",
+                englishMessage: "Unknown département.", field: "departement")
+    }
+
+    public static func unknownRegion(_ text: String) -> Problem {
+        Problem(code: "404.21", message: "La région « \(text) » n'existe pas.",
+                englishMessage: "Unknown region.", field: "region")
+    }
+
+    public static func submissionNotFound() -> Problem {
+        Problem(code: "404.22", message: "Cette fiche n'existe pas.", englishMessage: "No such record.", field: "id")
+    }
+
+    public static func indicatorExists(_ id: String) -> Problem {
+        Problem(code: "409.30", message: "L'indicateur « \(id) » existe déjà.",
+                englishMessage: "An indicator with this id already exists.", field: "id")
+    }
+
     // MARK: Leads and exports (400.50-59, 404.30-39, 409.40-49)
 
     public static func membershipFileUnreadable(_ detail: String) -> Problem {

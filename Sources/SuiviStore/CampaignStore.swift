@@ -36,13 +36,6 @@ public struct Neighbourhood: Sendable, Equatable {
     public let name: String
 }
 
-public struct Indicator: Sendable, Equatable {
-    public let id: String
-    public let nameFrench: String
-    public let nameEnglish: String
-    public let position: Int
-}
-
 /// A monitoring-table row: baseline, milestone and target of one
 /// indicator in one département for one phase.
 public struct Target: Sendable, Equatable {
@@ -257,13 +250,6 @@ public struct CampaignStore: Sendable {
     }
 
     // MARK: Targets
-
-    public func indicators() async throws -> [Indicator] {
-        try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name_fr, name_en, position FROM indicators WHERE active = 1 ORDER BY position, id")
-                .map { Indicator(id: $0["id"], nameFrench: $0["name_fr"], nameEnglish: $0["name_en"], position: $0["position"]) }
-        }
-    }
 
     /// Targets of a phase, within `departementCodes` when given.
     public func targets(phaseID: Int64, departementCodes: [String]? = nil) async throws -> [Target] {

@@ -38,9 +38,21 @@ public enum LeadBook {
         return leadID
     }
 
-    /// Puts a stored visit back (a rejection lifted). Does nothing if it is
-    /// already attached or does not ask to join.
+    /// Takes a rejected visit off its lead, remembering which, so that
+    /// `reattach` puts it back on the same lead.
+    public static func detachRejected(submissionID: Int64, in db: Database) throws {
+        guard let leadID = try detach(submissionID: submissionID, in: db) else { return }
+        try db.execute(sql: "INSERT OR REPLACE INTO rejected_lead_visits (submission_id, lead_id) VALUES (?, ?)",
+                       arguments: [submissionID, leadID])
+    }
+
+    /// Puts a stored visit back (a rejection lifted), on the lead it was
+    /// taken off when that lead still stands. Does nothing if it is already
+    /// attached or does not ask to join.
     public static func reattach(submissionID: Int64, in db: Database) throws {
+        let previousLead = try Int64.fetchOne(db, sql: "SELECT lead_id FROM rejected_lead_visits WHERE submission_id = ?",
+                                              arguments: [submissionID])
+        try db.execute(sql: "DELETE FROM rejected_lead_visits WHERE submission_id = ?", arguments: [submissionID])
         guard try Int64.fetchOne(db, sql: "SELECT lead_id FROM lead_visits WHERE submission_id = ?",
                                  arguments: [submissionID]) == nil,
               let row = try Row.fetchOne(db, sql: "SELECT form_id, answers, current FROM submissions WHERE id = ?",
@@ -49,7 +61,7 @@ public enum LeadBook {
         else { return }
         let answers = Answers.decode(row["answers"])
         guard LeadIdentity.wantsToJoin(answers) else { return }
-        try attach(submissionID: submissionID, answers: answers, preferredLeadID: nil, in: db)
+        try attach(submissionID: submissionID, answers: answers, preferredLeadID: previousLead, in: db)
     }
 
     private static func attach(submissionID: Int64, answers: [String: String], preferredLeadID: Int64?,

@@ -27,12 +27,17 @@ public final class SubmissionWriter: @unchecked Sendable {
     private var stopping = false
     /// Told each batch's size before its transaction (metrics), on the writer thread.
     private let batchObserver: (@Sendable (Int) -> Void)?
+    /// Told how many new records each COMMIT made durable (when any), on the
+    /// writer thread: live dashboards hear of them from here.
+    private let commitObserver: (@Sendable (Int) -> Void)?
     public static let maximumBatch = 256
 
-    public init(database: SuiviDatabase, logger: Logger, batchObserver: (@Sendable (Int) -> Void)? = nil) {
+    public init(database: SuiviDatabase, logger: Logger, batchObserver: (@Sendable (Int) -> Void)? = nil,
+                commitObserver: (@Sendable (Int) -> Void)? = nil) {
         self.database = database
         self.logger = logger
         self.batchObserver = batchObserver
+        self.commitObserver = commitObserver
         // The thread keeps the writer alive until `shutdown()`.
         let thread = Thread { self.run() }
         thread.name = "suivi.submission-writer"
@@ -127,6 +132,11 @@ public final class SubmissionWriter: @unchecked Sendable {
             for job in batch { job.continuation.resume(throwing: problem) }
             return
         }
+        let created = results.reduce(0) { count, result in
+            if case .success(.created) = result { return count + 1 }
+            return count
+        }
+        if created > 0 { commitObserver?(created) }
         for (job, result) in zip(batch, results) {
             job.continuation.resume(with: result)
         }

@@ -11,7 +11,8 @@ struct Suivi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suivi",
         abstract: "Suivi: field-campaign data collection server (OpenRosa).",
-        subcommands: [Serve.self, PersonCommand.self, UserCommand.self, APIKeyCommand.self, DemoCommand.self, BackupCommand.self, RestoreCommand.self])
+        subcommands: [Serve.self, PersonCommand.self, UserCommand.self, APIKeyCommand.self, DemoCommand.self,
+                      VerifyCommand.self, BackupCommand.self, RestoreCommand.self])
 }
 
 struct Serve: AsyncParsableCommand {

@@ -37,6 +37,24 @@ import Testing
         }
     }
 
+    @Test func aRejectedVisitLeavesItsLeadAndComesBackWhenTheRejectionIsLifted() async throws {
+        try await withTestServer { server in
+            try await visit(server, ["phone": "77 555 00 01", "national_id": "", "household_size": "4"],
+                            instanceID: "uuid:lead-review")
+            var leads = try await feed(server)
+            #expect(leads.count == 1 && leads[0]["status"] as? String == "lead")
+            let ids: [Int64] = try server.query("SELECT id FROM submissions WHERE instance_id = 'uuid:lead-review'")
+            #expect(try await TallyTests.review(server, ids[0], "rejected").status == 200)
+            leads = try await feed(server)
+            #expect(leads[0]["status"] as? String == "withdrawn")
+            #expect(leads[0]["visit_count"] as? Int == 0)
+            #expect(try await TallyTests.review(server, ids[0], "approved").status == 200)
+            leads = try await feed(server)
+            #expect(leads[0]["status"] as? String == "lead")
+            #expect(leads[0]["visit_count"] as? Int == 1)
+        }
+    }
+
     @Test func theSameNationalIDIsOneLead() async throws {
         try await withTestServer { server in
             try await visit(server, ["phone": "77 000 00 01", "national_id": "1 234 567 890 123"])

@@ -30,6 +30,9 @@ import Testing
         PersonalRoute(method: "GET", path: "/api/v1/submissions?form=visite", shape: .list { json in
             (json["submissions"] as? [[String: Any]] ?? []).compactMap { $0["departement"] as? String }
         }),
+        PersonalRoute(method: "GET", path: "/api/v1/review", shape: .list { json in
+            (json["submissions"] as? [[String: Any]] ?? []).compactMap { $0["departement"] as? String }
+        }),
     ]
 
     /// What a caller must get: everything, only their region, 403 or 401.

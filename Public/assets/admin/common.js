@@ -100,6 +100,7 @@ export async function api(method, path, body) {
 /// Add a line for a new page; the bar shows those the user's role allows.
 export const PAGES = [
   ["/admin", "Tableau de bord", "Dashboard", ["admin", "coordinator", "viewer"]],
+  ["/admin/report", "Rapport du jour", "Daily report", ["admin", "coordinator", "viewer"]],
   ["/admin/leads", "Pré-inscriptions", "Leads", ["admin", "coordinator"]],
   ["/admin/exports", "Exports", "Exports", ["admin", "coordinator"]],
   ["/admin/campaigns", "Campagnes", "Campaigns", ["admin", "coordinator", "viewer"]],

@@ -1,7 +1,305 @@
-import { applyTexts, startPage, translate } from "./common.js";
+// The dashboard: national view, drill-down to a region then a département,
+// the day's figures, a chart of records per day, progress against targets
+// and reporting completeness. It refreshes itself when the server says a
+// record arrived (Server-Sent Events on /api/v1/events).
+import { api, applyTexts, formatNumber, language, startPage, translate } from "./common.js";
 
-const t = translate({ fr: { title: "Tableau de bord", hello: (name) => `Bonjour ${name}.` },
-                      en: { title: "Dashboard", hello: (name) => `Hello ${name}.` } });
+const t = translate({
+  fr: {
+    title: "Tableau de bord", day: "Jour", report: "Rapport du jour", totals: "Chiffres du jour",
+    chart: "Fiches par jour (14 derniers jours)", targets: "Objectifs", completeness: "Complétude des rapports",
+    nation: "Sénégal", regions: "Par région", departements: (region) => `Départements — ${region}`,
+    departement: (name) => `Département — ${name}`, place: "Lieu", expected: "Attendus", reported: "Ont envoyé",
+    observation: "Observation", indicator: "Indicateur", baseline: "Référence", milestone: "Jalon", target: "Cible",
+    actual: "Réalisé", progress: "Progression", noTargets: "Aucun objectif pour cette phase.", noPhase: "Aucune phase de campagne en cours.",
+    noCampaignDay: "Aucun département n'a son jour de campagne ce jour-là.", nothing: "Aucune fiche ce jour-là.",
+    live: "En direct", connecting: "Connexion…", offline: "Hors ligne — nouvelle tentative", updated: (time) => `En direct · mis à jour à ${time}`,
+    visits: "Visites", radio: "Émissions radio", talks: "Causeries",
+  },
+  en: {
+    title: "Dashboard", day: "Day", report: "Daily report", totals: "Today's figures",
+    chart: "Records per day (last 14 days)", targets: "Targets", completeness: "Reporting completeness",
+    nation: "Senegal", regions: "By region", departements: (region) => `Départements — ${region}`,
+    departement: (name) => `Département — ${name}`, place: "Place", expected: "Expected", reported: "Reported",
+    observation: "Note", indicator: "Indicator", baseline: "Baseline", milestone: "Milestone", target: "Target",
+    actual: "Actual", progress: "Progress", noTargets: "No targets for this phase.", noPhase: "No campaign phase running.",
+    noCampaignDay: "No département has its campaign day on that day.", nothing: "No records on that day.",
+    live: "Live", connecting: "Connecting…", offline: "Offline — retrying", updated: (time) => `Live · updated at ${time}`,
+    visits: "Visits", radio: "Radio programmes", talks: "Group talks",
+  },
+});
+
 const me = await startPage();
 applyTexts(t);
-document.getElementById("welcome").textContent = t("hello", me.user.display_name || me.user.login);
+const places = await api("GET", "/api/v1/dashboard/places");
+const indicators = places.indicators;
+const indicatorName = (id) => {
+  const found = indicators.find((indicator) => indicator.id === id);
+  return found ? (language() === "en" ? found.name_en : found.name_fr) : id;
+};
+// Columns of the breakdown table: the shipped headline indicators first.
+const headline = ["visits", "pre_registrations", "radio_programmes", "group_talks", "people_reached"]
+  .filter((id) => indicators.some((indicator) => indicator.id === id));
+
+const state = {
+  day: new URLSearchParams(location.search).get("date") || places.today,
+  region: null,        // region code, when drilled into a region
+  departement: null,   // département code, when drilled into one
+};
+// A regional coordinator starts in their region.
+if (!places.national && places.regions.length === 1) state.region = places.regions[0].code;
+
+const dayInput = document.getElementById("day");
+dayInput.value = state.day;
+dayInput.addEventListener("change", () => {
+  if (!dayInput.value) return;
+  state.day = dayInput.value;
+  refresh();
+});
+
+function placeQuery() {
+  if (state.departement) return `&departement=${encodeURIComponent(state.departement)}`;
+  if (state.region) return `&region=${encodeURIComponent(state.region)}`;
+  return "";
+}
+
+function shiftDay(day, days) {
+  const date = new Date(day + "T00:00:00Z");
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+function element(tag, properties = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(properties)) {
+    if (key === "className") node.className = value;
+    else if (key.startsWith("data-")) node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  node.append(...children.filter((child) => child !== null && child !== undefined));
+  return node;
+}
+
+function numberCell(value) {
+  return element("td", { className: "number" }, value === null || value === undefined ? "—" : formatNumber(value));
+}
+
+function drawCrumbs() {
+  const crumbs = document.getElementById("crumbs");
+  crumbs.replaceChildren();
+  const levels = [];
+  if (places.national) levels.push([t("nation"), () => { state.region = null; state.departement = null; }]);
+  if (state.region) {
+    const region = places.regions.find((item) => item.code === state.region);
+    levels.push([region ? region.name : state.region, () => { state.departement = null; }]);
+  }
+  if (state.departement) {
+    const departement = places.departements.find((item) => item.code === state.departement);
+    levels.push([departement ? departement.name : state.departement, () => {}]);
+  }
+  levels.forEach(([label, action], index) => {
+    if (index > 0) crumbs.append(element("span", { className: "sep" }, "›"));
+    if (index === levels.length - 1) {
+      crumbs.append(element("strong", { id: "current-place" }, label));
+    } else {
+      const button = element("button", { type: "button" }, label);
+      button.addEventListener("click", () => { action(); refresh(); });
+      crumbs.append(button);
+    }
+  });
+}
+
+function drawTotals(rows) {
+  const box = document.getElementById("totals");
+  box.replaceChildren();
+  for (const indicator of indicators) {
+    const row = rows.find((item) => item.indicator === indicator.id);
+    box.append(element("div", { className: "card", "data-indicator": indicator.id },
+      element("div", { className: "value" }, formatNumber(row ? row.value : 0)),
+      element("div", { className: "name" }, indicatorName(indicator.id))));
+  }
+}
+
+function drawBreakdown(rows, level) {
+  const title = document.getElementById("breakdown-title");
+  const region = places.regions.find((item) => item.code === state.region);
+  title.textContent = level === "region" ? t("regions") : t("departements", region ? region.name : "");
+  const table = document.getElementById("breakdown");
+  table.replaceChildren();
+  const head = element("tr", {}, element("th", {}, t("place")),
+    ...headline.map((id) => element("th", { className: "number" }, indicatorName(id))));
+  table.append(element("thead", {}, head));
+  const body = element("tbody");
+  const keys = [];
+  for (const row of rows) if (!keys.includes(row.key)) keys.push(row.key);
+  // Every place of the level appears, with zeros when it sent nothing.
+  const all = level === "region"
+    ? places.regions.map((item) => [item.code, item.name])
+    : places.departements.filter((item) => item.region_code === state.region).map((item) => [item.code, item.name]);
+  for (const [key, name] of all) {
+    const button = element("button", { type: "button", className: "drill", "data-key": key }, name);
+    button.addEventListener("click", () => {
+      if (level === "region") state.region = key; else state.departement = key;
+      refresh();
+    });
+    const values = headline.map((id) => {
+      const found = rows.find((row) => row.key === key && row.indicator === id);
+      return numberCell(found ? found.value : 0);
+    });
+    body.append(element("tr", { "data-key": key }, element("td", {}, button), ...values));
+  }
+  table.append(body);
+}
+
+let chart = null;
+function drawChart(rows, from) {
+  const days = [];
+  for (let day = from; day <= state.day; day = shiftDay(day, 1)) days.push(day);
+  const series = [["visits", "#1f7a53"], ["radio_programmes", "#b45309"], ["group_talks", "#1d4ed8"]];
+  const datasets = series.map(([id, colour]) => ({
+    label: indicatorName(id),
+    data: days.map((day) => {
+      const found = rows.find((row) => row.key === day && row.indicator === id);
+      return found ? found.records : 0;
+    }),
+    backgroundColor: colour,
+  }));
+  const labels = days.map((day) => day.slice(8, 10) + "/" + day.slice(5, 7));
+  if (!window.Chart) return;
+  if (chart) {
+    chart.data.labels = labels;
+    chart.data.datasets.forEach((dataset, index) => { dataset.data = datasets[index].data; dataset.label = datasets[index].label; });
+    chart.update("none");
+    return;
+  }
+  chart = new window.Chart(document.getElementById("chart"), {
+    type: "bar",
+    data: { labels, datasets },
+    options: { responsive: true, maintainAspectRatio: false, animation: false,
+               scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+  });
+}
+
+function drawTargets(progress) {
+  const table = document.getElementById("targets");
+  table.replaceChildren();
+  const title = document.getElementById("targets-title");
+  title.textContent = progress.phase ? `${t("targets")} — ${progress.phase.campaign}, ${progress.phase.name}` : t("targets");
+  if (!progress.phase) {
+    table.append(element("caption", {}, t("noPhase")));
+    return;
+  }
+  const rows = progress.rows.filter((row) => row.target !== null);
+  if (!rows.length) {
+    table.append(element("caption", {}, t("noTargets")));
+    return;
+  }
+  table.append(element("thead", {}, element("tr", {},
+    element("th", {}, t("indicator")), element("th", { className: "number" }, t("baseline")),
+    element("th", { className: "number" }, t("milestone")), element("th", { className: "number" }, t("target")),
+    element("th", { className: "number" }, t("actual")), element("th", {}, t("progress")))));
+  const body = element("tbody");
+  for (const row of rows) {
+    const percentage = row.percentage ?? 0;
+    const bar = element("div", { className: "progress", role: "progressbar", "data-indicator": row.indicator },
+      element("span"));
+    bar.setAttribute("aria-valuenow", String(percentage));
+    bar.firstChild.style.width = `${Math.min(100, percentage)}%`;
+    body.append(element("tr", { "data-indicator": row.indicator },
+      element("td", {}, language() === "en" ? row.name_en : row.name_fr), numberCell(row.baseline), numberCell(row.milestone),
+      numberCell(row.target), numberCell(row.actual),
+      element("td", { className: "bar-cell" }, bar, element("small", {}, `${formatNumber(percentage)} %`))));
+  }
+  table.append(body);
+}
+
+function drawCompleteness(rows) {
+  const table = document.getElementById("completeness");
+  table.replaceChildren();
+  if (!rows.length) {
+    table.append(element("caption", {}, t("noCampaignDay")));
+    return;
+  }
+  table.append(element("thead", {}, element("tr", {},
+    element("th", {}, t("place")), element("th", { className: "number" }, t("expected")),
+    element("th", { className: "number" }, t("reported")), element("th", {}, t("observation")))));
+  const body = element("tbody");
+  for (const row of rows) {
+    body.append(element("tr", { className: row.status === "no_data" ? "no-data" : "", "data-departement": row.departement },
+      element("td", {}, row.departement_name), numberCell(row.expected), numberCell(row.reported),
+      element("td", {}, language() === "en" ? row.label_en : row.label_fr)));
+  }
+  table.append(body);
+}
+
+function updateLinks() {
+  const query = `date=${state.day}${placeQuery()}`;
+  document.getElementById("report-link").href = `/admin/report?${query}`;
+  document.getElementById("csv-link").href = `/api/v1/reports/daily?${query}&format=csv`;
+  document.getElementById("xlsx-link").href = `/api/v1/reports/daily?${query}&format=xlsx`;
+}
+
+let refreshing = null;
+let again = false;
+/// Fetches everything the page shows; calls made while one runs are merged
+/// into one more run.
+async function refresh() {
+  if (refreshing) { again = true; return refreshing; }
+  refreshing = (async () => {
+    do {
+      again = false;
+      drawCrumbs();
+      updateLinks();
+      const place = placeQuery();
+      const level = state.departement ? null : (state.region ? "departement" : "region");
+      const from = shiftDay(state.day, -13);
+      try {
+        const [totals, breakdown, daily, progress, completeness] = await Promise.all([
+          api("GET", `/api/v1/tallies/summary?date=${state.day}&by=nation${place}`),
+          level ? api("GET", `/api/v1/tallies/summary?date=${state.day}&by=${level}${place}`) : Promise.resolve(null),
+          api("GET", `/api/v1/tallies/summary?from=${from}&to=${state.day}&by=day${place}`),
+          api("GET", `/api/v1/targets/progress?date=${state.day}${place}`),
+          api("GET", `/api/v1/completeness?date=${state.day}${place}`),
+        ]);
+        document.getElementById("error").hidden = true;
+        drawTotals(totals.rows);
+        const section = document.getElementById("breakdown").closest("section");
+        section.hidden = !breakdown;
+        if (breakdown) drawBreakdown(breakdown.rows, level);
+        drawChart(daily.rows, from);
+        drawTargets(progress);
+        drawCompleteness(completeness.rows);
+        document.body.dataset.loaded = String(Date.now());
+      } catch (error) {
+        const box = document.getElementById("error");
+        box.textContent = error.text ? error.text() : String(error);
+        box.hidden = false;
+      }
+    } while (again);
+  })();
+  try { await refreshing; } finally { refreshing = null; }
+}
+
+function listen() {
+  const live = document.getElementById("live");
+  live.textContent = t("connecting");
+  const source = new EventSource("/api/v1/events");
+  source.addEventListener("hello", () => { live.dataset.state = "live"; live.textContent = t("live"); });
+  source.addEventListener("change", async () => {
+    live.dataset.state = "live";
+    await refresh();
+    live.textContent = t("updated", new Date().toLocaleTimeString(language() === "en" ? "en-GB" : "fr-FR"));
+  });
+  source.addEventListener("error", () => {
+    // Each event ends its response on purpose: only a failed reconnection matters.
+    if (source.readyState === EventSource.CLOSED) {
+      live.dataset.state = "offline";
+      live.textContent = t("offline");
+      setTimeout(listen, 5000);
+    }
+  });
+}
+
+await refresh();
+listen();
+void me;

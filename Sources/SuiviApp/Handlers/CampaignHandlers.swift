@@ -142,7 +142,7 @@ struct CampaignHandlers: Sendable {
         try principal.require(.readTallies)
         let targets = try await store.targets(phaseID: try Self.id(request, .phaseNotFound()),
                                               departementCodes: principal.scope.departementCodes)
-        let indicators = try await store.indicators()
+        let indicators = try await IndicatorStore(database: context.database).all().filter(\.active)
         return Self.ok([
             "targets": targets.map(Self.describe),
             "indicators": indicators.map { ["id": $0.id, "name": $0.nameFrench, "name_en": $0.nameEnglish] },

@@ -66,4 +66,12 @@ public enum SpreadsheetCell {
             return text
         }
     }
+
+    /// One CSV field: neutralised, then quoted when it holds a separator
+    /// (comma or semicolon, as French Excel uses), a quote or a line break.
+    public static func csvField(_ text: String) -> String {
+        let safe = neutralised(text)
+        guard safe.contains(where: { $0 == "," || $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return safe }
+        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
 }

@@ -14,8 +14,14 @@ enum Migrations {
         migrator.registerMigration(Migration0003CampaignsAccountsTallies.identifier) { db in
             try db.execute(sql: Migration0003CampaignsAccountsTallies.sql)
         }
+        migrator.registerMigration(Migration0006Tallies.identifier) { db in
+            try db.execute(sql: Migration0006Tallies.sql)
+        }
         migrator.registerMigration(Migration0007Leads.identifier) { db in
             try db.execute(sql: Migration0007Leads.sql)
+        }
+        migrator.registerMigration(Migration0008RejectedLeadVisits.identifier) { db in
+            try db.execute(sql: Migration0008RejectedLeadVisits.sql)
         }
         return migrator
     }

@@ -1,0 +1,261 @@
+import Foundation
+import SuiviDomain
+import SuiviStore
+
+extension AppContext {
+    var tallies: TallyStore { TallyStore(database: database) }
+    var indicators: IndicatorStore { IndicatorStore(database: database) }
+    var reviews: ReviewStore { ReviewStore(database: database) }
+}
+
+/// The monitoring table of a phase: per indicator, baseline / milestone /
+/// target against the actual count so far.
+struct TargetProgress {
+    struct Line {
+        let indicator: Indicator
+        let departement: Departement?
+        let baseline: Double?
+        let milestone: Double?
+        let target: Double?
+        let actual: Double
+
+        var percentage: Double? {
+            guard let target, target > 0 else { return nil }
+            return (actual / target * 1000).rounded() / 10
+        }
+
+        var milestonePercentage: Double? {
+            guard let milestone, milestone > 0 else { return nil }
+            return (actual / milestone * 1000).rounded() / 10
+        }
+
+        var json: [String: Any] {
+            var object: [String: Any] = [
+                "indicator": indicator.id, "name_fr": indicator.nameFrench, "name_en": indicator.nameEnglish,
+                "baseline": baseline ?? NSNull(), "milestone": milestone ?? NSNull(), "target": target ?? NSNull(),
+                "actual": actual, "percentage": percentage ?? NSNull(), "milestone_percentage": milestonePercentage ?? NSNull(),
+            ]
+            if let departement {
+                object["departement"] = departement.code
+                object["departement_name"] = departement.name
+                object["region"] = departement.region
+            }
+            return object
+        }
+    }
+
+    let phase: TallyStore.Phase?
+    /// Actuals are counted over these days (the phase up to the chosen day).
+    let from: String?
+    let to: String?
+    let lines: [Line]
+    let byDepartement: [Line]
+
+    var json: [String: Any] {
+        let phaseJSON: Any = phase.map {
+            ["id": $0.id, "campaign": $0.campaignName, "name": $0.name, "starts_on": $0.startsOn, "ends_on": $0.endsOn] as [String: Any]
+        } ?? NSNull()
+        return ["phase": phaseJSON, "from": from ?? NSNull(), "to": to ?? NSNull(),
+                "rows": lines.map(\.json), "departements": byDepartement.map(\.json)]
+    }
+}
+
+/// Reporting completeness of one département on one of its campaign days.
+struct CompletenessLine {
+    let departement: Departement
+    let day: String
+    let expected: Int
+    let reported: Int
+    let hasData: Bool
+
+    var percentage: Double? { expected > 0 ? (Double(reported) / Double(expected) * 1000).rounded() / 10 : nil }
+
+    /// What the report says, plainly.
+    var status: String {
+        if !hasData { return "no_data" }
+        return reported >= expected ? "complete" : "partial"
+    }
+
+    var labelFrench: String {
+        switch status {
+        case "no_data": "n'a pas fourni de statistiques"
+        case "complete": "complet"
+        default: "\(expected - reported) personne(s) ressource(s) sans fiche"
+        }
+    }
+
+    var labelEnglish: String {
+        switch status {
+        case "no_data": "did not provide statistics"
+        case "complete": "complete"
+        default: "\(expected - reported) resource person(s) without a record"
+        }
+    }
+
+    var json: [String: Any] {
+        ["departement": departement.code, "departement_name": departement.name, "region": departement.region,
+         "date": day, "expected": expected, "reported": reported, "missing": max(0, expected - reported),
+         "percentage": percentage ?? NSNull(), "has_data": hasData, "status": status,
+         "label_fr": labelFrench, "label_en": labelEnglish]
+    }
+}
+
+/// The daily report: the day's tallies per département, the targets, the
+/// completeness and the radio programmes. No personal data in any of it.
+struct DailyReport {
+    let day: String
+    let scopeName: String
+    let indicators: [Indicator]
+    /// Département rows with a value per indicator id.
+    let departements: [(departement: Departement, values: [String: Double])]
+    let totals: [String: Double]
+    let progress: TargetProgress
+    let completeness: [CompletenessLine]
+    let radio: [(departement: Departement?, programme: TallyStore.RadioProgramme)]
+
+    var json: [String: Any] {
+        [
+            "date": day, "scope": scopeName,
+            "indicators": indicators.map { ["id": $0.id, "name_fr": $0.nameFrench, "name_en": $0.nameEnglish] },
+            "tallies": departements.map { line -> [String: Any] in
+                ["departement": line.departement.code, "departement_name": line.departement.name,
+                 "region": line.departement.region, "values": line.values]
+            },
+            "totals": totals,
+            "targets": progress.json,
+            "completeness": completeness.map(\.json),
+            "radio_programmes": radio.map { line -> [String: Any] in
+                ["departement": line.programme.departementCode, "departement_name": line.departement?.name ?? "",
+                 "station": line.programme.station, "duration_minutes": line.programme.durationMinutes,
+                 "language": line.programme.language, "estimated_audience": line.programme.estimatedAudience]
+            },
+        ]
+    }
+
+    /// The report's tables, each a title, a header row and rows of cells:
+    /// what CSV and XLSX both write.
+    struct Table {
+        let title: String
+        let header: [String]
+        let rows: [[Cell]]
+    }
+
+    enum Cell: Equatable {
+        case text(String)
+        case number(Double)
+        case empty
+    }
+
+    var tables: [Table] {
+        let talliesTable = Table(
+            title: "Bilan du \(day)",
+            header: ["Région", "Département"] + indicators.map(\.nameFrench),
+            rows: departements.map { line in
+                [.text(line.departement.region), .text(line.departement.name)]
+                    + indicators.map { .number(line.values[$0.id] ?? 0) }
+            } + [[.text("Total"), .text(scopeName)] + indicators.map { .number(totals[$0.id] ?? 0) }])
+        let number: (Double?) -> Cell = { $0.map(Cell.number) ?? .empty }
+        let targetsTable = Table(
+            title: "Objectifs" + (progress.phase.map { " — \($0.campaignName), \($0.name)" } ?? ""),
+            header: ["Indicateur", "Référence", "Jalon", "Cible", "Réalisé", "% de la cible"],
+            rows: progress.lines.map { line in
+                [.text(line.indicator.nameFrench), number(line.baseline), number(line.milestone), number(line.target),
+                 .number(line.actual), number(line.percentage)]
+            })
+        let completenessTable = Table(
+            title: "Complétude des rapports",
+            header: ["Région", "Département", "Attendus", "Ont envoyé", "%", "Observation"],
+            rows: completeness.map { line in
+                [.text(line.departement.region), .text(line.departement.name), .number(Double(line.expected)),
+                 .number(Double(line.reported)), number(line.percentage), .text(line.labelFrench)]
+            })
+        let radioTable = Table(
+            title: "Émissions radio",
+            header: ["Département", "Station", "Durée (min)", "Langue", "Auditeurs estimés"],
+            rows: radio.map { line in
+                [.text(line.departement?.name ?? line.programme.departementCode), .text(line.programme.station),
+                 Self.numeric(line.programme.durationMinutes), .text(line.programme.language),
+                 Self.numeric(line.programme.estimatedAudience)]
+            })
+        return [talliesTable, targetsTable, completenessTable, radioTable]
+    }
+
+    private static func numeric(_ text: String) -> Cell {
+        if let value = Double(text), value.isFinite { return .number(value) }
+        return text.isEmpty ? .empty : .text(text)
+    }
+}
+
+/// Builds progress, completeness and the daily report from the stores.
+struct DailyReportBuilder: Sendable {
+    let context: AppContext
+
+    func progress(phaseID: Int64?, day: String, departementCodes: [String]?) async throws -> TargetProgress {
+        let indicators = try await context.indicators.all().filter(\.active)
+        guard let phase = try await context.tallies.phase(id: phaseID, day: day) else {
+            if phaseID != nil { throw Problem.phaseNotFound() }
+            return TargetProgress(phase: nil, from: nil, to: nil, lines: [], byDepartement: [])
+        }
+        let to = min(day, phase.endsOn)
+        let targets = try await context.tallies.targets(phaseID: phase.id, departementCodes: departementCodes)
+        let actuals = to < phase.startsOn ? [] : try await context.tallies.totalsByDepartement(
+            from: phase.startsOn, to: to, departementCodes: departementCodes)
+        var actualBy: [String: [String: Double]] = [:]
+        for row in actuals { actualBy[row.indicatorID, default: [:]][row.departementCode, default: 0] += row.value }
+        let departements = Dictionary(uniqueKeysWithValues: context.departements.map { ($0.code, $0) })
+        var lines: [TargetProgress.Line] = []
+        var byDepartement: [TargetProgress.Line] = []
+        for indicator in indicators {
+            let own = targets.filter { $0.indicatorID == indicator.id }
+            let actual = actualBy[indicator.id]?.values.reduce(0, +) ?? 0
+            guard !own.isEmpty else {
+                lines.append(.init(indicator: indicator, departement: nil, baseline: nil, milestone: nil, target: nil, actual: actual))
+                continue
+            }
+            let milestones = own.compactMap(\.milestone)
+            lines.append(.init(indicator: indicator, departement: nil, baseline: own.map(\.baseline).reduce(0, +),
+                               milestone: milestones.isEmpty ? nil : milestones.reduce(0, +),
+                               target: own.map(\.target).reduce(0, +), actual: actual))
+            for target in own.sorted(by: { $0.departementCode < $1.departementCode }) {
+                byDepartement.append(.init(indicator: indicator, departement: departements[target.departementCode],
+                                           baseline: target.baseline, milestone: target.milestone, target: target.target,
+                                           actual: actualBy[indicator.id]?[target.departementCode] ?? 0))
+            }
+        }
+        return TargetProgress(phase: phase, from: phase.startsOn, to: to, lines: lines, byDepartement: byDepartement)
+    }
+
+    func completeness(from: String, to: String, departementCodes: [String]?) async throws -> [CompletenessLine] {
+        let departements = Dictionary(uniqueKeysWithValues: context.departements.map { ($0.code, $0) })
+        return try await context.tallies.completeness(from: from, to: to, departementCodes: departementCodes)
+            .compactMap { row in
+                departements[row.departementCode].map {
+                    CompletenessLine(departement: $0, day: row.day, expected: row.expected, reported: row.reported,
+                                     hasData: row.hasData)
+                }
+            }
+    }
+
+    func daily(day: String, departementCodes: [String]?, scopeName: String) async throws -> DailyReport {
+        let indicators = try await context.indicators.all().filter(\.active)
+        let rows = try await context.tallies.tallies(from: day, to: day, departementCodes: departementCodes)
+        let departements = Dictionary(uniqueKeysWithValues: context.departements.map { ($0.code, $0) })
+        var values: [String: [String: Double]] = [:]
+        var totals: [String: Double] = [:]
+        for row in rows {
+            values[row.departementCode, default: [:]][row.indicatorID, default: 0] += row.value
+            totals[row.indicatorID, default: 0] += row.value
+        }
+        // Every département in scope appears, with zeros when it sent nothing.
+        let inScope = context.departements.filter { departement in departementCodes?.contains(departement.code) ?? true }
+        let lines = inScope.filter { values[$0.code] != nil || departementCodes != nil }
+            .map { (departement: $0, values: values[$0.code] ?? [:]) }
+        let radio = try await context.tallies.radioProgrammes(day: day, departementCodes: departementCodes)
+            .map { (departement: departements[$0.departementCode], programme: $0) }
+        return DailyReport(
+            day: day, scopeName: scopeName, indicators: indicators, departements: lines, totals: totals,
+            progress: try await progress(phaseID: nil, day: day, departementCodes: departementCodes),
+            completeness: try await completeness(from: day, to: day, departementCodes: departementCodes),
+            radio: radio)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import SuiviDomain
+import SuiviHTTP
+import SuiviStore
+
+/// Review of records by coordinators, and indicators as data.
+struct ReviewHandlers: Sendable {
+    let context: AppContext
+    let authentication: Authentication
+
+    /// `PATCH /api/v1/submissions/:id/review` `{state, comment}`.
+    func review(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.review)
+        guard let id = Int64(request.parameter("id")), id > 0 else { throw Problem.submissionNotFound() }
+        let body = try JSONBody(request)
+        let stateText = try body.string("state", maximumLength: 20) ?? ""
+        guard let state = ReviewState(rawValue: stateText) else {
+            throw Problem.invalidParameter("state", "one of approved, has_issues, rejected")
+        }
+        let comment = try body.string("comment", required: false, maximumLength: 2000)
+        var userID: Int64?
+        if case .user(let id, _) = principal.actor { userID = id }
+        let outcome = try await context.reviews.review(
+            submissionID: id, state: state, comment: comment, actor: principal.auditActor, userID: userID,
+            departementCodes: principal.scope.departementCodes)
+        if outcome.talliesChanged { context.changes.bump() }
+        return JSONResponses.ok(["id": outcome.id, "review_state": outcome.state, "previous_state": outcome.previousState,
+                                 "review_comment": comment as Any? ?? NSNull()])
+    }
+
+    /// `GET /api/v1/review[?state=flagged,has_issues][&form=][&limit=][&offset=]`:
+    /// current records, flagged first. Answers are personal data.
+    func queue(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.readPersonalData)
+        let allowed = ["received", "flagged", "approved", "has_issues", "rejected"]
+        let states = request.query["state"].map { $0.split(separator: ",").map(String.init) }
+        if let states, states.isEmpty || !states.allSatisfy(allowed.contains) {
+            throw Problem.invalidParameter("state", "comma-separated states among \(allowed.joined(separator: ", "))")
+        }
+        let formID = request.query["form"].flatMap { $0.isEmpty ? nil : $0 }
+        if let formID, !context.forms.knows(formID: formID) { throw Problem.unknownForm(formID) }
+        let limit = try Self.integer(request, "limit", default: 50, range: 1...500)
+        let offset = try Self.integer(request, "offset", default: 0, range: 0...100_000)
+        let items = try await context.reviews.queue(states: states, formID: formID,
+                                                     departementCodes: principal.scope.departementCodes,
+                                                     limit: limit, offset: offset)
+        let rows: [[String: Any]] = items.map { item in
+            [
+                "id": item.id, "instance_id": item.instanceID, "form_id": item.formID,
+                "departement": item.departementCode ?? NSNull(), "activity_date": item.activityDate ?? NSNull(),
+                "received_at": item.receivedAt, "review_state": item.reviewState,
+                "review_comment": item.reviewComment ?? NSNull(),
+                "resource_person_id": item.resourcePersonID ?? NSNull(),
+                "issues": (try? JSONSerialization.jsonObject(with: Data(item.issuesJSON.utf8))) ?? [],
+                "answers": Answers.decode(item.answersJSON),
+            ]
+        }
+        return JSONResponses.ok(["submissions": rows, "next_offset": items.count == limit ? (offset + limit) as Any : NSNull()])
+    }
+
+    /// `GET /api/v1/indicators`: every signed-in role.
+    func indicators(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.readTallies)
+        let indicators = try await context.indicators.all()
+        return JSONResponses.ok(["indicators": indicators.map(Self.json)], personalData: false)
+    }
+
+    /// `POST /api/v1/indicators` (admin): `{id, name_fr, name_en, position?,
+    /// sources: [{form, filter_field?, filter_value?, aggregate, sum_field?}]}`.
+    /// Checked against the forms' fields; its tallies are filled from the
+    /// stored records before it answers.
+    func addIndicator(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.administer)
+        let body = try JSONBody(request)
+        let id = try body.string("id", maximumLength: 60) ?? ""
+        guard Indicator.isValidID(id) else {
+            throw Problem.invalidParameter("id", "lower-case letters, digits and _, starting with a letter")
+        }
+        let nameFrench = try body.string("name_fr", maximumLength: 200) ?? ""
+        let nameEnglish = try body.string("name_en", maximumLength: 200) ?? ""
+        let position = try body.integer("position", required: false) ?? 100
+        guard let rawSources = body.object["sources"] as? [Any], !rawSources.isEmpty, rawSources.count <= 20 else {
+            throw Problem.invalidParameter("sources", "a list of 1 to 20 sources")
+        }
+        var sources: [IndicatorSource] = []
+        for (index, raw) in rawSources.enumerated() {
+            guard let object = raw as? [String: Any] else {
+                throw Problem.invalidParameter("sources[\(index)]", "expected an object")
+            }
+            let source = JSONBody(object: object)
+            let prefix = "sources[\(index)]"
+            let form = try named(prefix, "form") { try source.string("form", maximumLength: 100) } ?? ""
+            let aggregateText = try named(prefix, "aggregate") { try source.string("aggregate", maximumLength: 10) } ?? ""
+            guard let aggregate = IndicatorSource.Aggregate(rawValue: aggregateText) else {
+                throw Problem.invalidParameter("\(prefix).aggregate", "count or sum")
+            }
+            let candidate = IndicatorSource(
+                formID: form,
+                filterField: try named(prefix, "filter_field") { try source.string("filter_field", required: false, maximumLength: 100) },
+                filterValue: try named(prefix, "filter_value") { try source.string("filter_value", required: false, maximumLength: 200) },
+                aggregate: aggregate,
+                sumField: try named(prefix, "sum_field") { try source.string("sum_field", required: false, maximumLength: 100) })
+            if let problem = candidate.problem(against: context.forms.currentForm(form)?.definition, index: index) {
+                throw problem
+            }
+            sources.append(candidate)
+        }
+        let indicator = Indicator(id: id, nameFrench: nameFrench, nameEnglish: nameEnglish, position: position, sources: sources)
+        let counted = try await context.indicators.add(indicator, by: principal.auditActor)
+        context.changes.bump()
+        var json = Self.json(indicator)
+        json["records_counted"] = counted
+        return JSONResponses.ok(json, status: 201, personalData: false)
+    }
+
+    /// Renames the field of a Problem thrown for a source's member.
+    private func named<T>(_ prefix: String, _ name: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let problem as Problem { throw problem.with(field: "\(prefix).\(name)") }
+    }
+
+    static func json(_ indicator: Indicator) -> [String: Any] {
+        [
+            "id": indicator.id, "name_fr": indicator.nameFrench, "name_en": indicator.nameEnglish,
+            "position": indicator.position, "active": indicator.active,
+            "sources": indicator.sources.map { source -> [String: Any] in
+                ["form": source.formID, "filter_field": source.filterField ?? NSNull(),
+                 "filter_value": source.filterValue ?? NSNull(), "aggregate": source.aggregate.rawValue,
+                 "sum_field": source.sumField ?? NSNull()]
+            },
+        ]
+    }
+
+    static func integer(_ request: Request, _ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.query[name] else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw Problem.invalidParameter(name, "expected a whole number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+}

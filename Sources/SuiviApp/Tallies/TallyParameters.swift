@@ -1,0 +1,183 @@
+import Foundation
+import SuiviDomain
+import SuiviHTTP
+import SuiviStore
+
+/// The query parameters the tally routes share: a period and a place
+/// (`region` or `departement`, by name or code, within the caller's scope).
+struct TallyParameters {
+    let from: String
+    let to: String
+    /// Nil: every département (the caller sees them all).
+    let departementCodes: [String]?
+    /// What the place parameters named, for titles.
+    let region: String?
+    let departement: Departement?
+
+    static let longestPeriodDays = 366
+
+    /// `requirePeriod`: `from` and `to` are mandatory (the tallies API);
+    /// otherwise `date` (default today) stands for both.
+    init(_ request: Request, principal: Principal, departements: [Departement], requirePeriod: Bool = false) throws {
+        if requirePeriod || request.query["from"] != nil || request.query["to"] != nil {
+            guard let from = request.query["from"], RecordSummary.isCalendarDate(from) else {
+                throw Problem.invalidParameter("from", "required: a date YYYY-MM-DD")
+            }
+            guard let to = request.query["to"], RecordSummary.isCalendarDate(to) else {
+                throw Problem.invalidParameter("to", "required: a date YYYY-MM-DD")
+            }
+            guard from <= to else { throw Problem.invalidDateRange("from \(from) is after to \(to)") }
+            guard Self.days(from: from, to: to) <= Self.longestPeriodDays else {
+                throw Problem.invalidDateRange("longer than \(Self.longestPeriodDays) days")
+            }
+            self.from = from
+            self.to = to
+        } else {
+            let day = try Self.day(request)
+            from = day
+            to = day
+        }
+
+        var codes = principal.scope.departementCodes
+        if let text = request.query["departement"], !text.isEmpty {
+            guard let found = Self.departement(text, in: departements) else { throw Problem.unknownDepartementFilter(text) }
+            try principal.requireDepartement(found.code)
+            departement = found
+            region = found.region
+            codes = [found.code]
+        } else if let text = request.query["region"], !text.isEmpty {
+            let wanted = Self.fold(text)
+            let inRegion = departements.filter { $0.regionCode == wanted || Self.fold($0.region) == wanted }
+            guard let first = inRegion.first else { throw Problem.unknownRegion(text) }
+            let allowed = inRegion.map(\.code).filter { principal.scope.includes($0) }
+            guard !allowed.isEmpty else { throw Problem.forbidden() }
+            departement = nil
+            region = first.region
+            codes = allowed
+        } else {
+            departement = nil
+            region = nil
+        }
+        departementCodes = codes
+    }
+
+    /// `date`, default today (Senegal is on UTC all year).
+    static func day(_ request: Request, name: String = "date") throws -> String {
+        guard let text = request.query[name], !text.isEmpty else { return RecordSummary.day(of: Date()) }
+        guard RecordSummary.isCalendarDate(text) else { throw Problem.invalidParameter(name, "expected a date YYYY-MM-DD") }
+        return text
+    }
+
+    static func departement(_ text: String, in departements: [Departement]) -> Departement? {
+        let wanted = fold(text)
+        return departements.first { $0.code == wanted || fold($0.name) == wanted || $0.code == wanted.replacingOccurrences(of: " ", with: "-") }
+    }
+
+    static func fold(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
+    static func days(from: String, to: String) -> Int {
+        let format = Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day()
+        guard let start = try? format.parse(from), let end = try? format.parse(to) else { return .max }
+        return Int(end.timeIntervalSince(start) / 86_400) + 1
+    }
+
+    /// Every day of `from...to`, in order.
+    static func everyDay(from: String, to: String) -> [String] {
+        let format = Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day()
+        guard let start = try? format.parse(from), let end = try? format.parse(to), start <= end else { return [] }
+        var days: [String] = []
+        var day = start
+        while day <= end && days.count <= longestPeriodDays {
+            days.append(format.format(day))
+            day = day.addingTimeInterval(86_400)
+        }
+        return days
+    }
+}
+
+/// JSON written by hand for the hot tally routes: a few thousand rows of
+/// five fields each, where JSONSerialization's boxing costs more than the
+/// query.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 4096) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func string(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func number(_ value: Double) {
+        if value == value.rounded(), abs(value) < 1e15 {
+            bytes.append(contentsOf: String(Int64(value)).utf8)
+        } else if value.isFinite {
+            bytes.append(contentsOf: "\(value)".utf8)
+        } else {
+            raw("null")
+        }
+    }
+
+    var data: Data { Data(bytes) }
+}
+
+extension JSONWriter {
+    /// Any JSON-shaped Swift value (strings, numbers, booleans, NSNull,
+    /// arrays, dictionaries with sorted keys): what JSONSerialization takes,
+    /// written without its bridging to Foundation objects, which costs
+    /// milliseconds per dashboard call on Linux.
+    mutating func value(_ value: Any) {
+        switch value {
+        case let text as String: string(text)
+        case let flag as Bool: raw(flag ? "true" : "false")
+        case let number as Int: bytes.append(contentsOf: String(number).utf8)
+        case let number as Int64: bytes.append(contentsOf: String(number).utf8)
+        case let number as Double: self.number(number)
+        case let object as [String: Any]:
+            raw("{")
+            for (index, key) in object.keys.sorted().enumerated() {
+                if index > 0 { raw(",") }
+                string(key)
+                raw(":")
+                self.value(object[key]!)
+            }
+            raw("}")
+        case let array as [Any]:
+            raw("[")
+            for (index, element) in array.enumerated() {
+                if index > 0 { raw(",") }
+                self.value(element)
+            }
+            raw("]")
+        case let number as NSNumber: self.number(number.doubleValue)
+        default: raw("null")
+        }
+    }
+
+    /// A 200 answer for data without personal fields.
+    static func response(_ object: Any, status: Int = 200) -> Response {
+        var json = JSONWriter()
+        json.value(object)
+        return Response(status: status, contentType: "application/json; charset=utf-8", body: json.data,
+                        headers: [("Cache-Control", "no-cache")])
+    }
+}
