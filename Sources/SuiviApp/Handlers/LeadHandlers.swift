@@ -109,10 +109,13 @@ struct LeadHandlers: Sendable {
             throw Problem.unsupportedContentType(request.headers["Content-Type"]).with(detail: "expected text/csv")
         }
         guard request.body.size <= 16 << 20 else { throw Problem.bodyTooLarge(limit: 16 << 20) }
-        guard let text = String(data: try request.body.data(), encoding: .utf8) else {
-            throw Problem.membershipFileUnreadable("not UTF-8")
+        let body = try request.body.data()
+        let table: [[String]]
+        do {
+            table = try CSVTable.rows(body)
+        } catch {
+            throw Problem.membershipFileUnreadable(error.detail ?? "unreadable CSV")
         }
-        let table = DelimitedText.parse(text)
         guard let header = table.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
             throw Problem.membershipFileUnreadable("empty")
         }

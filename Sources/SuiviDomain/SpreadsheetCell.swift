@@ -1,0 +1,24 @@
+import Foundation
+
+/// Spreadsheet cells that a program could read as a formula (`=`, `+`, `-`,
+/// `@`, tab, carriage return first) get a leading apostrophe, so opening an
+/// export never runs what someone typed in the field.
+public enum SpreadsheetCell {
+    public static func neutralised(_ text: String) -> String {
+        guard let first = text.utf8.first else { return text }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
+            return "'" + text
+        default:
+            return text
+        }
+    }
+
+    /// One CSV field: neutralised, then quoted when it holds a separator
+    /// (comma or semicolon, as French Excel uses), a quote or a line break.
+    public static func csvField(_ text: String) -> String {
+        let safe = neutralised(text)
+        guard safe.contains(where: { $0 == "," || $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return safe }
+        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
