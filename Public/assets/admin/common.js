@@ -103,6 +103,8 @@ export const PAGES = [
   ["/admin/report", "Rapport du jour", "Daily report", ["admin", "coordinator", "viewer"]],
   ["/admin/leads", "Pré-inscriptions", "Leads", ["admin", "coordinator"]],
   ["/admin/exports", "Exports", "Exports", ["admin", "coordinator"]],
+  ["/admin/review", "Revue des fiches", "Review", ["admin", "coordinator"]],
+  ["/admin/indicators", "Indicateurs", "Indicators", ["admin"]],
   ["/admin/campaigns", "Campagnes", "Campaigns", ["admin", "coordinator", "viewer"]],
   ["/admin/targets", "Cibles", "Targets", ["admin", "coordinator", "viewer"]],
   ["/admin/people", "Personnes ressources", "Resource persons", ["admin", "coordinator"]],

@@ -54,7 +54,9 @@ public struct IndicatorSource: Sendable, Equatable {
     /// choices when it has any. Returns the Problem to answer with.
     public func problem(against form: FormDefinition?, index: Int) -> Problem? {
         let prefix = "sources[\(index)]"
-        guard let form else { return .unknownForm(formID).with(field: "\(prefix).form") }
+        // A body field naming an unknown form is a bad request (400), not a
+        // missing resource: the URL exists (found by schemathesis).
+        guard let form else { return .invalidParameter("\(prefix).form", "unknown form: \(formID.prefix(60))") }
         let fields = form.fields.filter { !$0.isGroup }
         if let filterField {
             guard let field = fields.first(where: { $0.name == filterField }) else {
