@@ -53,6 +53,8 @@ let package = Package(
                 "SuiviDomain",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                // Tally reads borrow column bytes from the statement (no String per cell).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .target(

@@ -29,6 +29,39 @@ struct TargetProgress {
             return (actual / milestone * 1000).rounded() / 10
         }
 
+        /// `json`'s keys in sorted order, as `JSONWriter.value` writes them.
+        func write(to json: inout JSONWriter) {
+            json.raw("{\"actual\":")
+            json.number(actual)
+            json.raw(",\"baseline\":")
+            json.optionalNumber(baseline)
+            if let departement {
+                json.raw(",\"departement\":")
+                json.string(departement.code)
+                json.raw(",\"departement_name\":")
+                json.string(departement.name)
+            }
+            json.raw(",\"indicator\":")
+            json.string(indicator.id)
+            json.raw(",\"milestone\":")
+            json.optionalNumber(milestone)
+            json.raw(",\"milestone_percentage\":")
+            json.optionalNumber(milestonePercentage)
+            json.raw(",\"name_en\":")
+            json.string(indicator.nameEnglish)
+            json.raw(",\"name_fr\":")
+            json.string(indicator.nameFrench)
+            json.raw(",\"percentage\":")
+            json.optionalNumber(percentage)
+            if let departement {
+                json.raw(",\"region\":")
+                json.string(departement.region)
+            }
+            json.raw(",\"target\":")
+            json.optionalNumber(target)
+            json.raw("}")
+        }
+
         var json: [String: Any] {
             var object: [String: Any] = [
                 "indicator": indicator.id, "name_fr": indicator.nameFrench, "name_en": indicator.nameEnglish,
@@ -50,6 +83,42 @@ struct TargetProgress {
     let to: String?
     let lines: [Line]
     let byDepartement: [Line]
+
+    /// The same bytes as `JSONWriter.value(json)` (keys sorted), written
+    /// without boxing every cell in `Any`: the dashboard asks for it often.
+    func write(to json: inout JSONWriter) {
+        json.raw("{\"departements\":[")
+        for (index, line) in byDepartement.enumerated() {
+            if index > 0 { json.raw(",") }
+            line.write(to: &json)
+        }
+        json.raw("],\"from\":")
+        json.optionalString(from)
+        json.raw(",\"phase\":")
+        if let phase {
+            json.raw("{\"campaign\":")
+            json.string(phase.campaignName)
+            json.raw(",\"ends_on\":")
+            json.string(phase.endsOn)
+            json.raw(",\"id\":")
+            json.integer(phase.id)
+            json.raw(",\"name\":")
+            json.string(phase.name)
+            json.raw(",\"starts_on\":")
+            json.string(phase.startsOn)
+            json.raw("}")
+        } else {
+            json.raw("null")
+        }
+        json.raw(",\"rows\":[")
+        for (index, line) in lines.enumerated() {
+            if index > 0 { json.raw(",") }
+            line.write(to: &json)
+        }
+        json.raw("],\"to\":")
+        json.optionalString(to)
+        json.raw("}")
+    }
 
     var json: [String: Any] {
         let phaseJSON: Any = phase.map {
@@ -191,15 +260,14 @@ struct DailyReportBuilder: Sendable {
     let context: AppContext
 
     func progress(phaseID: Int64?, day: String, departementCodes: [String]?) async throws -> TargetProgress {
-        let indicators = try await context.indicators.all().filter(\.active)
-        guard let phase = try await context.tallies.phase(id: phaseID, day: day) else {
+        let inputs = try await context.tallies.progressInputs(phaseID: phaseID, day: day, departementCodes: departementCodes)
+        let indicators = inputs.indicators
+        guard let phase = inputs.phase, let to = inputs.to else {
             if phaseID != nil { throw Problem.phaseNotFound() }
             return TargetProgress(phase: nil, from: nil, to: nil, lines: [], byDepartement: [])
         }
-        let to = min(day, phase.endsOn)
-        let targets = try await context.tallies.targets(phaseID: phase.id, departementCodes: departementCodes)
-        let actuals = to < phase.startsOn ? [] : try await context.tallies.totalsByDepartement(
-            from: phase.startsOn, to: to, departementCodes: departementCodes)
+        let targets = inputs.targets
+        let actuals = inputs.actuals
         var actualBy: [String: [String: Double]] = [:]
         for row in actuals { actualBy[row.indicatorID, default: [:]][row.departementCode, default: 0] += row.value }
         let departements = Dictionary(uniqueKeysWithValues: context.departements.map { ($0.code, $0) })

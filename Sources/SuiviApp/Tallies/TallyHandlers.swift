@@ -10,10 +10,17 @@ struct TallyHandlers: Sendable {
     let authentication: Authentication
     let reports: DailyReportBuilder
 
+    /// Each département's row opening, `{"departement":"…","region":"…","date":`,
+    /// escaped once: the départements are fixed for the server's life.
+    let rowOpenings: [String: [UInt8]]
+
     init(context: AppContext, authentication: Authentication) {
         self.context = context
         self.authentication = authentication
         self.reports = DailyReportBuilder(context: context)
+        rowOpenings = Dictionary(uniqueKeysWithValues: context.departements.map { departement in
+            (departement.code, TallyRowsWriter.opening(name: departement.name, region: departement.region))
+        })
     }
 
     private var departementsByCode: [String: Departement] {
@@ -27,28 +34,12 @@ struct TallyHandlers: Sendable {
         try principal.require(.readTallies)
         let parameters = try TallyParameters(request, principal: principal, departements: context.departements,
                                              requirePeriod: true)
-        let rows = try await context.tallies.tallies(from: parameters.from, to: parameters.to,
-                                                     departementCodes: parameters.departementCodes)
-        let names = departementsByCode
-        var json = JSONWriter(capacity: 64 + rows.count * 96)
-        json.raw("[")
-        for (index, row) in rows.enumerated() {
-            if index > 0 { json.raw(",") }
-            let departement = names[row.departementCode]
-            json.raw("{\"departement\":")
-            json.string(departement?.name ?? row.departementCode)
-            json.raw(",\"region\":")
-            json.string(departement?.region ?? "")
-            json.raw(",\"date\":")
-            json.string(row.day)
-            json.raw(",\"indicator\":")
-            json.string(row.indicatorID)
-            json.raw(",\"value\":")
-            json.number(row.value)
-            json.raw("}")
-        }
-        json.raw("]")
-        return Response(status: 200, contentType: "application/json; charset=utf-8", body: json.data,
+        let days = TallyParameters.days(from: parameters.from, to: parameters.to)
+        let places = parameters.departementCodes?.count ?? rowOpenings.count
+        let writer = try await context.tallies.visitTallies(
+            from: parameters.from, to: parameters.to, departementCodes: parameters.departementCodes,
+            TallyRowsWriter(openings: rowOpenings, expectedRows: days * places * 4))
+        return Response(status: 200, contentType: "application/json; charset=utf-8", body: writer.finish(),
                         headers: [("Cache-Control", "no-cache")])
     }
 
@@ -119,7 +110,10 @@ struct TallyHandlers: Sendable {
         }
         let progress = try await reports.progress(phaseID: phaseID, day: parameters.to,
                                                   departementCodes: parameters.departementCodes)
-        return JSONWriter.response(progress.json)
+        var json = JSONWriter(capacity: 1024 + (progress.lines.count + progress.byDepartement.count) * 320)
+        progress.write(to: &json)
+        return Response(status: 200, contentType: "application/json; charset=utf-8", body: json.data,
+                        headers: [("Cache-Control", "no-cache")])
     }
 
     /// `GET /api/v1/completeness?date=D | from=&to= [&region=][&departement=]`.
@@ -150,5 +144,58 @@ struct TallyHandlers: Sendable {
             "national": principal.scope.departementCodes == nil,
             "today": RecordSummary.day(of: Date()),
         ])
+    }
+}
+
+/// Writes the rows of `GET /api/v1/tallies` straight from the database
+/// cursor: `{"departement":…,"region":…,"date":…,"indicator":…,"value":…}`,
+/// the same bytes JSONWriter gave from a row array, without the array.
+struct TallyRowsWriter: TallyVisitor {
+    let openings: [String: [UInt8]]
+    private var json: JSONWriter
+    private var rows = 0
+    /// The previous row's département code and opening: rows come grouped
+    /// by day and département, so most rows reuse them.
+    private var lastCode: [UInt8] = []
+    private var lastOpening: [UInt8] = []
+
+    init(openings: [String: [UInt8]], expectedRows: Int) {
+        self.openings = openings
+        // Untouched capacity costs no page: reserving generously avoids
+        // copying the answer as it grows.
+        json = JSONWriter(capacity: 64 + min(expectedRows, 200_000) * 120)
+        json.raw("[")
+    }
+
+    static func opening(name: String, region: String) -> [UInt8] {
+        var json = JSONWriter(capacity: 96)
+        json.raw("{\"departement\":")
+        json.string(name)
+        json.raw(",\"region\":")
+        json.string(region)
+        json.raw(",\"date\":")
+        return json.bytes
+    }
+
+    mutating func visit(_ tally: TallyCell) {
+        if rows > 0 { json.raw(",") }
+        rows += 1
+        if !(tally.departementCode == lastCode) {
+            lastCode = Array(tally.departementCode.bytes)
+            let code = tally.departementCode.string
+            lastOpening = openings[code] ?? Self.opening(name: code, region: "")
+        }
+        json.raw(lastOpening)
+        json.string(tally.day.bytes)
+        json.raw(",\"indicator\":")
+        json.string(tally.indicatorID.bytes)
+        json.raw(",\"value\":")
+        json.number(tally.value)
+        json.raw("}")
+    }
+
+    consuming func finish() -> Data {
+        json.raw("]")
+        return json.data
     }
 }

@@ -113,27 +113,68 @@ struct JSONWriter {
     }
 
     mutating func string(_ text: String) {
+        var text = text
+        text.withUTF8 { string(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A string given as UTF-8 bytes, quoted and escaped. Runs without
+    /// anything to escape (nearly all) are appended whole.
+    mutating func string(_ text: UnsafeRawBufferPointer) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
+        var start = 0
+        for (index, byte) in text.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start..<index]))
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
-            case 0..<0x20:
+            default:
                 let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: bytes.append(byte)
             }
+            start = index + 1
         }
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start...]))
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Bytes already in JSON form (a cached, escaped fragment).
+    mutating func raw(_ fragment: [UInt8]) {
+        bytes.append(contentsOf: fragment)
     }
 
     mutating func number(_ value: Double) {
         if value == value.rounded(), abs(value) < 1e15 {
-            bytes.append(contentsOf: String(Int64(value)).utf8)
+            integer(Int64(value))
         } else if value.isFinite {
             bytes.append(contentsOf: "\(value)".utf8)
         } else {
             raw("null")
+        }
+    }
+
+    mutating func optionalNumber(_ value: Double?) {
+        if let value { number(value) } else { raw("null") }
+    }
+
+    mutating func optionalString(_ text: String?) {
+        if let text { string(text) } else { raw("null") }
+    }
+
+    /// Decimal digits written in place: no String per number.
+    mutating func integer(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                count += 1
+                buffer[20 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - count)...]))
         }
     }
 
@@ -149,8 +190,8 @@ extension JSONWriter {
         switch value {
         case let text as String: string(text)
         case let flag as Bool: raw(flag ? "true" : "false")
-        case let number as Int: bytes.append(contentsOf: String(number).utf8)
-        case let number as Int64: bytes.append(contentsOf: String(number).utf8)
+        case let number as Int: integer(Int64(number))
+        case let number as Int64: integer(number)
         case let number as Double: self.number(number)
         case let object as [String: Any]:
             raw("{")
