@@ -53,6 +53,8 @@ let package = Package(
                 "SuiviDomain",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                // SQLite's C API, for exports reading column bytes in place.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .target(
