@@ -53,7 +53,7 @@ let package = Package(
                 "SuiviDomain",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-                // Tally reads borrow column bytes from the statement (no String per cell).
+                // SQLite's C API: tally reads and exports borrow column bytes in place (no String per cell).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),

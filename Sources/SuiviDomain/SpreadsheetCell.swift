@@ -5,12 +5,17 @@ import Foundation
 /// export never runs what someone typed in the field.
 public enum SpreadsheetCell {
     public static func neutralised(_ text: String) -> String {
-        guard let first = text.utf8.first else { return text }
+        guard let first = text.utf8.first, needsNeutralising(first) else { return text }
+        return "'" + text
+    }
+
+    /// Whether a cell whose first UTF-8 byte is `first` needs the apostrophe
+    /// (for writers that copy bytes without making strings).
+    @inline(__always)
+    public static func needsNeutralising(_ first: UInt8) -> Bool {
         switch first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
-            return "'" + text
-        default:
-            return text
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: true
+        default: false
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import SuiviDomain
 
 /// Reads a form's current records for exports, one page at a time in id
@@ -26,44 +27,38 @@ public struct ExportStore: Sendable {
         }
     }
 
-    /// The fixed columns every export starts with, then one per field.
-    public struct Row: Sendable {
-        public let id: Int64
-        public let instanceID: String
-        public let receivedAt: String
-        public let activityDate: String?
-        public let departementCode: String?
-        public let reviewState: String
-        /// One per requested field, in order; nil when not answered.
-        public let values: [String?]
-    }
-
-    /// One record while the page is read: its columns' bytes, lent without
-    /// copying (valid only inside the `forEach` body).
+    /// One record while the page is read: its columns' bytes, lent in place
+    /// from SQLite (valid only inside the `forEach` body). No `Data` or `Row`
+    /// per column: exports read millions of cells.
     public struct RowView {
-        fileprivate let row: GRDB.Row
-
-        public var id: Int64 { row[0] }
+        fileprivate let statement: OpaquePointer
 
         /// Column 0 id, 1 instance id, 2 received at, 3 activity date,
-        /// 4 département, 5 review state, then one per requested field.
+        /// 4 département, 5 review state, 6 the answers JSON object.
+        public static let fixedColumnCount = 6
+        public static let answersColumn = 6
+
+        public var id: Int64 { sqlite3_column_int64(statement, 0) }
+
+        /// A column's bytes as text (UTF-8; numbers as SQLite writes them,
+        /// NULL as no bytes).
         public func withBytes<T>(_ column: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-            if let data = row.dataNoCopy(atIndex: column) {
-                return try data.withUnsafeBytes(body)
+            // sqlite3_column_text before sqlite3_column_bytes, as SQLite
+            // documents: the count is then the text's.
+            guard let text = sqlite3_column_text(statement, Int32(column)) else {
+                return try body(UnsafeRawBufferPointer(start: nil, count: 0))
             }
-            return try body(UnsafeRawBufferPointer(start: nil, count: 0))
+            return try body(UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, Int32(column)))))
         }
     }
 
-    private func query(_ filter: Filter, fields: [String], afterID: Int64, limit: Int) -> (String, StatementArguments) {
-        var sql = "SELECT id, instance_id, received_at, activity_date, departement_code, review_state"
-        var arguments: StatementArguments = []
-        for field in fields {
-            sql += ", json_extract(answers, ?)"
-            arguments += ["$.\"\(field.replacingOccurrences(of: "\"", with: ""))\""]
-        }
+    private func query(_ filter: Filter, afterID: Int64, limit: Int) -> (String, StatementArguments) {
+        // The answers are read whole and scanned by the caller
+        // (AnswersScanner): one json_extract per field and record cost
+        // most of an export's time.
+        var sql = "SELECT id, instance_id, received_at, activity_date, departement_code, review_state, answers"
         sql += " FROM submissions WHERE form_id = ? AND id > ? AND current = 1"
-        arguments += [filter.formID, afterID]
+        var arguments: StatementArguments = [filter.formID, afterID]
         if let from = filter.from { sql += " AND activity_date >= ?"; arguments += [from] }
         if let to = filter.to { sql += " AND activity_date <= ?"; arguments += [to] }
         if let codes = filter.departementCodes {
@@ -76,44 +71,24 @@ public struct ExportStore: Sendable {
     }
 
     /// Reads up to `limit` records after `afterID` in one read transaction,
-    /// handing each to `body` without building strings (the CSV path copies
-    /// bytes straight into its buffer). Returns how many and the last id.
-    public func forEach(_ filter: Filter, fields: [String], afterID: Int64, limit: Int,
+    /// handing each to `body` without building strings (exports copy bytes
+    /// straight into their buffers). Returns how many and the last id.
+    public func forEach(_ filter: Filter, afterID: Int64, limit: Int,
                         _ body: (RowView) throws -> Void) throws -> (count: Int, lastID: Int64) {
-        let (sql, arguments) = query(filter, fields: fields, afterID: afterID, limit: limit)
+        let (sql, arguments) = query(filter, afterID: afterID, limit: limit)
         return try database.readNow { db in
             var count = 0
             var last = afterID
-            let cursor = try GRDB.Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
-            while let row = try cursor.next() {
-                let view = RowView(row: row)
+            let statement = try db.cachedStatement(sql: sql)
+            let cursor = try GRDB.Row.fetchCursor(statement, arguments: arguments)
+            let view = RowView(statement: statement.sqliteStatement)
+            // The cursor steps the statement; the view reads the current row.
+            while try cursor.next() != nil {
                 try body(view)
                 last = view.id
                 count += 1
             }
             return (count, last)
-        }
-    }
-
-    /// Up to `limit` records after `afterID`. Answers are read by SQLite's
-    /// JSON functions, without building a dictionary per record.
-    public func page(_ filter: Filter, fields: [String], afterID: Int64, limit: Int) throws -> [Row] {
-        let (sql, arguments) = query(filter, fields: fields, afterID: afterID, limit: limit)
-        let fieldCount = fields.count
-        return try database.readNow { db in
-            var rows: [Row] = []
-            rows.reserveCapacity(limit)
-            let cursor = try GRDB.Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
-            while let row = try cursor.next() {
-                var values: [String?] = []
-                values.reserveCapacity(fieldCount)
-                for index in 0..<fieldCount {
-                    values.append(row[6 + index] as String?)
-                }
-                rows.append(Row(id: row[0], instanceID: row[1], receivedAt: row[2], activityDate: row[3],
-                                departementCode: row[4], reviewState: row[5], values: values))
-            }
-            return rows
         }
     }
 }

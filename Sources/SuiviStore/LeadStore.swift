@@ -32,13 +32,15 @@ public struct LeadRecord: Sendable {
         (SELECT count(*) FROM lead_visits v WHERE v.lead_id = l.id) AS visit_count
         """
 
+    /// By position in `columns`: a feed page reads 1,000 rows, and a lookup
+    /// by name searches the row's columns each time.
     init(row: Row) {
-        id = row["id"]; status = row["status"]; mergedInto = row["merged_into"]; name = row["name"]
-        sex = row["sex"]; phone = row["phone"]; phoneValid = row["phone_valid"] as Bool; nationalID = row["national_id"]
-        trade = row["trade"]; organisation = row["organisation"]; departementCode = row["departement_code"]
-        neighbourhood = row["neighbourhood"]; householdSize = row["household_size"]; consentContact = row["consent_contact"]
-        memberNumber = row["member_number"]; memberSince = row["member_since"]; createdAt = row["created_at"]
-        updatedAt = row["updated_at"]; changeSeq = row["change_seq"]; visitCount = row["visit_count"]
+        id = row[0]; status = row[1]; mergedInto = row[2]; name = row[3]
+        sex = row[4]; phone = row[5]; phoneValid = row[6] as Bool; nationalID = row[7]
+        trade = row[8]; organisation = row[9]; departementCode = row[10]
+        neighbourhood = row[11]; householdSize = row[12]; consentContact = row[13]
+        memberNumber = row[14]; memberSince = row[15]; createdAt = row[16]
+        updatedAt = row[17]; changeSeq = row[18]; visitCount = row[19]
     }
 }
 

@@ -62,17 +62,22 @@ struct SubmissionExport {
         buffer.appendRow(Self.fixedHeaders + columns.map(\.label))
         var count = 0
         var after: Int64 = 0
-        let names = columns.map(\.name)
-        let columnCount = SubmissionExport.fixedHeaders.count + names.count
+        var answers = AnswersScanner(fields: columns.map(\.name))
         while true {
-            let page = try store.forEach(filter, fields: names, afterID: after, limit: Self.pageSize) { row in
-                for column in 0..<columnCount {
+            let page = try store.forEach(filter, afterID: after, limit: Self.pageSize) { row in
+                for column in 0..<ExportStore.RowView.fixedColumnCount {
                     row.withBytes(column) { buffer.appendField(bytes: $0) }
+                }
+                try row.withBytes(ExportStore.RowView.answersColumn) { input in
+                    try Self.scan(&answers, input, recordID: row.id)
+                    for index in 0..<answers.fieldCount {
+                        answers.value(index, in: input) { buffer.appendField(bytes: $0) }
+                    }
                 }
                 buffer.endRow()
             }
             count += page.count
-            if buffer.bytes.count >= 1 << 18 || page.count < Self.pageSize {
+            if buffer.bytes.count >= 1 << 20 || page.count < Self.pageSize {
                 try handle.write(contentsOf: buffer.bytes)
                 buffer.bytes.removeAll(keepingCapacity: true)
             }
@@ -80,6 +85,16 @@ struct SubmissionExport {
             after = page.lastID
         }
         return count
+    }
+
+    /// Answers that are not a JSON object fail the export, as SQLite's
+    /// json_extract did: an export never silently drops answers.
+    private static func scan(_ answers: inout AnswersScanner, _ input: UnsafeRawBufferPointer, recordID: Int64) throws {
+        do {
+            try answers.scan(input)
+        } catch let malformed as AnswersScanner.Malformed {
+            throw Problem.storageUnavailable("record \(recordID): answers are not a JSON object (offset \(malformed.offset))")
+        }
     }
 
     private func writeXLSX(to path: String) throws -> Int {
@@ -101,33 +116,33 @@ struct SubmissionExport {
         var rowNumber = 1
         var count = 0
         var after: Int64 = 0
+        var answers = AnswersScanner(fields: columns.map(\.name))
         while true {
-            let rows = try store.page(filter, fields: columns.map(\.name), afterID: after, limit: Self.pageSize)
-            for row in rows {
+            let page = try store.forEach(filter, afterID: after, limit: Self.pageSize) { row in
                 if rowNumber == XLSXWorkbook.maximumRows {
                     sheet = try newSheet()
                     rowNumber = 1
                 }
                 try workbook.write(sheet, row: rowNumber, column: 0, number: Double(row.id))
-                try workbook.write(sheet, row: rowNumber, column: 1, string: row.instanceID)
-                try workbook.write(sheet, row: rowNumber, column: 2, string: row.receivedAt)
-                try workbook.write(sheet, row: rowNumber, column: 3, string: row.activityDate ?? "")
-                try workbook.write(sheet, row: rowNumber, column: 4, string: row.departementCode ?? "")
-                try workbook.write(sheet, row: rowNumber, column: 5, string: row.reviewState)
-                for (index, value) in row.values.enumerated() {
-                    guard let value, !value.isEmpty else { continue }
-                    let column = Self.fixedHeaders.count + index
-                    if columns[index].numeric, let number = Double(value), number.isFinite {
-                        try workbook.write(sheet, row: rowNumber, column: column, number: number)
-                    } else {
-                        try workbook.write(sheet, row: rowNumber, column: column, string: value)
+                for column in 1..<ExportStore.RowView.fixedColumnCount {
+                    try row.withBytes(column) { try workbook.write(sheet, row: rowNumber, column: column, bytes: $0) }
+                }
+                try row.withBytes(ExportStore.RowView.answersColumn) { input in
+                    try Self.scan(&answers, input, recordID: row.id)
+                    for (index, field) in columns.enumerated() {
+                        let column = Self.fixedHeaders.count + index
+                        if field.numeric, let text = answers.string(index, in: input), let number = Double(text), number.isFinite {
+                            try workbook.write(sheet, row: rowNumber, column: column, number: number)
+                        } else {
+                            try answers.value(index, in: input) { try workbook.write(sheet, row: rowNumber, column: column, bytes: $0) }
+                        }
                     }
                 }
                 rowNumber += 1
             }
-            count += rows.count
-            guard rows.count == Self.pageSize, let last = rows.last else { break }
-            after = last.id
+            count += page.count
+            guard page.count == Self.pageSize else { break }
+            after = page.lastID
         }
         try workbook.close()
         return count
@@ -180,12 +195,7 @@ struct CSVBuffer {
             break
         }
         if needsQuotes { self.bytes.append(UInt8(ascii: "\"")) }
-        switch first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
-            self.bytes.append(UInt8(ascii: "'"))
-        default:
-            break
-        }
+        if SpreadsheetCell.needsNeutralising(first) { self.bytes.append(UInt8(ascii: "'")) }
         if needsQuotes {
             for byte in bytes {
                 if byte == UInt8(ascii: "\"") { self.bytes.append(byte) }

@@ -28,6 +28,8 @@ final class XLSXWorkbook {
     private var workbook: UnsafeMutablePointer<lxw_workbook>?
     private var sheets: [UnsafeMutablePointer<lxw_worksheet>] = []
     private var headerFormat: UnsafeMutablePointer<lxw_format>?
+    /// Reused for `write(_:row:column:bytes:)`: neutralised, NUL-terminated.
+    private var cell: [UInt8] = []
 
     /// `temporaryDirectory` holds libxlsxwriter's per-sheet files while writing.
     init(path: String, temporaryDirectory: String = NSTemporaryDirectory()) throws {
@@ -71,6 +73,22 @@ final class XLSXWorkbook {
         let text = SpreadsheetCell.neutralised(string)
         try check(worksheet_write_string(sheets[sheet.index], lxw_row_t(row), lxw_col_t(column), text,
                                          format == .header ? headerFormat : nil), "write_string")
+    }
+
+    /// The same for UTF-8 bytes read from SQLite, without a String per cell
+    /// (libxlsxwriter copies the text).
+    func write(_ sheet: Sheet, row: Int, column: Int, bytes: UnsafeRawBufferPointer) throws {
+        guard let first = bytes.first else { return }
+        cell.removeAll(keepingCapacity: true)
+        if SpreadsheetCell.needsNeutralising(first) { cell.append(UInt8(ascii: "'")) }
+        cell.append(contentsOf: bytes)
+        cell.append(0)
+        let status = cell.withUnsafeBufferPointer { text in
+            text.withMemoryRebound(to: CChar.self) { text in
+                worksheet_write_string(sheets[sheet.index], lxw_row_t(row), lxw_col_t(column), text.baseAddress, nil)
+            }
+        }
+        try check(status, "write_string")
     }
 
     func write(_ sheet: Sheet, row: Int, column: Int, number: Double, format: CellFormat = .plain) throws {

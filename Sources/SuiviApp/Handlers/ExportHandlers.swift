@@ -48,7 +48,7 @@ struct ExportHandlers: Sendable {
         let path = (directory as NSString).appendingPathComponent("suivi-export-\(UUID().uuidString).\(format.rawValue)")
         let rows: Int
         do {
-            rows = try await BlockingWork.run { try exporter.write(format, to: path) }
+            rows = try await BlockingWork.run(priority: .background) { try exporter.write(format, to: path) }
         } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw error as? Problem ?? Problem.storageUnavailable("export failed: \(error)")

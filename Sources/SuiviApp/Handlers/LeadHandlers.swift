@@ -66,7 +66,8 @@ struct LeadHandlers: Sendable {
                 ("Content-Disposition", "attachment; filename=\"leads-\(after).csv\""),
             ])
         }
-        return JSONResponses.ok(["leads": page.map(Self.json), "next": next])
+        return Response(status: 200, contentType: "application/json; charset=utf-8", body: Self.feedJSON(page, next: next),
+                        headers: [("Cache-Control", "no-store")])
     }
 
     /// `GET /api/v1/leads/:id`: a lead and the visits it came from.
