@@ -239,7 +239,10 @@ import Testing
     }
 
     /// An unknown login costs a password hash too, so it is not answered
-    /// faster than a wrong password (loose bounds: the machine is shared).
+    /// faster than a wrong password. Not a speed assertion: without the hash
+    /// an unknown login answers in a few milliseconds, against hundreds for
+    /// an Argon2id check, so the bound only tells the two paths apart, with
+    /// room for a busy shared machine.
     @Test func anUnknownLoginTakesAsLongAsAWrongPassword() async throws {
         try await withTestServer { (server: TestServer) async throws in
             try await server.addUser("coordinatrice", role: .coordinator)
@@ -255,8 +258,8 @@ import Testing
                 unknownTimes.append(try await time("inconnue"))
             }
             let wrong = wrongTimes.sorted()[1], unknown = unknownTimes.sorted()[1]
-            #expect(unknown > wrong * 0.5, "unknown \(unknown) s, wrong password \(wrong) s")
-            #expect(unknown > 0.02)
+            #expect(unknown > wrong * 0.2, "unknown \(unknown) s, wrong password \(wrong) s")
+            #expect(unknown > 0.05)
         }
     }
 }
