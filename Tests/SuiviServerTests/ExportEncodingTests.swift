@@ -168,3 +168,28 @@ import Testing
         }
     }
 }
+
+/// The answers column written at intake reads back as it was written, by
+/// Foundation and by SQLite's JSON functions alike.
+@Suite struct AnswersEncodingTests {
+    static let hostile = ["plain", "", "quote \" and \\ backslash", "line\nbreak\r\ttab", "\u{01}\u{1F}control",
+                          "emoji 🇸🇳 Guédiawaye", "slash / and </script>", "=1+2", "\u{2028}separator"]
+
+    @Test func encodedAnswersDecodeToTheSameValues() throws {
+        var answers: [String: String] = [:]
+        for (index, value) in Self.hostile.enumerated() { answers["field_\(index)"] = value }
+        let text = Answers.encode(answers)
+        let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String]
+        #expect(decoded == answers)
+        #expect(Answers.decode(text) == answers)
+        // Keys in sorted order: the same record always gives the same bytes.
+        #expect(text.hasPrefix("{\"field_0\":\"plain\",\"field_1\":\"\","))
+        let queue = try DatabaseQueue()
+        for (index, value) in Self.hostile.enumerated() {
+            let read = try queue.read { db in
+                try String.fetchOne(db, sql: "SELECT json_extract(?, ?)", arguments: [text, "$.field_\(index)"])
+            }
+            #expect(read == value)
+        }
+    }
+}

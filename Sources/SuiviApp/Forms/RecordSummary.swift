@@ -14,7 +14,7 @@ struct RecordSummary {
         var answers: [String: String] = [:]
         for field in form.fields where !field.isGroup {
             if let value = document.value(at: field.path) {
-                answers[field.name] = value.trimmingCharacters(in: .whitespacesAndNewlines)
+                answers[field.name] = value.trimmingWhitespaceAndNewlines()
             }
         }
         self.answers = answers

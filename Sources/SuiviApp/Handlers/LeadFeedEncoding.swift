@@ -1,4 +1,5 @@
 import Foundation
+import SuiviDomain
 import SuiviStore
 
 /// The leads feed's JSON, written by hand for the fixed lead shape: a page of

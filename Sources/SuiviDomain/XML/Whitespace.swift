@@ -5,12 +5,12 @@
 /// was copied to be trimmed of nothing).
 extension StringProtocol {
     /// Same result as `trimmingCharacters(in: .whitespaces)`.
-    func trimmingWhitespace() -> String {
+    public func trimmingWhitespace() -> String {
         Substring(self).trimmingScalars(where: Whitespace.isSpace)
     }
 
     /// Same result as `trimmingCharacters(in: .whitespacesAndNewlines)`.
-    func trimmingWhitespaceAndNewlines() -> String {
+    public func trimmingWhitespaceAndNewlines() -> String {
         Substring(self).trimmingScalars(where: Whitespace.isSpaceOrNewline)
     }
 }

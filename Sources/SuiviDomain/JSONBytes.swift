@@ -1,38 +1,38 @@
 import Foundation
 
 /// JSON written straight into a byte buffer, for responses with a fixed
-/// shape and many rows (the leads feed): Foundation's `JSONSerialization`
+/// shape and many rows (the leads feed) and each record's answers at intake: Foundation's `JSONSerialization`
 /// boxes every value and sorts every dictionary's keys, and cost most of a
 /// feed page's time. Callers write keys in sorted order, so the bytes match
 /// what `JSONResponses.ok` gives for the same object.
-struct JSONBytes {
-    var bytes: [UInt8] = []
+public struct JSONBytes {
+    public var bytes: [UInt8] = []
 
-    init(capacity: Int = 1 << 16) {
+    public init(capacity: Int = 1 << 16) {
         bytes.reserveCapacity(capacity)
     }
 
-    mutating func raw(_ text: StaticString) {
+    public mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// `"key":` (keys are ASCII names, written as they are).
-    mutating func key(_ name: StaticString) {
+    public mutating func key(_ name: StaticString) {
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
     }
 
-    mutating func null() {
+    public mutating func null() {
         raw("null")
     }
 
-    mutating func bool(_ value: Bool) {
+    public mutating func bool(_ value: Bool) {
         if value { raw("true") } else { raw("false") }
     }
 
-    mutating func integer<T: BinaryInteger>(_ value: T) {
+    public mutating func integer<T: BinaryInteger>(_ value: T) {
         guard value != 0 else { bytes.append(UInt8(ascii: "0")); return }
         var magnitude = value.magnitude
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
@@ -51,11 +51,11 @@ struct JSONBytes {
         }
     }
 
-    mutating func integer<T: BinaryInteger>(_ value: T?) {
+    public mutating func integer<T: BinaryInteger>(_ value: T?) {
         if let value { integer(value) } else { null() }
     }
 
-    mutating func string(_ value: String?) {
+    public mutating func string(_ value: String?) {
         guard var value else { null(); return }
         value.withUTF8 { appendString(UnsafeRawBufferPointer($0)) }
     }
@@ -63,7 +63,7 @@ struct JSONBytes {
     /// A JSON string: quotes and backslashes escaped, control characters as
     /// `\n`-style or `\u00XX` escapes, everything else (non-ASCII included)
     /// kept as UTF-8. `/` is not escaped (as `.withoutEscapingSlashes`).
-    mutating func appendString(_ utf8: UnsafeRawBufferPointer) {
+    public mutating func appendString(_ utf8: UnsafeRawBufferPointer) {
         bytes.append(UInt8(ascii: "\""))
         var runStart = 0
         for index in 0..<utf8.count {
