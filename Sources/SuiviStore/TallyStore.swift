@@ -23,6 +23,27 @@ public struct TallyStore: Sendable {
         public let records: Int
     }
 
+    /// The day a dashboard opens on: `today` when it is a campaign day or
+    /// has records within `departementCodes` (nil: all), else the latest day
+    /// before it with records (a campaign already over), else `today`.
+    public func defaultDay(today: String, departementCodes: [String]?) async throws -> String {
+        try await database.read { db in
+            var scope = ""
+            var arguments: StatementArguments = []
+            if let codes = departementCodes {
+                scope = " AND departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+                arguments = StatementArguments(codes)
+            }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM campaign_days WHERE day = ?\(scope) LIMIT 1",
+                                 arguments: [today] + arguments) == true {
+                return today
+            }
+            let latest = try String.fetchOne(db, sql: "SELECT max(day) FROM tallies WHERE day <= ?\(scope)",
+                                             arguments: [today] + arguments)
+            return latest ?? today
+        }
+    }
+
     /// Tallies of the days `from...to`, for `departementCodes` (nil: all),
     /// ordered by day, département and indicator.
     public func tallies(from: String, to: String, departementCodes: [String]?) async throws -> [Row] {

@@ -332,4 +332,26 @@ import Testing
             #expect(xlsx.header("Content-Disposition")?.contains("suivi-rapport-2023-03-09.xlsx") == true)
         }
     }
+
+    /// The dashboard opens on today during a campaign, and on the last day
+    /// with records once the campaign is over (the demo's March 2023).
+    @Test func theDashboardOpensOnTheLastDayWithRecordsOutsideACampaign() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let auth = ["Authorization": "Bearer \(server.adminKey)"]
+            let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+            var places = try await server.client.get("/api/v1/dashboard/places", headers: auth).json()
+            #expect(places["default_day"] as? String == today)
+            #expect(try await server.client.submit("\(server.linkPath)/submission", xml: Records.visit()).status == 201)
+            places = try await server.client.get("/api/v1/dashboard/places", headers: auth).json()
+            #expect(places["default_day"] as? String == "2023-03-09")
+            // Today becomes a campaign day: the dashboard opens on it, records or not.
+            try TallyFixtures.execute(server.databasePath, """
+                INSERT INTO campaigns (id, name, starts_on, ends_on, created_at) VALUES (1, 'C', '\(today)', '\(today)', '\(today)');
+                INSERT INTO campaign_phases (id, campaign_id, name, starts_on, ends_on) VALUES (1, 1, 'P', '\(today)', '\(today)');
+                INSERT INTO campaign_days (phase_id, departement_code, day) VALUES (1, 'pikine', '\(today)');
+                """)
+            places = try await server.client.get("/api/v1/dashboard/places", headers: auth).json()
+            #expect(places["default_day"] as? String == today)
+        }
+    }
 }

@@ -42,7 +42,7 @@ const headline = ["visits", "pre_registrations", "radio_programmes", "group_talk
   .filter((id) => indicators.some((indicator) => indicator.id === id));
 
 const state = {
-  day: new URLSearchParams(location.search).get("date") || places.today,
+  day: new URLSearchParams(location.search).get("date") || places.default_day || places.today,
   region: null,        // region code, when drilled into a region
   departement: null,   // département code, when drilled into one
 };

@@ -132,6 +132,7 @@ struct TallyHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.readTallies)
         let visible = context.departements.filter { principal.scope.includes($0.code) }
+        let today = RecordSummary.day(of: Date())
         var regions: [String: [String: String]] = [:]
         for departement in visible { regions[departement.regionCode] = ["code": departement.regionCode, "name": departement.region] }
         let indicators = try await context.indicators.all().filter(\.active).map { indicator -> [String: Any] in
@@ -142,7 +143,9 @@ struct TallyHandlers: Sendable {
             "departements": visible.map { ["code": $0.code, "name": $0.name, "region_code": $0.regionCode, "region": $0.region] },
             "indicators": indicators,
             "national": principal.scope.departementCodes == nil,
-            "today": RecordSummary.day(of: Date()),
+            "today": today,
+            "default_day": try await context.tallies.defaultDay(
+                today: today, departementCodes: principal.scope.departementCodes),
         ])
     }
 }
