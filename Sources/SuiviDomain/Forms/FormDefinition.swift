@@ -38,7 +38,9 @@ public struct FormDefinition: Sendable {
 /// One node of the primary instance with its bind and body control.
 public struct FormField: Sendable {
     public let path: String
-    public var name: String { String(path.split(separator: "/").last ?? "") }
+    /// The last step of the path (`/data/phone` → `phone`), made once: it is
+    /// read for every field of every record received.
+    public let name: String
     public let dataType: FieldType
     public let isGroup: Bool
     public let required: Expression?
@@ -75,6 +77,7 @@ public struct FormField: Sendable {
                 constraintMessages: [String: String] = [:], requiredMessages: [String: String] = [:],
                 choices: [Choice]? = nil) {
         self.path = path
+        self.name = String(path.split(separator: "/").last ?? "")
         self.dataType = dataType
         self.isGroup = isGroup
         self.required = required
