@@ -8,6 +8,8 @@ import SuiviDomain
 public final class SuiviDatabase: Sendable {
     let pool: DatabasePool
     public let path: String
+    /// Tallies per day already read, checked against their versions at each read.
+    let tallyDays = TallyDayCache()
 
     public init(path: String) throws {
         self.path = path

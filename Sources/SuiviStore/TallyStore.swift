@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import SuiviDomain
 
 /// Reads of the running totals, targets and reporting completeness. Every
@@ -47,82 +46,51 @@ public struct TallyStore: Sendable {
     /// Tallies of the days `from...to`, for `departementCodes` (nil: all),
     /// ordered by day, département and indicator.
     public func tallies(from: String, to: String, departementCodes: [String]?) async throws -> [Row] {
-        try await database.read { db in
-            var rows: [Row] = []
-            try Self.eachTally(from: from, to: to, departementCodes: departementCodes, in: db) { cell in
-                rows.append(Row(departementCode: cell.departementCode.string, day: cell.day.string,
-                                indicatorID: cell.indicatorID.string, value: cell.value, records: Int(cell.records)))
+        try await days(from: from, to: to).flatMap { day in
+            day.cells(of: departementCodes).map {
+                Row(departementCode: $0.departementCode, day: day.day, indicatorID: $0.indicatorID,
+                    value: $0.value, records: Int($0.records))
             }
-            return rows
         }
     }
 
-    /// Hands the tallies of `from...to` to `visitor` one by one, inside the
-    /// read, in the order (day, département, indicator): a full dump is a few
-    /// thousand tallies, and a String per cell cost more than the query.
-    public func visitTallies<Visitor: TallyVisitor>(from: String, to: String, departementCodes: [String]?,
-                                                    _ visitor: Visitor) async throws -> Visitor {
-        try await database.read { db in
-            var visitor = visitor
-            try Self.eachTally(from: from, to: to, departementCodes: departementCodes, in: db) { visitor.visit($0) }
-            return visitor
-        }
-    }
-
-    /// The one query over a period's tallies: the covering index
-    /// `tallies_by_day_covering` alone, in its order.
-    static func eachTally(from: String, to: String, departementCodes: [String]?, in db: Database,
-                          _ body: (TallyCell) throws -> Void) throws {
-        var sql = "SELECT departement_code, day, indicator_id, value, records FROM tallies WHERE day BETWEEN ? AND ?"
-        var arguments: StatementArguments = [from, to]
-        if let codes = departementCodes {
-            sql += " AND departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
-            arguments += StatementArguments(codes)
-        }
-        sql += " ORDER BY day, departement_code, indicator_id"
-        let statement = try db.cachedStatement(sql: sql)
-        // The cursor steps the statement; the columns are read from it in
-        // place, as GRDB's own rows do.
-        let cursor = try GRDB.Row.fetchCursor(statement, arguments: arguments)
-        let handle = statement.sqliteStatement
-        while try cursor.next() != nil {
-            try body(TallyCell(departementCode: TallyCell.Text(handle, 0), day: TallyCell.Text(handle, 1),
-                               indicatorID: TallyCell.Text(handle, 2), value: sqlite3_column_double(handle, 3),
-                               records: sqlite3_column_int64(handle, 4)))
-        }
+    /// The days of `from...to` that have tallies, in order, each with all
+    /// its départements (the caller picks with `TallyDay.cells(of:)`).
+    public func days(from: String, to: String) async throws -> [TallyDay] {
+        try await database.read { [cache = database.tallyDays] db in try cache.days(from: from, to: to, in: db) }
     }
 
     /// Totals per département and indicator over `from...to` (the day is
     /// left empty), ordered by département and indicator.
     public func totalsByDepartement(from: String, to: String, departementCodes: [String]?) async throws -> [Row] {
-        try await database.read { db in
-            try Self.totalsByDepartement(from: from, to: to, departementCodes: departementCodes, in: db)
+        try await database.read { [cache = database.tallyDays] db in
+            try Self.totalsByDepartement(from: from, to: to, departementCodes: departementCodes, cache: cache, in: db)
         }
     }
 
-    /// Summed here from the period's tallies in index order rather than with
-    /// SQL's GROUP BY, whose sort of every tally of the period was most of
-    /// the targets call. Sums run in day order within each group, as SQLite's
-    /// `sum` did.
-    static func totalsByDepartement(from: String, to: String, departementCodes: [String]?, in db: Database) throws -> [Row] {
+    /// Sums run in day order within each group, as SQLite's `sum` over the
+    /// period did.
+    static func totalsByDepartement(from: String, to: String, departementCodes: [String]?, cache: TallyDayCache,
+                                    in db: Database) throws -> [Row] {
         var groups = TallyGroups()
-        try eachTally(from: from, to: to, departementCodes: departementCodes, in: db) { groups.add($0) }
+        for day in try cache.days(from: from, to: to, in: db) {
+            for cell in day.cells(of: departementCodes) { groups.add(cell) }
+        }
         return groups.rows()
     }
 
     /// Totals per day and indicator over `from...to` (the département is
-    /// left empty): the chart's series.
+    /// left empty), ordered by day then indicator: the chart's series.
     public func totalsByDay(from: String, to: String, departementCodes: [String]?) async throws -> [Row] {
-        try await database.read { db in
-            var sql = "SELECT day, indicator_id, sum(value), sum(records) FROM tallies WHERE day BETWEEN ? AND ?"
-            var arguments: StatementArguments = [from, to]
-            if let codes = departementCodes {
-                sql += " AND departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
-                arguments += StatementArguments(codes)
+        try await days(from: from, to: to).flatMap { day -> [Row] in
+            var totals: [String: (value: Double, records: Int64)] = [:]
+            for cell in day.cells(of: departementCodes) {
+                totals[cell.indicatorID, default: (0, 0)].value += cell.value
+                totals[cell.indicatorID, default: (0, 0)].records += cell.records
             }
-            sql += " GROUP BY day, indicator_id ORDER BY day"
-            return try GRDB.Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
-                Row(departementCode: "", day: $0[0], indicatorID: $0[1], value: $0[2], records: $0[3])
+            return totals.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { indicator in
+                Row(departementCode: "", day: day.day, indicatorID: indicator, value: totals[indicator]!.value,
+                    records: Int(totals[indicator]!.records))
             }
         }
     }
@@ -211,7 +179,7 @@ public struct TallyStore: Sendable {
             let to = min(day, phase.endsOn)
             let targets = try Self.targets(phaseID: phase.id, departementCodes: departementCodes, in: db)
             let actuals = to < phase.startsOn ? [] : try Self.totalsByDepartement(
-                from: phase.startsOn, to: to, departementCodes: departementCodes, in: db)
+                from: phase.startsOn, to: to, departementCodes: departementCodes, cache: database.tallyDays, in: db)
             return ProgressInputs(indicators: indicators, phase: phase, targets: targets, actuals: actuals, to: to)
         }
     }
@@ -290,94 +258,48 @@ public struct TallyStore: Sendable {
     }
 }
 
-/// One tally as SQLite holds it, lent to a `TallyVisitor`: the texts are the
-/// statement's own UTF-8 bytes, valid only during the visit.
-public struct TallyCell {
-    /// UTF-8 bytes borrowed from the statement.
-    public struct Text {
-        public let bytes: UnsafeRawBufferPointer
-
-        init(_ handle: SQLiteStatement, _ column: Int32) {
-            // sqlite3_column_text before sqlite3_column_bytes: SQLite's documented order.
-            let start = sqlite3_column_text(handle, column)
-            bytes = UnsafeRawBufferPointer(start: start, count: start == nil ? 0 : Int(sqlite3_column_bytes(handle, column)))
-        }
-
-        /// A copy, for callers that keep it.
-        public var string: String { String(decoding: bytes, as: UTF8.self) }
-
-        public static func == (text: Text, other: [UInt8]) -> Bool {
-            guard text.bytes.count == other.count else { return false }
-            return other.isEmpty || other.withUnsafeBytes { memcmp($0.baseAddress!, text.bytes.baseAddress!, other.count) == 0 }
-        }
-    }
-
-    public let departementCode: Text
-    public let day: Text
-    public let indicatorID: Text
-    public let value: Double
-    public let records: Int64
-}
-
-/// Receives a period's tallies one by one inside the database read, in the
-/// order (day, département, indicator), without a String per cell.
-public protocol TallyVisitor: Sendable {
-    mutating func visit(_ tally: TallyCell)
-}
-
-/// Sums tallies per (département, indicator) without a String or a hash of
-/// one per tally: the period is read day after day, each day in the same
-/// (département, indicator) order, so the next tally's group is almost
-/// always the one after the previous tally's.
+/// Sums tallies per (département, indicator): the period comes day after
+/// day, each day in the same (département, indicator) order, so the next
+/// cell's group is almost always the one after the previous cell's and no
+/// hashing is needed.
 struct TallyGroups {
-    private struct Group {
-        let departementCode: [UInt8]
-        let indicatorID: [UInt8]
-        var value: Double
-        var records: Int64
-    }
-
-    private var groups: [Group] = []
-    /// Index of the group the last tally went to.
+    private var groups: [TallyStore.Row] = []
+    /// Index of the group the last cell went to.
     private var last = -1
 
-    mutating func add(_ tally: TallyCell) {
-        let index = find(tally)
-        groups[index].value += tally.value
-        groups[index].records += tally.records
+    mutating func add(_ cell: TallyDay.Cell) {
+        let index = find(cell)
+        let group = groups[index]
+        groups[index] = TallyStore.Row(departementCode: group.departementCode, day: "", indicatorID: group.indicatorID,
+                                       value: group.value + cell.value, records: group.records + Int(cell.records))
         last = index
     }
 
-    private mutating func find(_ tally: TallyCell) -> Int {
-        if last + 1 < groups.count && matches(tally, last + 1) { return last + 1 }
-        if !groups.isEmpty && matches(tally, 0) { return 0 }
+    private mutating func find(_ cell: TallyDay.Cell) -> Int {
+        if last + 1 < groups.count && matches(cell, last + 1) { return last + 1 }
+        if !groups.isEmpty && matches(cell, 0) { return 0 }
         // Otherwise search in order; a group seen for the first time goes in
-        // its sorted place, so the order stays (département, indicator).
-        let code = Array(tally.departementCode.bytes)
-        let indicator = Array(tally.indicatorID.bytes)
+        // its sorted (byte order) place, so the order stays (département, indicator).
+        func precedes(_ group: TallyStore.Row) -> Bool {
+            group.departementCode == cell.departementCode
+                ? group.indicatorID.utf8.lexicographicallyPrecedes(cell.indicatorID.utf8)
+                : group.departementCode.utf8.lexicographicallyPrecedes(cell.departementCode.utf8)
+        }
         var low = 0
         var high = groups.count
         while low < high {
             let middle = (low + high) / 2
-            let group = groups[middle]
-            let before = group.departementCode.lexicographicallyPrecedes(code)
-                || (group.departementCode == code && group.indicatorID.lexicographicallyPrecedes(indicator))
-            if before { low = middle + 1 } else { high = middle }
+            if precedes(groups[middle]) { low = middle + 1 } else { high = middle }
         }
-        if low < groups.count && groups[low].departementCode == code && groups[low].indicatorID == indicator { return low }
-        groups.insert(Group(departementCode: code, indicatorID: indicator, value: 0, records: 0), at: low)
+        if low < groups.count && matches(cell, low) { return low }
+        groups.insert(TallyStore.Row(departementCode: cell.departementCode, day: "", indicatorID: cell.indicatorID,
+                                     value: 0, records: 0), at: low)
         return low
     }
 
-    private func matches(_ tally: TallyCell, _ index: Int) -> Bool {
-        tally.departementCode == groups[index].departementCode && tally.indicatorID == groups[index].indicatorID
+    private func matches(_ cell: TallyDay.Cell, _ index: Int) -> Bool {
+        groups[index].departementCode == cell.departementCode && groups[index].indicatorID == cell.indicatorID
     }
 
-    func rows() -> [TallyStore.Row] {
-        groups.map {
-            TallyStore.Row(departementCode: String(decoding: $0.departementCode, as: UTF8.self), day: "",
-                           indicatorID: String(decoding: $0.indicatorID, as: UTF8.self), value: $0.value,
-                           records: Int($0.records))
-        }
-    }
+    func rows() -> [TallyStore.Row] { groups }
 }

@@ -127,6 +127,36 @@ import Testing
         }
     }
 
+    /// Reads keep days of tallies in memory (TallyDays.swift); a change made
+    /// outside the server, by another connection, must still show at the
+    /// next read of every call built on them.
+    @Test func aTallyChangedByAnotherConnectionShowsAtTheNextRead() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            #expect(try await server.client.submit("\(server.linkPath)/submission", xml: Records.visit()).status == 201)
+            let summary = "/api/v1/tallies/summary?from=2023-03-01&to=2023-03-31&by=departement"
+            func summaryVisits() async throws -> Double {
+                let reply = try await server.client.get(summary, headers: ["Authorization": "Bearer \(server.adminKey)"])
+                let object = try JSONSerialization.jsonObject(with: reply.body) as? [String: Any]
+                let rows = object?["rows"] as? [[String: Any]] ?? []
+                return rows.filter { $0["indicator"] as? String == "visits" && $0["key"] as? String == "guediawaye" }
+                    .compactMap { ($0["value"] as? NSNumber)?.doubleValue }.reduce(0, +)
+            }
+            // Twice each, so the second read is served from the days held.
+            for _ in 0..<2 {
+                #expect(Self.value(try await Self.tallies(server), "visits") == 1)
+                #expect(try await summaryVisits() == 1)
+            }
+            try TallyFixtures.execute(server.databasePath,
+                                      "UPDATE tallies SET value = value + 6 WHERE indicator_id = 'visits'")
+            #expect(Self.value(try await Self.tallies(server), "visits") == 7)
+            #expect(try await summaryVisits() == 7)
+            try TallyFixtures.execute(server.databasePath, "DELETE FROM tallies WHERE indicator_id = 'visits'")
+            #expect(Self.value(try await Self.tallies(server), "visits") == 0)
+            #expect(try await summaryVisits() == 0)
+            #expect(Self.value(try await Self.tallies(server), "pre_registrations") == 1)
+        }
+    }
+
     @Test func talliesAreScopedByRoleAndPlace() async throws {
         try await withTestServer { (server: TestServer) async throws in
             let path = "\(server.linkPath)/submission"

@@ -10,17 +10,14 @@ struct TallyHandlers: Sendable {
     let authentication: Authentication
     let reports: DailyReportBuilder
 
-    /// Each département's row opening, `{"departement":"…","region":"…","date":`,
-    /// escaped once: the départements are fixed for the server's life.
-    let rowOpenings: [String: [UInt8]]
+    /// The rows of `GET /api/v1/tallies`, written once per day version.
+    let rowFragments: TallyRowFragments
 
     init(context: AppContext, authentication: Authentication) {
         self.context = context
         self.authentication = authentication
         self.reports = DailyReportBuilder(context: context)
-        rowOpenings = Dictionary(uniqueKeysWithValues: context.departements.map { departement in
-            (departement.code, TallyRowsWriter.opening(name: departement.name, region: departement.region))
-        })
+        rowFragments = TallyRowFragments(departements: context.departements)
     }
 
     private var departementsByCode: [String: Departement] {
@@ -34,12 +31,25 @@ struct TallyHandlers: Sendable {
         try principal.require(.readTallies)
         let parameters = try TallyParameters(request, principal: principal, departements: context.departements,
                                              requirePeriod: true)
-        let days = TallyParameters.days(from: parameters.from, to: parameters.to)
-        let places = parameters.departementCodes?.count ?? rowOpenings.count
-        let writer = try await context.tallies.visitTallies(
-            from: parameters.from, to: parameters.to, departementCodes: parameters.departementCodes,
-            TallyRowsWriter(openings: rowOpenings, expectedRows: days * places * 4))
-        return Response(status: 200, contentType: "application/json; charset=utf-8", body: writer.finish(),
+        let days = try await context.tallies.days(from: parameters.from, to: parameters.to)
+        let wanted = parameters.departementCodes.map(Set.init)
+        let fragments = days.map { rowFragments.fragments(of: $0) }
+        var size = 2
+        for day in fragments {
+            for fragment in day where wanted?.contains(fragment.departementCode) ?? true { size += fragment.json.count + 1 }
+        }
+        var json = JSONWriter(capacity: size)
+        json.raw("[")
+        var first = true
+        for day in fragments {
+            for fragment in day where wanted?.contains(fragment.departementCode) ?? true {
+                if !first { json.raw(",") }
+                first = false
+                json.raw(fragment.json)
+            }
+        }
+        json.raw("]")
+        return Response(status: 200, contentType: "application/json; charset=utf-8", body: json.data,
                         headers: [("Cache-Control", "no-cache")])
     }
 
@@ -150,24 +160,61 @@ struct TallyHandlers: Sendable {
     }
 }
 
-/// Writes the rows of `GET /api/v1/tallies` straight from the database
-/// cursor: `{"departement":…,"region":…,"date":…,"indicator":…,"value":…}`,
-/// the same bytes JSONWriter gave from a row array, without the array.
-struct TallyRowsWriter: TallyVisitor {
-    let openings: [String: [UInt8]]
-    private var json: JSONWriter
-    private var rows = 0
-    /// The previous row's département code and opening: rows come grouped
-    /// by day and département, so most rows reuse them.
-    private var lastCode: [UInt8] = []
-    private var lastOpening: [UInt8] = []
+/// The rows of `GET /api/v1/tallies`,
+/// `{"departement":…,"region":…,"date":…,"indicator":…,"value":…}`, written
+/// once per département and day version and then only copied: a month's
+/// answer is a few hundred kilobytes, and only today's day changes during a
+/// campaign.
+final class TallyRowFragments: @unchecked Sendable {
+    /// One département's rows of one day, comma-separated, without brackets.
+    struct Fragment: Sendable {
+        let departementCode: String
+        let json: [UInt8]
+    }
 
-    init(openings: [String: [UInt8]], expectedRows: Int) {
-        self.openings = openings
-        // Untouched capacity costs no page: reserving generously avoids
-        // copying the answer as it grows.
-        json = JSONWriter(capacity: 64 + min(expectedRows, 200_000) * 120)
-        json.raw("[")
+    /// Each département's row opening, `{"departement":"…","region":"…","date":`,
+    /// escaped once: the départements are fixed for the server's life.
+    private let openings: [String: [UInt8]]
+    // `days` is only touched under `lock`.
+    private let lock = NSLock()
+    private var days: [String: (version: Int64, fragments: [Fragment])] = [:]
+    private let capacity = 2_000
+
+    init(departements: [Departement]) {
+        openings = Dictionary(uniqueKeysWithValues: departements.map { departement in
+            (departement.code, Self.opening(name: departement.name, region: departement.region))
+        })
+    }
+
+    /// The day's fragments in the order of its cells (département code).
+    func fragments(of day: TallyDay) -> [Fragment] {
+        if let held = lock.withLock({ days[day.day] }), held.version == day.version { return held.fragments }
+        let fragments = write(day)
+        lock.withLock {
+            if days.count >= capacity { days.removeAll() }
+            days[day.day] = (day.version, fragments)
+        }
+        return fragments
+    }
+
+    private func write(_ day: TallyDay) -> [Fragment] {
+        var date = JSONWriter(capacity: 16)
+        date.string(day.day)
+        return day.departements.sorted { $0.value.lowerBound < $1.value.lowerBound }.map { code, range in
+            let opening = openings[code] ?? Self.opening(name: code, region: "")
+            var json = JSONWriter(capacity: range.count * 120)
+            for (index, cell) in day.cells[range].enumerated() {
+                if index > 0 { json.raw(",") }
+                json.raw(opening)
+                json.raw(date.bytes)
+                json.raw(",\"indicator\":")
+                json.string(cell.indicatorID)
+                json.raw(",\"value\":")
+                json.number(cell.value)
+                json.raw("}")
+            }
+            return Fragment(departementCode: code, json: json.bytes)
+        }
     }
 
     static func opening(name: String, region: String) -> [UInt8] {
@@ -178,27 +225,5 @@ struct TallyRowsWriter: TallyVisitor {
         json.string(region)
         json.raw(",\"date\":")
         return json.bytes
-    }
-
-    mutating func visit(_ tally: TallyCell) {
-        if rows > 0 { json.raw(",") }
-        rows += 1
-        if !(tally.departementCode == lastCode) {
-            lastCode = Array(tally.departementCode.bytes)
-            let code = tally.departementCode.string
-            lastOpening = openings[code] ?? Self.opening(name: code, region: "")
-        }
-        json.raw(lastOpening)
-        json.string(tally.day.bytes)
-        json.raw(",\"indicator\":")
-        json.string(tally.indicatorID.bytes)
-        json.raw(",\"value\":")
-        json.number(tally.value)
-        json.raw("}")
-    }
-
-    consuming func finish() -> Data {
-        json.raw("]")
-        return json.data
     }
 }

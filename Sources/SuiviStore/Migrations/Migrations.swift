@@ -23,6 +23,9 @@ enum Migrations {
         migrator.registerMigration(Migration0008RejectedLeadVisits.identifier) { db in
             try db.execute(sql: Migration0008RejectedLeadVisits.sql)
         }
+        migrator.registerMigration(Migration0009TallyDayVersions.identifier) { db in
+            try db.execute(sql: Migration0009TallyDayVersions.sql)
+        }
         return migrator
     }
 }
