@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// One day's tallies as they stood at one version of that day (see
 /// migration 0009), ordered by département then indicator in SQLite's byte
