@@ -69,26 +69,50 @@ final class XLSXWorkbook {
 
     /// Writes text as text (never a formula): neutralised first.
     func write(_ sheet: Sheet, row: Int, column: Int, string: String, format: CellFormat = .plain) throws {
-        guard !string.isEmpty else { return }
-        let text = SpreadsheetCell.neutralised(string)
-        try check(worksheet_write_string(sheets[sheet.index], lxw_row_t(row), lxw_col_t(column), text,
-                                         format == .header ? headerFormat : nil), "write_string")
+        var string = string
+        try string.withUTF8 { try write(sheet, row: row, column: column, bytes: UnsafeRawBufferPointer($0), format: format) }
     }
 
     /// The same for UTF-8 bytes read from SQLite, without a String per cell
     /// (libxlsxwriter copies the text).
-    func write(_ sheet: Sheet, row: Int, column: Int, bytes: UnsafeRawBufferPointer) throws {
+    func write(_ sheet: Sheet, row: Int, column: Int, bytes: UnsafeRawBufferPointer, format: CellFormat = .plain) throws {
         guard let first = bytes.first else { return }
         cell.removeAll(keepingCapacity: true)
         if SpreadsheetCell.needsNeutralising(first) { cell.append(UInt8(ascii: "'")) }
-        cell.append(contentsOf: bytes)
+        Self.appendEscapingLiteralEscapes(bytes, to: &cell)
         cell.append(0)
         let status = cell.withUnsafeBufferPointer { text in
             text.withMemoryRebound(to: CChar.self) { text in
-                worksheet_write_string(sheets[sheet.index], lxw_row_t(row), lxw_col_t(column), text.baseAddress, nil)
+                worksheet_write_string(sheets[sheet.index], lxw_row_t(row), lxw_col_t(column), text.baseAddress,
+                                       format == .header ? headerFormat : nil)
             }
         }
         try check(status, "write_string")
+    }
+
+    /// Excel reads `_xHHHH_` in a cell as the character U+HHHH (libxlsxwriter
+    /// writes a carriage return so). Someone who typed such a sequence must
+    /// read it back as typed: its underscore is written `_x005F_`, which
+    /// libxlsxwriter does not do itself.
+    static func appendEscapingLiteralEscapes(_ bytes: UnsafeRawBufferPointer, to cell: inout [UInt8]) {
+        func isHex(_ byte: UInt8) -> Bool {
+            (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)
+        }
+        var start = 0
+        var index = 0
+        while index + 6 < bytes.count {
+            if bytes[index] == UInt8(ascii: "_"), bytes[index + 1] == UInt8(ascii: "x"),
+               isHex(bytes[index + 2]), isHex(bytes[index + 3]), isHex(bytes[index + 4]), isHex(bytes[index + 5]),
+               bytes[index + 6] == UInt8(ascii: "_") {
+                cell.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+                cell.append(contentsOf: "_x005F".utf8)
+                start = index
+                index += 6
+            } else {
+                index += 1
+            }
+        }
+        cell.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...]))
     }
 
     func write(_ sheet: Sheet, row: Int, column: Int, number: Double, format: CellFormat = .plain) throws {

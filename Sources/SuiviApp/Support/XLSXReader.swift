@@ -40,6 +40,8 @@ enum XLSXReader {
                     value = strings.indices.contains(index) ? strings[index] : ""
                 case "inlineStr":
                     value = cell.child("is").map(text) ?? ""
+                case "str":
+                    value = unescaped(cell.child("v")?.text ?? "")
                 default:
                     value = cell.child("v")?.text ?? ""
                 }
@@ -104,7 +106,31 @@ enum XLSXReader {
             default: break
             }
         }
-        return result
+        return unescaped(result)
+    }
+
+    /// Office Open XML writes characters XML 1.0 cannot hold (a carriage
+    /// return, other control characters) as `_xHHHH_`, and a literal `_x`
+    /// that looks like one with its underscore as `_x005F_`; Excel and
+    /// libxlsxwriter do so.
+    static func unescaped(_ text: String) -> String {
+        guard text.contains("_x") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "_x") {
+            result += rest[..<start.lowerBound]
+            let after = rest[start.upperBound...]
+            let hex = after.prefix(4)
+            if hex.count == 4, after.dropFirst(4).first == "_",
+               let code = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(code) {
+                result.unicodeScalars.append(scalar)
+                rest = after.dropFirst(5)
+            } else {
+                result += "_x"
+                rest = after
+            }
+        }
+        return result + rest
     }
 
     /// "C12" is column 2 (zero-based).
