@@ -105,6 +105,8 @@ enum Routes {
         router.add("POST", "/api/v1/leads/:id/membership", render.json(leads.membership))
         router.add("DELETE", "/api/v1/leads/:id/personal-data", render.json(leads.erase))
         router.add("POST", "/api/v1/memberships", render.json(leads.importMemberships))
+        let formCatalogue = FormCatalogueHandlers(context: context, authentication: authentication)
+        router.add("GET", "/api/v1/forms", render.json(formCatalogue.list))
         router.add("GET", "/api/v1/forms/:formId/submissions.csv", render.json(exports.csv))
         router.add("GET", "/api/v1/forms/:formId/submissions.xlsx", render.json(exports.xlsx))
 

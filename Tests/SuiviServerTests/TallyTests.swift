@@ -319,6 +319,31 @@ import Testing
         }
     }
 
+    /// What the indicators page offers: each form's questions, their types,
+    /// labels in both languages and the choices of select questions.
+    @Test func theFormsAPIDescribesQuestionsAndChoicesToEveryReader() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let (_, viewer) = try server.administration.addAPIKey(name: "viewer", role: .viewer, region: nil)
+            let reply = try await server.client.get("/api/v1/forms", headers: ["Authorization": "Bearer \(viewer)"])
+            #expect(reply.status == 200, "\(reply.text)")
+            let forms = (try reply.json())["forms"] as? [[String: Any]] ?? []
+            #expect(Set(forms.compactMap { $0["id"] as? String }) == ["visite", "causerie", "emission_radio"])
+            let visit = try #require(forms.first { $0["id"] as? String == "visite" })
+            let fields = visit["fields"] as? [[String: Any]] ?? []
+            let join = try #require(fields.first { $0["name"] as? String == "wants_to_join" })
+            #expect(join["type"] as? String == "select1")
+            let choices = (join["choices"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? String }
+            #expect(choices == ["yes", "no", "later"])
+            let labels = join["labels"] as? [String: String] ?? [:]
+            #expect(labels.keys.contains { $0.contains("(fr)") } && labels.keys.contains { $0.contains("(en)") })
+            #expect(fields.first { $0["name"] as? String == "household_size" }?["type"] as? String == "int")
+
+            #expect(try await server.client.get("/api/v1/forms").status == 401)
+            let revoked = try await server.client.get("/api/v1/forms", headers: ["Authorization": "Bearer nope"])
+            #expect(revoked.status == 401)
+        }
+    }
+
     @Test func eventsAnswerOnANewRecord() async throws {
         try await withTestServer { (server: TestServer) async throws in
             let auth = ["Authorization": "Bearer \(server.adminKey)"]

@@ -41,19 +41,29 @@ def test_an_admin_adds_an_indicator_that_counts_stored_and_new_records(server, b
     row = browser.find_element(By.CSS_SELECTOR, '#indicators tr[data-id="pre_registrations"]').text
     assert "wants_to_join = yes" in row and "Visite" in row
 
-    # A sum over a text answer is refused with the server's French message.
+    # Sources are picked from the form's questions (GET /api/v1/forms): only
+    # numeric answers can be summed, only questions with choices filtered on.
     browser.find_element(By.ID, "id").send_keys("femmes_visitees")
     browser.find_element(By.ID, "name-fr").send_keys("Femmes visitées")
     browser.find_element(By.ID, "name-en").send_keys("Women visited")
+    form = Select(browser.find_element(By.ID, "source-0-form"))
+    assert [o.get_attribute("value") for o in form.options] == ["causerie", "emission_radio", "visite"]
+    form.select_by_value("visite")
     Select(browser.find_element(By.ID, "source-0-aggregate")).select_by_value("sum")
-    browser.find_element(By.ID, "source-0-sum_field").send_keys("artisan_name")
-    browser.find_element(By.ID, "save").click()
-    wait(browser, lambda d: "sources[0].sum_field" in d.find_element(By.ID, "status").text)
-    assert "n'est pas valide" in browser.find_element(By.ID, "status").text
-
+    summable = [o.get_attribute("value") for o in Select(browser.find_element(By.ID, "source-0-sum_field")).options]
+    assert "household_size" in summable and "artisan_name" not in summable
+    form.select_by_value("causerie")
+    summable = [o.get_attribute("value") for o in Select(browser.find_element(By.ID, "source-0-sum_field")).options]
+    assert "participants_women" in summable and "household_size" not in summable
+    form.select_by_value("visite")
     Select(browser.find_element(By.ID, "source-0-aggregate")).select_by_value("count")
-    browser.find_element(By.ID, "source-0-filter_field").send_keys("sex")
-    browser.find_element(By.ID, "source-0-filter_value").send_keys("female")
+    assert not browser.find_element(By.ID, "source-0-sum_field").is_displayed()
+    assert not browser.find_element(By.ID, "source-0-filter_value").is_displayed()
+    Select(browser.find_element(By.ID, "source-0-filter_field")).select_by_value("sex")
+    choices = Select(browser.find_element(By.ID, "source-0-filter_value"))
+    assert [o.get_attribute("value") for o in choices.options] == ["female", "male"]
+    assert "Femme" in choices.options[0].text
+    choices.select_by_value("female")
     browser.find_element(By.ID, "save").click()
     wait(browser, lambda d: "ajouté" in d.find_element(By.ID, "status").text)
     assert "2 fiche(s)" in browser.find_element(By.ID, "status").text

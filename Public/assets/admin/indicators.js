@@ -8,9 +8,9 @@ const texts = {
         id: "Identifiant", name: "Nom", sources: "Sources", add: "Ajouter un indicateur",
         idHelp: "Lettres minuscules, chiffres et _ ; ne change plus ensuite.", nameFr: "Nom en français", nameEn: "Nom en anglais",
         addSource: "Ajouter une source", removeSource: "Retirer cette source", save: "Ajouter l'indicateur",
-        form: "Formulaire", form_visite: "Visite", form_causerie: "Causerie", form_emission_radio: "Émission radio",
-        aggregate: "Calcul", count: "Nombre de fiches", sum: "Somme d'une réponse numérique",
-        sumField: "Réponse à additionner (nom du champ)", filterField: "Filtre : champ (facultatif)", filterValue: "Filtre : valeur",
+        form: "Formulaire", aggregate: "Calcul", count: "Nombre de fiches", sum: "Somme d'une réponse numérique",
+        sumField: "Réponse à additionner", filterField: "Filtre : question (facultatif)", filterValue: "Filtre : réponse",
+        noFilter: "— aucun filtre —", noNumber: "(ce formulaire n'a pas de réponse numérique)",
         source: (n) => `Source ${n}`, inactive: "inactif",
         countOf: (form) => `nombre de fiches « ${form} »`, sumOf: (field, form) => `somme de ${field} (« ${form} »)`,
         when: (field, value) => `si ${field} = ${value}`,
@@ -19,9 +19,9 @@ const texts = {
         id: "Id", name: "Name", sources: "Sources", add: "Add an indicator",
         idHelp: "Lower-case letters, digits and _; it never changes afterwards.", nameFr: "Name in French", nameEn: "Name in English",
         addSource: "Add a source", removeSource: "Remove this source", save: "Add the indicator",
-        form: "Form", form_visite: "Visit", form_causerie: "Group talk", form_emission_radio: "Radio programme",
-        aggregate: "Calculation", count: "Number of records", sum: "Sum of a numeric answer",
-        sumField: "Answer to sum (field name)", filterField: "Filter: field (optional)", filterValue: "Filter: value",
+        form: "Form", aggregate: "Calculation", count: "Number of records", sum: "Sum of a numeric answer",
+        sumField: "Answer to sum", filterField: "Filter: question (optional)", filterValue: "Filter: answer",
+        noFilter: "— no filter —", noNumber: "(this form has no numeric answer)",
         source: (n) => `Source ${n}`, inactive: "inactive",
         countOf: (form) => `number of "${form}" records`, sumOf: (field, form) => `sum of ${field} ("${form}")`,
         when: (field, value) => `when ${field} = ${value}`,
@@ -30,6 +30,41 @@ const texts = {
 const t = translate(texts);
 await startPage();
 applyTexts(t);
+
+// The forms phones get now (GET /api/v1/forms): their questions, labels
+// and choices, so sources are picked from lists rather than typed.
+const { forms } = await api("GET", "/api/v1/forms");
+const formsById = new Map(forms.map((form) => [form.id, form]));
+
+// Labels are keyed by the form's language names, e.g. "Français (fr)".
+function labelIn(labels, fallback) {
+  const code = language();
+  const keys = Object.keys(labels || {});
+  const key = keys.find((k) => k.toLowerCase().includes(`(${code})`) || k.toLowerCase() === code) ?? keys[0];
+  return (key && labels[key].trim()) || fallback;
+}
+
+function questions(formID) {
+  return (formsById.get(formID)?.fields ?? []).filter((field) => !field.group && !field.path.includes("/meta/"));
+}
+
+function fieldLabel(formID, name) {
+  const field = questions(formID).find((candidate) => candidate.name === name);
+  return field ? labelIn(field.labels, name) : name;
+}
+
+function formTitle(formID) {
+  return formsById.get(formID)?.title ?? formID;
+}
+
+function fillSelect(select, options) {
+  select.replaceChildren(...options.map(([value, text]) => {
+    const option = document.createElement("option");
+    option.value = value;
+    option.textContent = text;
+    return option;
+  }));
+}
 
 const statusBox = document.getElementById("status");
 const sources = document.getElementById("sources");
@@ -42,8 +77,9 @@ function say(text, isError = false) {
 }
 
 function describeSource(source) {
-  const form = t(`form_${source.form}`);
-  let text = source.aggregate === "sum" ? t("sumOf", source.sum_field, form) : t("countOf", form);
+  const form = formTitle(source.form);
+  let text = source.aggregate === "sum"
+    ? t("sumOf", `${fieldLabel(source.form, source.sum_field)} (${source.sum_field})`, form) : t("countOf", form);
   if (source.filter_field) text += ` ${t("when", source.filter_field, source.filter_value)}`;
   return text;
 }
@@ -82,9 +118,38 @@ function renumber() {
   });
 }
 
+// The lists of a source follow its form: numeric questions to sum,
+// questions with choices to filter on, and the chosen question's choices.
+function followForm(fieldset) {
+  const select = (name) => fieldset.querySelector(`[name="${name}"]`);
+  const formID = select("form").value;
+  const numeric = questions(formID).filter((field) => field.type === "int" || field.type === "decimal");
+  fillSelect(select("sum_field"), numeric.length
+    ? numeric.map((field) => [field.name, `${labelIn(field.labels, field.name)} (${field.name})`])
+    : [["", t("noNumber")]]);
+  const withChoices = questions(formID).filter((field) => field.choices?.length);
+  fillSelect(select("filter_field"), [["", t("noFilter")],
+    ...withChoices.map((field) => [field.name, `${labelIn(field.labels, field.name)} (${field.name})`])]);
+  followFilter(fieldset);
+}
+
+function followFilter(fieldset) {
+  const formID = fieldset.querySelector('[name="form"]').value;
+  const name = fieldset.querySelector('[name="filter_field"]').value;
+  const field = questions(formID).find((candidate) => candidate.name === name);
+  fieldset.querySelector(".filter-only").hidden = !field;
+  fillSelect(fieldset.querySelector('[name="filter_value"]'),
+    (field?.choices ?? []).map((choice) => [choice.value, `${labelIn(choice.labels, choice.value)} (${choice.value})`]));
+}
+
 function addSource() {
   const fieldset = template.content.firstElementChild.cloneNode(true);
   applyTexts(t, fieldset);
+  const formSelect = fieldset.querySelector('[name="form"]');
+  fillSelect(formSelect, forms.map((form) => [form.id, form.title]));
+  formSelect.addEventListener("change", () => followForm(fieldset));
+  fieldset.querySelector('[name="filter_field"]').addEventListener("change", () => followFilter(fieldset));
+  followForm(fieldset);
   const aggregate = fieldset.querySelector('[name="aggregate"]');
   aggregate.addEventListener("change", () => {
     fieldset.querySelector(".sum-only").hidden = aggregate.value !== "sum";
