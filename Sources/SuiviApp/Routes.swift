@@ -124,6 +124,7 @@ enum Routes {
         router.add("GET", "/api/v1/review", render.json(review.queue))
         router.add("GET", "/api/v1/indicators", render.json(review.indicators))
         router.add("POST", "/api/v1/indicators", render.json(review.addIndicator))
+        router.add("PATCH", "/api/v1/indicators/:id", render.json(review.updateIndicator))
         router.add("GET", "/api/v1/events", render.json(events.events))
         router.add("GET", "/api/v1/reports/daily", render.json(reports.daily))
         router.add("GET", "/vendor/chart.js", render.json(events.chartJS))

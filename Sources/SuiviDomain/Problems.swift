@@ -343,6 +343,16 @@ extension Problem {
         Problem(code: "404.22", message: "Cette fiche n'existe pas.", englishMessage: "No such record.", field: "id")
     }
 
+    public static func indicatorNotFound() -> Problem {
+        Problem(code: "404.23", message: "Cet indicateur n'existe pas.", englishMessage: "No such indicator.", field: "id")
+    }
+
+    public static func indicatorStaysOn() -> Problem {
+        Problem(code: "409.31", message: "Cet indicateur est compté par le système des adhésions, pas par les formulaires : il reste actif.",
+                englishMessage: "This indicator is counted by the membership system, not from forms: it stays on.",
+                field: "active")
+    }
+
     public static func indicatorExists(_ id: String) -> Problem {
         Problem(code: "409.30", message: "L'indicateur « \(id) » existe déjà.",
                 englishMessage: "An indicator with this id already exists.", field: "id")

@@ -52,23 +52,58 @@ public struct IndicatorStore: Sendable {
                     """, arguments: [indicator.id, source.formID, source.filterField, source.filterValue,
                                      source.aggregate.rawValue, source.sumField])
             }
-            let (select, arguments) = TallySQL.contributions(of: indicator.sources)
-            try db.execute(sql: """
-                INSERT INTO tally_contributions (submission_id, indicator_id, departement_code, day, value)
-                SELECT submission_id, ?, departement_code, day, value FROM (\(select))
-                """, arguments: [indicator.id] + arguments)
-            try db.execute(sql: """
-                INSERT INTO tallies (indicator_id, departement_code, day, value, records)
-                SELECT indicator_id, departement_code, day, sum(value), count(*) FROM tally_contributions
-                WHERE indicator_id = ? GROUP BY departement_code, day
-                """, arguments: [indicator.id])
-            let counted = try Int.fetchOne(db, sql: "SELECT count(*) FROM tally_contributions WHERE indicator_id = ?",
-                                           arguments: [indicator.id]) ?? 0
+            let counted = try Self.fill(indicator.id, sources: indicator.sources, in: db)
             try AuditStore.record(actor, "indicator.add", targetKind: "indicator", targetID: indicator.id,
                                   details: ["sources": "\(indicator.sources.count)", "records": "\(counted)"],
                                   at: date, in: db)
             return counted
         }
+    }
+
+    /// Switches an indicator off or on. Off: it stops counting and its
+    /// tallies and contributions go, so no read shows a total that new
+    /// records no longer move. On again: it is filled from the stored records,
+    /// as when it was added. Returns the records counted (0 when off).
+    /// Throws 404.23 for an unknown id; asking for the current state changes nothing.
+    public func setActive(_ id: String, _ active: Bool, by actor: AuditActor, at date: Date = Date()) async throws -> Int {
+        try await database.write { db in
+            guard let indicator = try Self.all(in: db).first(where: { $0.id == id }) else {
+                throw Problem.indicatorNotFound()
+            }
+            let count = { try Int.fetchOne(db, sql: "SELECT count(*) FROM tally_contributions WHERE indicator_id = ?",
+                                           arguments: [id]) ?? 0 }
+            guard indicator.active != active else { return try count() }
+            // `memberships` is counted by the membership system's write-back,
+            // not from forms: switched off, it could not be filled again.
+            guard !indicator.sources.isEmpty else { throw Problem.indicatorStaysOn() }
+            try db.execute(sql: "UPDATE indicators SET active = ? WHERE id = ?", arguments: [active, id])
+            var counted = 0
+            if active {
+                counted = try Self.fill(id, sources: indicator.sources, in: db)
+            } else {
+                try db.execute(sql: "DELETE FROM tally_contributions WHERE indicator_id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM tallies WHERE indicator_id = ?", arguments: [id])
+            }
+            try AuditStore.record(actor, active ? "indicator.activate" : "indicator.deactivate", targetKind: "indicator",
+                                  targetID: id, details: ["records": "\(counted)"], at: date, in: db)
+            return counted
+        }
+    }
+
+    /// Counts the stored records into an indicator that has no tallies yet.
+    private static func fill(_ id: String, sources: [IndicatorSource], in db: Database) throws -> Int {
+        let (select, arguments) = TallySQL.contributions(of: sources)
+        try db.execute(sql: """
+            INSERT INTO tally_contributions (submission_id, indicator_id, departement_code, day, value)
+            SELECT submission_id, ?, departement_code, day, value FROM (\(select))
+            """, arguments: [id] + arguments)
+        try db.execute(sql: """
+            INSERT INTO tallies (indicator_id, departement_code, day, value, records)
+            SELECT indicator_id, departement_code, day, sum(value), count(*) FROM tally_contributions
+            WHERE indicator_id = ? GROUP BY departement_code, day
+            """, arguments: [id])
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM tally_contributions WHERE indicator_id = ?",
+                                arguments: [id]) ?? 0
     }
 }
 

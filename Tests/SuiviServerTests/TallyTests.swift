@@ -319,6 +319,52 @@ import Testing
         }
     }
 
+    /// An indicator switched off leaves the tallies and stops counting; on
+    /// again, it counts every stored record, those sent meanwhile included.
+    @Test func anIndicatorSwitchedOffAndOnAgainCountsEveryStoredRecord() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let path = "\(server.linkPath)/submission"
+            let auth = ["Authorization": "Bearer \(server.adminKey)", "Content-Type": "application/json"]
+            func switchTo(_ active: Bool, _ id: String = "pre_registrations", headers: [String: String]? = nil) async throws -> HTTPReply {
+                try await server.client.request("PATCH", "/api/v1/indicators/\(id)", headers: headers ?? auth,
+                                                body: Data("{\"active\": \(active)}".utf8))
+            }
+            #expect(try await server.client.submit(path, xml: Records.visit(overrides: ["wants_to_join": "yes"])).status == 201)
+            #expect(Self.value(try await Self.tallies(server), "pre_registrations") == 1)
+
+            let off = try await switchTo(false)
+            #expect(off.status == 200, "\(off.text)")
+            #expect((try off.json())["active"] as? Bool == false)
+            #expect(Self.value(try await Self.tallies(server), "pre_registrations") == 0)
+            #expect(try await server.client.submit(path, xml: Records.visit(instanceID: "uuid:while-off",
+                                                                             overrides: ["wants_to_join": "yes"])).status == 201)
+            #expect(Self.value(try await Self.tallies(server), "pre_registrations") == 0)
+            #expect(Self.value(try await Self.tallies(server), "visits") == 2)
+            try Self.expectRecountMatches(server)
+            #expect(try await switchTo(false).status == 200)
+
+            let on = try await switchTo(true)
+            #expect(on.status == 200, "\(on.text)")
+            #expect((try on.json())["records_counted"] as? Int == 2)
+            #expect(Self.value(try await Self.tallies(server), "pre_registrations") == 2)
+            try Self.expectRecountMatches(server)
+
+            let memberships = try await switchTo(false, "memberships")
+            #expect(memberships.status == 409)
+            #expect((try memberships.json())["field"] as? String == "active")
+            #expect(try await switchTo(false, "unknown_one").status == 404)
+            let notBoolean = try await server.client.request("PATCH", "/api/v1/indicators/visits", headers: auth,
+                                                             body: Data("{\"active\": 0}".utf8))
+            #expect(notBoolean.status == 400)
+            let (_, viewer) = try server.administration.addAPIKey(name: "viewer", role: .viewer, region: nil)
+            #expect(try await switchTo(false, headers: ["Authorization": "Bearer \(viewer)",
+                                                        "Content-Type": "application/json"]).status == 403)
+            let audit: [String] = try server.query(
+                "SELECT action FROM audit_log WHERE action LIKE 'indicator.%' ORDER BY id")
+            #expect(audit == ["indicator.deactivate", "indicator.activate"])
+        }
+    }
+
     /// What the indicators page offers: each form's questions, their types,
     /// labels in both languages and the choices of select questions.
     @Test func theFormsAPIDescribesQuestionsAndChoicesToEveryReader() async throws {

@@ -80,6 +80,21 @@ def test_an_admin_adds_an_indicator_that_counts_stored_and_new_records(server, b
     browser.get(f"{server.base_url}/admin?date={DAY}")
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.card[data-indicator="femmes_visitees"]'))
 
+    # Switched off (after a confirmation), its totals go; on again, every
+    # stored record counts again. Memberships cannot be switched off.
+    browser.get(f"{server.base_url}/admin/indicators")
+    switch = '#indicators tr[data-id="femmes_visitees"] button.switch'
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, switch))[0].click()
+    wait(browser, EC.alert_is_present()).accept()
+    wait(browser, lambda d: "désactivé" in d.find_element(By.ID, "status").text)
+    assert not [r for r in tallies(server, key) if r["indicator"] == "femmes_visitees"]
+    assert "inactif" in browser.find_element(By.CSS_SELECTOR, '#indicators tr[data-id="femmes_visitees"]').text
+    assert not browser.find_elements(By.CSS_SELECTOR, '#indicators tr[data-id="memberships"] button.switch')
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, switch))[0].click()
+    wait(browser, lambda d: "réactivé : 3 fiche(s)" in d.find_element(By.ID, "status").text)
+    values = {(r["departement"], r["indicator"]): r["value"] for r in tallies(server, key)}
+    assert values[("Guédiawaye", "femmes_visitees")] == 3
+
 
 def test_coordinators_may_not_add_indicators(server, browser):
     login, password = server.add_user("coordinatrice", role="coordinator")

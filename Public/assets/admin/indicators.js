@@ -11,7 +11,11 @@ const texts = {
         form: "Formulaire", aggregate: "Calcul", count: "Nombre de fiches", sum: "Somme d'une réponse numérique",
         sumField: "Réponse à additionner", filterField: "Filtre : question (facultatif)", filterValue: "Filtre : réponse",
         noFilter: "— aucun filtre —", noNumber: "(ce formulaire n'a pas de réponse numérique)",
-        source: (n) => `Source ${n}`, inactive: "inactif",
+        source: (n) => `Source ${n}`, inactive: "inactif", state: "État", active: "actif",
+        switchOff: "Désactiver", switchOn: "Réactiver", fromMemberships: "compté par le système des adhésions",
+        confirmOff: (name) => `Désactiver « ${name} » ? Ses totaux disparaissent des tableaux de bord ; s'il est réactivé, toutes les fiches reçues seront comptées à nouveau.`,
+        switchedOff: (id) => `Indicateur « ${id} » désactivé.`,
+        switchedOn: (id, n) => `Indicateur « ${id} » réactivé : ${n} fiche(s) comptée(s).`,
         countOf: (form) => `nombre de fiches « ${form} »`, sumOf: (field, form) => `somme de ${field} (« ${form} »)`,
         when: (field, value) => `si ${field} = ${value}`,
         added: (id, n) => `Indicateur « ${id} » ajouté : ${n} fiche(s) déjà reçue(s) comptée(s).` },
@@ -22,13 +26,18 @@ const texts = {
         form: "Form", aggregate: "Calculation", count: "Number of records", sum: "Sum of a numeric answer",
         sumField: "Answer to sum", filterField: "Filter: question (optional)", filterValue: "Filter: answer",
         noFilter: "— no filter —", noNumber: "(this form has no numeric answer)",
-        source: (n) => `Source ${n}`, inactive: "inactive",
+        source: (n) => `Source ${n}`, inactive: "inactive", state: "State", active: "active",
+        switchOff: "Switch off", switchOn: "Switch on again", fromMemberships: "counted by the membership system",
+        confirmOff: (name) => `Switch off "${name}"? Its totals leave the dashboards; switched on again, every record received is counted again.`,
+        switchedOff: (id) => `Indicator "${id}" switched off.`,
+        switchedOn: (id, n) => `Indicator "${id}" switched on again: ${n} record(s) counted.`,
         countOf: (form) => `number of "${form}" records`, sumOf: (field, form) => `sum of ${field} ("${form}")`,
         when: (field, value) => `when ${field} = ${value}`,
         added: (id, n) => `Indicator "${id}" added: ${n} record(s) already received counted.` },
 };
 const t = translate(texts);
-await startPage();
+const me = await startPage();
+const isAdmin = me.user.role === "admin";
 applyTexts(t);
 
 // The forms phones get now (GET /api/v1/forms): their questions, labels
@@ -103,8 +112,41 @@ async function showIndicators() {
       list.append(item);
     }
     row.insertCell().append(list);
+    row.insertCell().append(stateControl(indicator));
   }
   document.body.dataset.loaded = String(Date.now());
+}
+
+// Admins switch an indicator off (its totals go) or on again (the stored
+// records are counted again); memberships come from the membership system.
+function stateControl(indicator) {
+  const cell = document.createElement("span");
+  cell.textContent = indicator.active ? t("active") : t("inactive");
+  if (!indicator.sources.length) {
+    cell.textContent += ` (${t("fromMemberships")})`;
+    return cell;
+  }
+  if (!isAdmin) return cell;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "secondary switch";
+  button.textContent = indicator.active ? t("switchOff") : t("switchOn");
+  button.addEventListener("click", async () => {
+    const name = language() === "en" ? indicator.name_en : indicator.name_fr;
+    if (indicator.active && !confirm(t("confirmOff", name))) return;
+    button.disabled = true;
+    try {
+      const updated = await api("PATCH", `/api/v1/indicators/${encodeURIComponent(indicator.id)}`, { active: !indicator.active });
+      say(updated.active ? t("switchedOn", updated.id, updated.records_counted) : t("switchedOff", updated.id));
+      await showIndicators();
+    } catch (error) {
+      say(error.text ? error.text() : String(error), true);
+      button.disabled = false;
+    }
+  });
+  const wrapper = document.createElement("span");
+  wrapper.append(cell, " ", button);
+  return wrapper;
 }
 
 function renumber() {

@@ -117,6 +117,24 @@ struct ReviewHandlers: Sendable {
         return JSONResponses.ok(json, status: 201, personalData: false)
     }
 
+    /// `PATCH /api/v1/indicators/{id}` (admin): `{"active": false}` switches
+    /// an indicator off (its tallies go), `{"active": true}` on again (filled
+    /// from the stored records before it answers).
+    func updateIndicator(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.administer)
+        let body = try JSONBody(request)
+        guard let active = try body.bool("active") else { throw Problem.invalidParameter("active", "required") }
+        let counted = try await context.indicators.setActive(request.parameter("id"), active, by: principal.auditActor)
+        context.changes.bump()
+        guard let indicator = try await context.indicators.all().first(where: { $0.id == request.parameter("id") }) else {
+            throw Problem.indicatorNotFound()
+        }
+        var json = Self.json(indicator)
+        json["records_counted"] = counted
+        return JSONResponses.ok(json, personalData: false)
+    }
+
     /// Renames the field of a Problem thrown for a source's member.
     private func named<T>(_ prefix: String, _ name: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let problem as Problem { throw problem.with(field: "\(prefix).\(name)") }
