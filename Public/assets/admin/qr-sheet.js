@@ -20,6 +20,9 @@ const t = translate({
     ready: (n, name) => `${n} card(s) ready for ${name}. Print now: these codes will not be shown again.`,
     none: "No active resource person in this département.",
     phoneForm: "Form (browser)", collect: "ODK Collect",
+    step1: "Open the phone's camera and scan the code on the left: the visit form opens. Add the page to the home screen.",
+    step2: "With ODK Collect: \"Configure with QR code\", then scan the code on the right.",
+    step3: "This code is personal: do not share it. Lost? Ask the coordinator for a new link.",
   },
 });
 
@@ -37,7 +40,8 @@ document.getElementById("prepare").addEventListener("submit", async (event) => {
   button.disabled = true;
   try {
     const { departement, people } = await api("POST", `/api/v1/departements/${encodeURIComponent(select.value)}/qr-sheet`);
-    // Cards are French first: resource persons read the printed sheet.
+    // Cards are in the page's language, French unless the coordinator
+    // switched to English: resource persons read the printed sheet.
     const card = (person) => el("article", { className: "card", dataset: { person: person.id } },
       el("h2", {}, person.name),
       el("p", { className: "where" }, [departement.name, departement.region, person.organisation].filter(Boolean).join(" · ")),
