@@ -15,7 +15,7 @@ enum Migration0009TallyDayVersions {
             day TEXT PRIMARY KEY,
             version INTEGER NOT NULL
         ) WITHOUT ROWID;
-        INSERT INTO tally_day_versions (day, version) SELECT DISTINCT day, random() FROM tallies;
+        INSERT INTO tally_day_versions (day, version) SELECT day, random() FROM (SELECT DISTINCT day FROM tallies);
 
         CREATE TRIGGER tallies_insert_moves_day AFTER INSERT ON tallies BEGIN
             INSERT INTO tally_day_versions (day, version) VALUES (NEW.day, random())
