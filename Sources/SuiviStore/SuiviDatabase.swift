@@ -7,6 +7,13 @@ import SuiviDomain
 /// crash or power cut. Opening it migrates it.
 public final class SuiviDatabase: Sendable {
     let pool: DatabasePool
+    /// A read-only connection of its own for the short lookup every request
+    /// starts with (a personal link's token). It is used synchronously and
+    /// only by single-statement closures that never suspend, so a caller
+    /// waits at most for another lookup, never for a pooled reader held by a
+    /// suspended task: no deadlock, and no hop to GRDB's reader queues,
+    /// which cost more CPU than the SELECT itself.
+    private let lookups: DatabaseQueue
     public let path: String
 
     public init(path: String) throws {
@@ -24,6 +31,11 @@ public final class SuiviDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         try Migrations.migrator.migrate(pool)
+        var lookupConfiguration = Configuration()
+        lookupConfiguration.readonly = true
+        lookupConfiguration.busyMode = .timeout(10)
+        lookupConfiguration.label = "suivi.lookups"
+        lookups = try DatabaseQueue(path: path, configuration: lookupConfiguration)
     }
 
     /// The writer's `PRAGMA synchronous` (2 = FULL), for tests and `verify`.
@@ -67,6 +79,17 @@ public final class SuiviDatabase: Sendable {
     func writeNow<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.write(body)
+        } catch let error as DatabaseError {
+            throw StoreErrors.problem(for: error)
+        }
+    }
+
+    /// Runs a one-statement read on the lookup connection, at once, without
+    /// BEGIN/COMMIT (a single SELECT is its own snapshot). `body` must not
+    /// block or run more than a quick indexed query.
+    func lookUp<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try lookups.unsafeRead(body)
         } catch let error as DatabaseError {
             throw StoreErrors.problem(for: error)
         }
