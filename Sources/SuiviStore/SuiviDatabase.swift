@@ -29,6 +29,17 @@ public final class SuiviDatabase: Sendable {
         // single connection, so setting it once holds for its lifetime.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Savepoint and statement journals only ever serve a rollback
+            // inside the open transaction (the WAL alone makes commits
+            // atomic and durable), so they can live in memory. On a file,
+            // once a group commit's journal passed SQLite's 64 KiB spill
+            // size, every page each record's savepoint touched cost two
+            // write() calls: more than the WAL's own writes.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Room for the indexes a batch updates at random places (the
+            // instance id's): 2 MB, SQLite's default, made the writer read
+            // pages back from the OS on every batch.
+            try db.execute(sql: "PRAGMA cache_size = -32768")
         }
         try Migrations.migrator.migrate(pool)
         var lookupConfiguration = Configuration()
