@@ -28,7 +28,7 @@ enum TallyBook {
                 guard given == wanted || given.split(separator: " ").contains(Substring(wanted)) else { return nil }
             }
             guard let field = sumField else { return 1 }
-            let text = (answers[field] ?? "").trimmingCharacters(in: .whitespaces)
+            let text = (answers[field] ?? "").trimmingWhitespace()
             guard let number = Double(text), number.isFinite else { return 0 }
             return number
         }
