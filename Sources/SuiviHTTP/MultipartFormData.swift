@@ -75,7 +75,7 @@ public struct MultipartFormData: Sendable {
                   headerEnd - headerStart <= Self.maximumHeaderBytes
             else { throw .malformedPartHeaders(index: index) }
             let headerBytes = headerEnd > headerStart ? body[headerStart..<headerEnd] : Data()
-            let isASCII = headerBytes.allSatisfy { $0 < 0x80 }
+            let isASCII = headerBytes.withUnsafeBytes { bytes in !bytes.contains { $0 >= 0x80 } }
             var headerText: String?
             if !isASCII {
                 headerText = String(data: headerBytes, encoding: .utf8)

@@ -137,7 +137,10 @@ enum StoreErrors {
 /// Timestamps are stored as ISO 8601 UTC text with milliseconds: sortable,
 /// readable in the sqlite3 shell.
 public enum Timestamp {
+    /// Made once: building the style cost as much as formatting with it.
+    private static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+
     public static func string(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).format(date)
+        style.format(date)
     }
 }
