@@ -98,7 +98,11 @@ public struct PeopleStore: Sendable {
                 FROM access_links l JOIN resource_persons p ON p.id = l.resource_person_id
                 WHERE l.token_hash = ? AND l.revoked_at IS NULL AND p.active = 1
                 """)
-            return try Row.fetchOne(statement, arguments: [tokenHash]).map(Self.person(from:))
+            // Columns by position: by name, GRDB lowercases each name to find it.
+            return try Row.fetchOne(statement, arguments: [tokenHash]).map { row in
+                ResourcePerson(id: row[0], name: row[1], phone: row[2], departementCode: row[3],
+                               organisation: row[4], active: row[5] as Bool)
+            }
         }
     }
 
