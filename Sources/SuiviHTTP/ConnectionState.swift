@@ -21,6 +21,7 @@ final class ConnectionState: @unchecked Sendable {
     private var awaitingResume = false
     var route = "-"
     var status = 0
+    var logMetadata: [(key: String, value: String)] = []
     private let lock = NSLock()
     private var response: Response?
 

@@ -205,6 +205,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     private func queue(_ response: Response, _ state: ConnectionState, _ connection: OpaquePointer) -> MHD_Result {
         state.status = response.status
+        state.logMetadata = response.logMetadata
         guard let native = ResponseConversion.makeNative(response) else {
             logger.error("cannot build response", metadata: ["request.id": "\(state.id)"])
             return .NO
@@ -226,6 +227,9 @@ public final class HTTPServer: @unchecked Sendable {
         ]
         if termination != .REQUEST_TERMINATED_COMPLETED_OK {
             metadata["termination"] = "\(termination.rawValue)"
+        }
+        for (key, value) in state.logMetadata {
+            metadata[key] = "\(value)"
         }
         logger.info("request", metadata: metadata)
     }

@@ -6,6 +6,10 @@ public struct Response: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: ResponseBody
+    /// What the handler adds to the server's one log line for this request
+    /// (safe values only, as for any log metadata): a second line per
+    /// request cost as much as the first.
+    public var logMetadata: [(key: String, value: String)] = []
 
     public init(status: Int, headers: [(String, String)] = [], body: ResponseBody = .empty) {
         self.status = status

@@ -72,10 +72,13 @@ public enum LeadBook {
         if let preferred = preferredLeadID, try isLive(preferred, in: db) {
             candidates.append((preferred, "coordinator"))
         }
+        var keys: [(kind: String, value: String, owner: Int64?)] = []
         for key in LeadFields.keys(of: answers) {
-            if let owner = try Int64.fetchOne(
+            let owner = try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT lead_id FROM lead_keys WHERE kind = ? AND value = ?"),
-                arguments: [key.kind, key.value]), !candidates.contains(where: { $0.id == owner }) {
+                arguments: [key.kind, key.value])
+            keys.append((key.kind, key.value, owner))
+            if let owner, !candidates.contains(where: { $0.id == owner }) {
                 candidates.append((owner, key.kind))
             }
         }
@@ -103,11 +106,14 @@ public enum LeadBook {
             // The newest visit: laying it over the stored fields is what a full
             // refresh would give, without reading every visit of the lead (a
             // number many visits share must not slow ingest down).
-            try overlay(leadID: target, answers: answers, in: db)
+            try overlay(leadID: target, answers: answers, keys: keys, in: db)
         }
     }
 
-    private static func overlay(leadID: Int64, answers: [String: String], in db: Database) throws {
+    /// `keys` are the visit's identity keys with the lead that owned each
+    /// when `attach` looked them up.
+    private static func overlay(leadID: Int64, answers: [String: String],
+                                keys: [(kind: String, value: String, owner: Int64?)], in db: Database) throws {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT l.status, l.member_number, l.name, l.sex, l.phone, l.phone_valid, l.national_id, l.trade, l.organisation,
                    l.departement_code, l.neighbourhood, l.household_size, l.consent_contact,
@@ -119,7 +125,9 @@ public enum LeadBook {
         fields.nationalID = row[6]; fields.trade = row[7]; fields.organisation = row[8]; fields.departementCode = row[9]
         fields.neighbourhood = row[10]; fields.householdSize = row[11]; fields.consentContact = row[12]
         fields.overlay(answers: answers, departementCode: row[13])
-        for key in LeadFields.keys(of: answers) {
+        // A key this lead already owns needs no insert (it would do nothing):
+        // a returning artisan's phone is the common case.
+        for key in keys where key.owner != leadID {
             try db.cachedStatement(sql: """
                 INSERT INTO lead_keys (kind, value, lead_id) VALUES (?, ?, ?) ON CONFLICT (kind, value) DO NOTHING
                 """).execute(arguments: [key.kind, key.value, leadID])

@@ -85,30 +85,24 @@ public struct PeopleStore: Sendable {
     /// The active person holding a live link with this token hash. Read from
     /// the database on every request so a revocation applies at once.
     ///
-    /// This runs on every OpenRosa request, so it is kept lean: the statement
-    /// is prepared once per reader connection; it runs without GRDB's
-    /// BEGIN/COMMIT wrapper (`unsafeRead`), since a single SELECT is already
-    /// its own consistent snapshot. It must stay asynchronous: never block a
-    /// Swift concurrency thread waiting for a reader connection.
+    /// This runs on every OpenRosa request, so it is kept lean: it runs on
+    /// the database's lookup connection, on the caller's thread (see
+    /// `SuiviDatabase.lookUp`), with its statement prepared once and without
+    /// GRDB's BEGIN/COMMIT wrapper, since a single SELECT is already its own
+    /// consistent snapshot. It never waits for a pooled reader connection,
+    /// so it cannot deadlock Swift concurrency's threads.
     public func person(byTokenHash tokenHash: String) async throws -> ResourcePerson? {
-        try await lookUpPerson(byTokenHash: tokenHash)
-    }
-
-    private func lookUpPerson(byTokenHash tokenHash: String) async throws -> ResourcePerson? {
-        do {
-            // Async: a blocking read here once deadlocked the server (every
-            // Swift concurrency thread waiting for a reader held by suspended
-            // async reads).
-            return try await database.pool.unsafeRead { db in
-                let statement = try db.cachedStatement(sql: """
-                    SELECT p.id, p.name, p.phone, p.departement_code, p.organisation, p.active
-                    FROM access_links l JOIN resource_persons p ON p.id = l.resource_person_id
-                    WHERE l.token_hash = ? AND l.revoked_at IS NULL AND p.active = 1
-                    """)
-                return try Row.fetchOne(statement, arguments: [tokenHash]).map(Self.person(from:))
+        try database.lookUp { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT p.id, p.name, p.phone, p.departement_code, p.organisation, p.active
+                FROM access_links l JOIN resource_persons p ON p.id = l.resource_person_id
+                WHERE l.token_hash = ? AND l.revoked_at IS NULL AND p.active = 1
+                """)
+            // Columns by position: by name, GRDB lowercases each name to find it.
+            return try Row.fetchOne(statement, arguments: [tokenHash]).map { row in
+                ResourcePerson(id: row[0], name: row[1], phone: row[2], departementCode: row[3],
+                               organisation: row[4], active: row[5] as Bool)
             }
-        } catch let error as DatabaseError {
-            throw StoreErrors.problem(for: error)
         }
     }
 

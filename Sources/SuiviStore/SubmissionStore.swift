@@ -16,7 +16,10 @@ public struct SubmissionStore: Sendable {
     /// Inserts or recognises one submission inside the caller's transaction.
     /// The instance id's UNIQUE constraint decides, so concurrent resends
     /// cannot both insert.
-    static func apply(_ intake: SubmissionIntake, tallySources: [TallyBook.Source], in db: Database) throws -> IntakeOutcome {
+    /// The record's additions to `tallies` are left in `tallies` for the
+    /// caller to write before COMMIT.
+    static func apply(_ intake: SubmissionIntake, tallySources: [TallyBook.Source], tallies: inout TallyBook.Pending,
+                      in db: Database) throws -> IntakeOutcome {
         let issuesJSON = intake.issuesJSON
         let received = intake.receivedAtText
         do {
@@ -51,7 +54,8 @@ public struct SubmissionStore: Sendable {
                     .execute(arguments: [deprecated])
             }
             try TallyBook.count(submissionID: id, formID: intake.formID, departementCode: intake.departementCode,
-                                day: intake.activityDate, answers: intake.answers, sources: tallySources, in: db)
+                                day: intake.activityDate, answers: intake.answers, sources: tallySources,
+                                into: &tallies, in: db)
             // Leads from visits, in the visit's own transaction.
             try LeadBook.record(submissionID: id, formID: intake.formID, departementCode: intake.departementCode,
                                 answers: intake.answers, replacedSubmissionID: replacedID, in: db)

@@ -100,19 +100,32 @@ public final class SubmissionWriter: @unchecked Sendable {
                     // counts from the next batch on, never half a batch.
                     let sources = try TallyBook.sources(in: db)
                     let tallied = Set(sources.map(\.formID))
+                    // The batch's additions to tallies, written once each
+                    // before COMMIT (see TallyBook.Pending).
+                    var tallies = TallyBook.Pending()
                     for job in batch {
+                        // An edit takes back the tallies of the record it
+                        // replaces, which may have been counted earlier in
+                        // this batch: write those first, outside any
+                        // record's savepoint.
+                        if job.intake.deprecatedID != nil { try tallies.write(in: db) }
                         do {
                             var outcome: IntakeOutcome?
+                            // Kept only once the record is in for good.
+                            var recordTallies = TallyBook.Pending()
                             if job.intake.needsSeveralStatements || tallied.contains(job.intake.formID) {
                                 try db.inSavepoint {
-                                    outcome = try SubmissionStore.apply(job.intake, tallySources: sources, in: db)
+                                    outcome = try SubmissionStore.apply(job.intake, tallySources: sources,
+                                                                        tallies: &recordTallies, in: db)
                                     return .commit
                                 }
                             } else {
                                 // One statement is atomic by itself: a failure
                                 // undoes it alone, no savepoint needed.
-                                outcome = try SubmissionStore.apply(job.intake, tallySources: sources, in: db)
+                                outcome = try SubmissionStore.apply(job.intake, tallySources: sources,
+                                                                    tallies: &recordTallies, in: db)
                             }
+                            tallies.add(recordTallies)
                             results.append(.success(outcome!))
                         } catch let problem as Problem {
                             results.append(.failure(problem))
@@ -122,6 +135,7 @@ public final class SubmissionWriter: @unchecked Sendable {
                             results.append(.failure(StoreErrors.problem(for: error)))
                         }
                     }
+                    try tallies.write(in: db)
                     return .commit
                 }
             }

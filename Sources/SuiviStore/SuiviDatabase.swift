@@ -7,6 +7,13 @@ import SuiviDomain
 /// crash or power cut. Opening it migrates it.
 public final class SuiviDatabase: Sendable {
     let pool: DatabasePool
+    /// A read-only connection of its own for the short lookup every request
+    /// starts with (a personal link's token). It is used synchronously and
+    /// only by single-statement closures that never suspend, so a caller
+    /// waits at most for another lookup, never for a pooled reader held by a
+    /// suspended task: no deadlock, and no hop to GRDB's reader queues,
+    /// which cost more CPU than the SELECT itself.
+    private let lookups: DatabaseQueue
     public let path: String
     /// Tallies per day already read, checked against their versions at each read.
     let tallyDays = TallyDayCache()
@@ -24,8 +31,24 @@ public final class SuiviDatabase: Sendable {
         // single connection, so setting it once holds for its lifetime.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Savepoint and statement journals only ever serve a rollback
+            // inside the open transaction (the WAL alone makes commits
+            // atomic and durable), so they can live in memory. On a file,
+            // once a group commit's journal passed SQLite's 64 KiB spill
+            // size, every page each record's savepoint touched cost two
+            // write() calls: more than the WAL's own writes.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Room for the indexes a batch updates at random places (the
+            // instance id's): 2 MB, SQLite's default, made the writer read
+            // pages back from the OS on every batch.
+            try db.execute(sql: "PRAGMA cache_size = -32768")
         }
         try Migrations.migrator.migrate(pool)
+        var lookupConfiguration = Configuration()
+        lookupConfiguration.readonly = true
+        lookupConfiguration.busyMode = .timeout(10)
+        lookupConfiguration.label = "suivi.lookups"
+        lookups = try DatabaseQueue(path: path, configuration: lookupConfiguration)
     }
 
     /// The writer's `PRAGMA synchronous` (2 = FULL), for tests and `verify`.
@@ -74,6 +97,17 @@ public final class SuiviDatabase: Sendable {
         }
     }
 
+    /// Runs a one-statement read on the lookup connection, at once, without
+    /// BEGIN/COMMIT (a single SELECT is its own snapshot). `body` must not
+    /// block or run more than a quick indexed query.
+    func lookUp<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try lookups.unsafeRead(body)
+        } catch let error as DatabaseError {
+            throw StoreErrors.problem(for: error)
+        }
+    }
+
     func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.read(body)
@@ -105,7 +139,10 @@ enum StoreErrors {
 /// Timestamps are stored as ISO 8601 UTC text with milliseconds: sortable,
 /// readable in the sqlite3 shell.
 public enum Timestamp {
+    /// Made once: building the style cost as much as formatting with it.
+    private static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+
     public static func string(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).format(date)
+        style.format(date)
     }
 }

@@ -28,7 +28,7 @@ enum TallyBook {
                 guard given == wanted || given.split(separator: " ").contains(Substring(wanted)) else { return nil }
             }
             guard let field = sumField else { return 1 }
-            let text = (answers[field] ?? "").trimmingCharacters(in: .whitespaces)
+            let text = (answers[field] ?? "").trimmingWhitespace()
             guard let number = Double(text), number.isFinite else { return 0 }
             return number
         }
@@ -47,6 +47,17 @@ enum TallyBook {
     /// Counts one record. The caller knows it is current and not rejected.
     static func count(submissionID: Int64, formID: String, departementCode: String?, day: String?,
                       answers: [String: String], sources: [Source], in db: Database) throws {
+        var pending = Pending()
+        try count(submissionID: submissionID, formID: formID, departementCode: departementCode, day: day,
+                  answers: answers, sources: sources, into: &pending, in: db)
+        try pending.write(in: db)
+    }
+
+    /// Counts one record, leaving its `tallies` additions in `pending` for
+    /// the caller to write (its contributions are written at once).
+    static func count(submissionID: Int64, formID: String, departementCode: String?, day: String?,
+                      answers: [String: String], sources: [Source], into pending: inout Pending,
+                      in db: Database) throws {
         guard let departementCode, let day else { return }
         var byIndicator: [String: Double] = [:]
         for source in sources where source.formID == formID {
@@ -59,11 +70,59 @@ enum TallyBook {
                 INSERT INTO tally_contributions (submission_id, indicator_id, departement_code, day, value)
                 VALUES (?, ?, ?, ?, ?)
                 """).execute(arguments: [submissionID, indicator, departementCode, day, value])
-            try db.cachedStatement(sql: """
-                INSERT INTO tallies (indicator_id, departement_code, day, value, records) VALUES (?, ?, ?, ?, 1)
-                ON CONFLICT (indicator_id, departement_code, day)
-                DO UPDATE SET value = value + excluded.value, records = records + 1
-                """).execute(arguments: [indicator, departementCode, day, value])
+            pending.add(indicatorID: indicator, departementCode: departementCode, day: day, value: value)
+        }
+    }
+
+    /// Additions to `tallies` not written yet. The group-commit writer
+    /// gathers a whole batch's and writes each tally once before COMMIT:
+    /// the records of a batch mostly share their indicators, département and
+    /// day, and updating one tally row (and its indexes) per record was the
+    /// costliest part of counting. Whoever holds one writes it in the same
+    /// transaction, before anything reads or takes back those tallies.
+    struct Pending {
+        private struct Key: Hashable {
+            let indicatorID: String
+            let departementCode: String
+            let day: String
+        }
+
+        private var sums: [Key: (value: Double, records: Int)] = [:]
+        /// First-added order, so that writes come in a stable order.
+        private var order: [Key] = []
+
+        var isEmpty: Bool { sums.isEmpty }
+
+        mutating func add(indicatorID: String, departementCode: String, day: String, value: Double, records: Int = 1) {
+            let key = Key(indicatorID: indicatorID, departementCode: departementCode, day: day)
+            if let sum = sums[key] {
+                sums[key] = (sum.value + value, sum.records + records)
+            } else {
+                sums[key] = (value, records)
+                order.append(key)
+            }
+        }
+
+        mutating func add(_ other: Pending) {
+            for key in other.order {
+                let sum = other.sums[key]!
+                add(indicatorID: key.indicatorID, departementCode: key.departementCode, day: key.day,
+                    value: sum.value, records: sum.records)
+            }
+        }
+
+        /// Writes every pending addition and empties itself.
+        mutating func write(in db: Database) throws {
+            for key in order {
+                let sum = sums[key]!
+                try db.cachedStatement(sql: """
+                    INSERT INTO tallies (indicator_id, departement_code, day, value, records) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (indicator_id, departement_code, day)
+                    DO UPDATE SET value = value + excluded.value, records = records + excluded.records
+                    """).execute(arguments: [key.indicatorID, key.departementCode, key.day, sum.value, sum.records])
+            }
+            sums = [:]
+            order = []
         }
     }
 

@@ -114,6 +114,31 @@ import Testing
         }
     }
 
+    /// Records and their edits sent together often share a group commit,
+    /// where tallies are written once per batch: an edit must still take
+    /// back exactly what its record added.
+    @Test func editsInTheSameBatchAsTheirRecordKeepTalliesExact() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let path = "\(server.linkPath)/submission"
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<30 {
+                    group.addTask {
+                        let xml = Records.visit(instanceID: "uuid:pair-\(index)", overrides: ["wants_to_join": "yes"])
+                        return try await server.client.submit(path, xml: xml).status
+                    }
+                    group.addTask {
+                        let edit = Records.visit(instanceID: "uuid:pair-\(index)-v2", deprecatedID: "uuid:pair-\(index)",
+                                                 overrides: ["wants_to_join": "no", "visit_date": "2023-03-10"])
+                        return try await server.client.submit(path, xml: edit).status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == 201 })
+            try Self.expectRecountMatches(server)
+        }
+    }
+
     @Test func verifyFindsATamperedTallyAndExitsNonZero() async throws {
         try await withTestServer { (server: TestServer) async throws in
             #expect(try await server.client.submit("\(server.linkPath)/submission", xml: Records.visit()).status == 201)

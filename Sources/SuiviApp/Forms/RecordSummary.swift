@@ -46,8 +46,10 @@ struct RecordSummary {
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               (2000...2100).contains(year), (1...12).contains(month), (1...31).contains(day)
         else { return false }
-        var components = DateComponents(year: year, month: month, day: day)
-        components.calendar = Calendar(identifier: .gregorian)
-        return components.isValidDate
+        // The Gregorian month lengths by hand: asking Foundation's Calendar
+        // (DateComponents.isValidDate) cost more than the rest of the summary.
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return day <= lengths[month - 1]
     }
 }

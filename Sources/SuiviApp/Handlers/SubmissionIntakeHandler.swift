@@ -62,20 +62,21 @@ struct SubmissionIntakeHandler: Sendable {
             answers: summary.answers, activityDate: summary.activityDate, issues: issues,
             expectedAttachments: expected, attachments: attachments)
         let outcome = try await context.writer.write(intake)
+        var response = OpenRosaResponses.message(201, Language(request) == .english
+            ? "Record received. Thank you!"
+            : "Fiche bien reçue. Merci !")
+        // On the server's request line rather than a line of its own.
         switch outcome {
         case .created:
             context.metrics.recordSubmission(form: document.formID, outcome: .created, flagged: !issues.isEmpty)
-            context.logger.info("submission stored", metadata: [
-                "request.id": "\(request.id)", "form.id": "\(document.formID)",
-                "submission.issues": "\(issues.count)", "attachments": "\(attachments.count)"])
+            response.logMetadata = [
+                ("form.id", document.formID), ("submission.outcome", "created"),
+                ("submission.issues", String(issues.count)), ("attachments", String(attachments.count))]
         case .duplicate:
             context.metrics.recordSubmission(form: document.formID, outcome: .duplicate)
-            context.logger.info("submission already stored", metadata: [
-                "request.id": "\(request.id)", "form.id": "\(document.formID)"])
+            response.logMetadata = [("form.id", document.formID), ("submission.outcome", "duplicate")]
         }
-        return OpenRosaResponses.message(201, Language(request) == .english
-            ? "Record received. Thank you!"
-            : "Fiche bien reçue. Merci !")
+        return response
     }
 
     private func multipart(_ request: Request) throws -> MultipartFormData {

@@ -23,14 +23,31 @@ public struct LogfmtLogHandler: LogHandler {
     /// Made once: building the style for every line showed in profiles.
     private static let timeStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
+    /// One line per request: appended piece by piece into one buffer, with
+    /// no merge when the handler has no metadata of its own (the usual case).
     public func log(event: LogEvent) {
-        var line = "time=\(Self.timeStyle.format(Date()))"
-        line += " level=\(event.level) logger=\(label) msg=\(Self.quote(event.message.description))"
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        for key in merged.keys.sorted() {
-            line += " \(key)=\(Self.quote("\(merged[key]!)"))"
+        var line = ""
+        line.reserveCapacity(320)
+        line += "time="
+        line += Self.timeStyle.format(Date())
+        line += " level=\(event.level) logger="
+        line += label
+        line += " msg="
+        line += Self.quote(event.message.description)
+        let eventMetadata = event.metadata ?? [:]
+        let merged = metadata.isEmpty ? eventMetadata : metadata.merging(eventMetadata) { $1 }
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+            line += " "
+            line += key
+            line += "="
+            if case .string(let text) = value {
+                line += Self.quote(text)
+            } else {
+                line += Self.quote("\(value)")
+            }
         }
-        output.write(Data((line + "\n").utf8))
+        line += "\n"
+        output.write(Data(line.utf8))
     }
 
     static func quote(_ value: String) -> String {

@@ -209,7 +209,7 @@ extension XPathValue {
     /// XPath's Number production: optional minus, digits with an optional fraction, surrounding whitespace.
     /// No exponent, no leading "+", so "1e3" and "" are NaN as in XPath 1.0.
     static func parseNumber(_ text: String) -> Double {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespaceAndNewlines()
         let unsigned = trimmed.hasPrefix("-") ? trimmed.dropFirst() : Substring(trimmed)
         let parts = unsigned.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         let isDigits = { (part: Substring) in part.allSatisfy { $0.isASCII && $0.isNumber } }

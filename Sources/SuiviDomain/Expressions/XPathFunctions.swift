@@ -230,7 +230,7 @@ private enum XPathNumericFunctions {
 private enum XPathODKFunctions {
     static let definitions: [String: Definition] = [
         "selected": Definition(arity: 2...2) { call in
-            let choice = try call.string(1).trimmingCharacters(in: .whitespaces)
+            let choice = try call.string(1).trimmingWhitespace()
             return .boolean(choices(in: try call.string(0)).contains(choice))
         },
         "count-selected": Definition(arity: 1...1) { .number(Double(choices(in: try $0.string(0)).count)) },
@@ -313,7 +313,7 @@ enum XPathCalendar {
         case .boolean:
             return .number(.nan)
         case .string, .nodeSet:
-            let text = value.stringValue.trimmingCharacters(in: .whitespaces)
+            let text = value.stringValue.trimmingWhitespace()
             if text.isEmpty { return .string("") }
             if let days = days(fromDateString: text) { return .date(days: days) }
             return date(fromDayNumber: XPathValue.parseNumber(text))
@@ -332,7 +332,7 @@ enum XPathCalendar {
 
     /// Reads "YYYY-MM-DD", optionally followed by a time ("T10:00:00.000+00:00"), whose date part is kept as written.
     static func days(fromDateString text: String) -> Int? {
-        let scalars = Array(text.trimmingCharacters(in: .whitespaces).unicodeScalars)
+        let scalars = Array(text.trimmingWhitespace().unicodeScalars)
         guard scalars.count == 10 || (scalars.count > 10 && scalars[10] == "T"),
               scalars[4] == "-", scalars[7] == "-",
               let year = integer(scalars[0..<4]), let month = integer(scalars[5..<7]), let day = integer(scalars[8..<10]),
@@ -343,7 +343,7 @@ enum XPathCalendar {
 
     /// decimal-date-time(): days since 1970 in UTC with the time as a fraction; nil when unreadable.
     static func fractionalDays(fromDateTimeString text: String) -> Double? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         guard let days = days(fromDateString: trimmed) else { return nil }
         let scalars = Array(trimmed.unicodeScalars)
         guard scalars.count > 10 else { return Double(days) }
@@ -445,8 +445,14 @@ enum XPathCalendar {
 
     /// A run of ASCII digits as an integer; nil if anything else is in it.
     private static func integer(_ digits: ArraySlice<Unicode.Scalar>) -> Int? {
-        guard !digits.isEmpty, digits.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
-        return Int(String(String.UnicodeScalarView(digits)))
+        // Digit by digit: no String made for two or four digits of every date compared.
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value = 0
+        for digit in digits {
+            guard ("0"..."9").contains(digit) else { return nil }
+            value = value * 10 + Int(digit.value - 0x30)
+        }
+        return value
     }
 
     private static func pad(_ number: Int, _ width: Int) -> String {

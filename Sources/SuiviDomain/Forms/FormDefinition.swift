@@ -13,6 +13,9 @@ public struct FormDefinition: Sendable {
     public let defaultLanguage: String?
     /// Every bound node in document order: questions, groups, metadata.
     public let fields: [FormField]
+    /// Paths of the fields whose answers are files (photos, audio...). Made
+    /// once: every submission received asks for them.
+    public let binaryFieldPaths: [String]
 
     public init(formID: String, version: String, title: String, rootName: String,
                 languages: [String], defaultLanguage: String?, fields: [FormField]) {
@@ -23,15 +26,11 @@ public struct FormDefinition: Sendable {
         self.languages = languages
         self.defaultLanguage = defaultLanguage
         self.fields = fields
+        self.binaryFieldPaths = fields.filter { $0.dataType == .binary }.map(\.path)
     }
 
     public func field(at path: String) -> FormField? {
         fields.first { $0.path == path }
-    }
-
-    /// Paths of the fields whose answers are files (photos, audio...).
-    public var binaryFieldPaths: [String] {
-        fields.filter { $0.dataType == .binary }.map(\.path)
     }
 }
 

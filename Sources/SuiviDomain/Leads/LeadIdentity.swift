@@ -51,7 +51,7 @@ public struct LeadFields: Sendable, Equatable {
     /// Overlays one visit's non-empty answers (visits are applied oldest first).
     public mutating func overlay(answers: [String: String], departementCode visitDepartement: String?) {
         func given(_ key: String) -> String? {
-            guard let value = answers[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+            guard let value = answers[key]?.trimmingWhitespaceAndNewlines(), !value.isEmpty else { return nil }
             return value
         }
         if let value = given("artisan_name") { name = value }

@@ -53,7 +53,9 @@ public struct SubmissionChecker: Sendable {
     }
 
     private func parentPath(_ path: String) -> String? {
-        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return nil }
+        // On the UTF-8 view: a Character search walks grapheme clusters, and
+        // after a slash an XML name cannot start with a combining mark.
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex else { return nil }
         return String(path[..<slash])
     }
 
