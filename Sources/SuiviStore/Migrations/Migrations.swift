@@ -26,6 +26,9 @@ enum Migrations {
         migrator.registerMigration(Migration0009TallyDayVersions.identifier) { db in
             try db.execute(sql: Migration0009TallyDayVersions.sql)
         }
+        migrator.registerMigration(Migration0010RedundantSubmissionIndex.identifier) { db in
+            try db.execute(sql: Migration0010RedundantSubmissionIndex.sql)
+        }
         return migrator
     }
 }
