@@ -62,7 +62,7 @@ public struct ExportStore: Sendable {
         if let from = filter.from { sql += " AND activity_date >= ?"; arguments += [from] }
         if let to = filter.to { sql += " AND activity_date <= ?"; arguments += [to] }
         if let codes = filter.departementCodes {
-            sql += " AND departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+            sql += " AND departement_code IN (\(SQLText.placeholders(codes.count)))"
             arguments += StatementArguments(codes)
         }
         sql += " ORDER BY id LIMIT ?"

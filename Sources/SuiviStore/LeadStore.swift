@@ -90,7 +90,7 @@ public struct LeadStore: Sendable {
         var sql = "SELECT \(LeadRecord.columns) FROM leads l WHERE l.change_seq > ?"
         var arguments: StatementArguments = [after]
         if let codes = departementCodes {
-            sql += " AND l.departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+            sql += " AND l.departement_code IN (\(SQLText.placeholders(codes.count)))"
             arguments += StatementArguments(codes)
         }
         sql += " ORDER BY l.change_seq LIMIT ?"
@@ -124,7 +124,7 @@ public struct LeadStore: Sendable {
                 """
             var arguments: StatementArguments = []
             if let codes = departementCodes {
-                sql += " AND a.departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+                sql += " AND a.departement_code IN (\(SQLText.placeholders(codes.count)))"
                 arguments += StatementArguments(codes)
             }
             sql += " ORDER BY a.departement_code, a.name_key, a.id, b.id LIMIT ?"
@@ -150,7 +150,7 @@ public struct LeadStore: Sendable {
                 """
             var arguments: StatementArguments = []
             if let codes = departementCodes {
-                sql += " AND k.departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+                sql += " AND k.departement_code IN (\(SQLText.placeholders(codes.count)))"
                 arguments += StatementArguments(codes)
             }
             sql += " ORDER BY m.id DESC LIMIT ?"

@@ -98,11 +98,7 @@ public struct PeopleStore: Sendable {
                 FROM access_links l JOIN resource_persons p ON p.id = l.resource_person_id
                 WHERE l.token_hash = ? AND l.revoked_at IS NULL AND p.active = 1
                 """)
-            // Columns by position: by name, GRDB lowercases each name to find it.
-            return try Row.fetchOne(statement, arguments: [tokenHash]).map { row in
-                ResourcePerson(id: row[0], name: row[1], phone: row[2], departementCode: row[3],
-                               organisation: row[4], active: row[5] as Bool)
-            }
+            return try Row.fetchOne(statement, arguments: [tokenHash]).map(Self.person(from:))
         }
     }
 
@@ -117,9 +113,13 @@ public struct PeopleStore: Sendable {
         try database.readNow { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) }
     }
 
+    /// From a row whose first six columns are id, name, phone,
+    /// departement_code, organisation, active (every query here selects them
+    /// so). By position: by name, GRDB lowercases each name to find it, and
+    /// the token lookup runs on every OpenRosa request.
     static func person(from row: Row) -> ResourcePerson {
-        ResourcePerson(id: row["id"], name: row["name"], phone: row["phone"], departementCode: row["departement_code"],
-                       organisation: row["organisation"], active: row["active"] as Bool)
+        ResourcePerson(id: row[0], name: row[1], phone: row[2], departementCode: row[3],
+                       organisation: row[4], active: row[5] as Bool)
     }
 
     static func departement(from row: Row) -> Departement {

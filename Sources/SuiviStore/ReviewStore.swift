@@ -90,7 +90,7 @@ public struct ReviewStore: Sendable {
                 """
             var arguments: StatementArguments = []
             if let states {
-                sql += " AND review_state IN (\(states.map { _ in "?" }.joined(separator: ",")))"
+                sql += " AND review_state IN (\(SQLText.placeholders(states.count)))"
                 arguments += StatementArguments(states)
             }
             if let formID {
@@ -98,7 +98,7 @@ public struct ReviewStore: Sendable {
                 arguments += [formID]
             }
             if let codes = departementCodes {
-                sql += " AND departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+                sql += " AND departement_code IN (\(SQLText.placeholders(codes.count)))"
                 arguments += StatementArguments(codes)
             }
             sql += " ORDER BY review_state = 'flagged' DESC, id DESC LIMIT ? OFFSET ?"

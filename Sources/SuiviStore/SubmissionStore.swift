@@ -126,7 +126,7 @@ public struct SubmissionStore: Sendable {
                 """
             var arguments: StatementArguments = [formID, afterID]
             if let codes = departementCodes {
-                sql += " AND departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+                sql += " AND departement_code IN (\(SQLText.placeholders(codes.count)))"
                 arguments += StatementArguments(codes)
             }
             sql += " ORDER BY id LIMIT ?"

@@ -136,6 +136,14 @@ enum StoreErrors {
     }
 }
 
+/// SQL pieces several stores build alike.
+enum SQLText {
+    /// `?,?,?`: the placeholders of an `IN (…)` list of `count` bound values.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
+    }
+}
+
 /// Timestamps are stored as ISO 8601 UTC text with milliseconds: sortable,
 /// readable in the sqlite3 shell.
 public enum Timestamp {

@@ -91,8 +91,6 @@ enum TallyBook {
         /// First-added order, so that writes come in a stable order.
         private var order: [Key] = []
 
-        var isEmpty: Bool { sums.isEmpty }
-
         mutating func add(indicatorID: String, departementCode: String, day: String, value: Double, records: Int = 1) {
             let key = Key(indicatorID: indicatorID, departementCode: departementCode, day: day)
             if let sum = sums[key] {

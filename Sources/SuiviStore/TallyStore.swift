@@ -30,7 +30,7 @@ public struct TallyStore: Sendable {
             var scope = ""
             var arguments: StatementArguments = []
             if let codes = departementCodes {
-                scope = " AND departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+                scope = " AND departement_code IN (\(SQLText.placeholders(codes.count)))"
                 arguments = StatementArguments(codes)
             }
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM campaign_days WHERE day = ?\(scope) LIMIT 1",
@@ -144,7 +144,7 @@ public struct TallyStore: Sendable {
         var sql = "SELECT indicator_id, departement_code, baseline, milestone, target FROM targets WHERE phase_id = ?"
         var arguments: StatementArguments = [phaseID]
         if let codes = departementCodes {
-            sql += " AND departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+            sql += " AND departement_code IN (\(SQLText.placeholders(codes.count)))"
             arguments += StatementArguments(codes)
         }
         return try GRDB.Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
@@ -205,7 +205,7 @@ public struct TallyStore: Sendable {
             var sql = "SELECT DISTINCT departement_code, day FROM campaign_days WHERE day BETWEEN ? AND ?"
             var arguments: StatementArguments = [from, to]
             if let codes = departementCodes {
-                sql += " AND departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+                sql += " AND departement_code IN (\(SQLText.placeholders(codes.count)))"
                 arguments += StatementArguments(codes)
             }
             let statement = try db.cachedStatement(sql: """
@@ -246,7 +246,7 @@ public struct TallyStore: Sendable {
                 """
             var arguments: StatementArguments = [day]
             if let codes = departementCodes {
-                sql += " AND departement_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))"
+                sql += " AND departement_code IN (\(SQLText.placeholders(codes.count)))"
                 arguments += StatementArguments(codes)
             }
             sql += " ORDER BY departement_code, id"

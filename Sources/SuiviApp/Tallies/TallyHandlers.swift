@@ -12,16 +12,15 @@ struct TallyHandlers: Sendable {
 
     /// The rows of `GET /api/v1/tallies`, written once per day version.
     let rowFragments: TallyRowFragments
+    /// Fixed for the server's life, like the départements.
+    let departementsByCode: [String: Departement]
 
     init(context: AppContext, authentication: Authentication) {
         self.context = context
         self.authentication = authentication
         self.reports = DailyReportBuilder(context: context)
         rowFragments = TallyRowFragments(departements: context.departements)
-    }
-
-    private var departementsByCode: [String: Departement] {
-        Dictionary(uniqueKeysWithValues: context.departements.map { ($0.code, $0) })
+        departementsByCode = Dictionary(uniqueKeysWithValues: context.departements.map { ($0.code, $0) })
     }
 
     /// `GET /api/v1/tallies?from=&to=[&departement=]`: rows
