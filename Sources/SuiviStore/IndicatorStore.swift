@@ -63,16 +63,22 @@ public struct IndicatorStore: Sendable {
     /// Switches an indicator off or on. Off: it stops counting and its
     /// tallies and contributions go, so no read shows a total that new
     /// records no longer move. On again: it is filled from the stored records,
-    /// as when it was added. Returns the records counted (0 when off).
+    /// as when it was added. Returns the indicator as it is now and the
+    /// records counted into it (0 when off).
     /// Throws 404.23 for an unknown id; asking for the current state changes nothing.
-    public func setActive(_ id: String, _ active: Bool, by actor: AuditActor, at date: Date = Date()) async throws -> Int {
+    public func setActive(_ id: String, _ active: Bool, by actor: AuditActor,
+                          at date: Date = Date()) async throws -> (indicator: Indicator, recordsCounted: Int) {
         try await database.write { db in
             guard let indicator = try Self.all(in: db).first(where: { $0.id == id }) else {
                 throw Problem.indicatorNotFound()
             }
-            let count = { try Int.fetchOne(db, sql: "SELECT count(*) FROM tally_contributions WHERE indicator_id = ?",
-                                           arguments: [id]) ?? 0 }
-            guard indicator.active != active else { return try count() }
+            let now = Indicator(id: id, nameFrench: indicator.nameFrench, nameEnglish: indicator.nameEnglish,
+                                position: indicator.position, active: active, sources: indicator.sources)
+            guard indicator.active != active else {
+                let counted = try Int.fetchOne(db, sql: "SELECT count(*) FROM tally_contributions WHERE indicator_id = ?",
+                                               arguments: [id]) ?? 0
+                return (now, counted)
+            }
             // `memberships` is counted by the membership system's write-back,
             // not from forms: switched off, it could not be filled again.
             guard !indicator.sources.isEmpty else { throw Problem.indicatorStaysOn() }
@@ -86,7 +92,7 @@ public struct IndicatorStore: Sendable {
             }
             try AuditStore.record(actor, active ? "indicator.activate" : "indicator.deactivate", targetKind: "indicator",
                                   targetID: id, details: ["records": "\(counted)"], at: date, in: db)
-            return counted
+            return (now, counted)
         }
     }
 

@@ -125,11 +125,9 @@ struct ReviewHandlers: Sendable {
         try principal.require(.administer)
         let body = try JSONBody(request)
         guard let active = try body.bool("active") else { throw Problem.invalidParameter("active", "required") }
-        let counted = try await context.indicators.setActive(request.parameter("id"), active, by: principal.auditActor)
+        let (indicator, counted) = try await context.indicators.setActive(request.parameter("id"), active,
+                                                                          by: principal.auditActor)
         context.changes.bump()
-        guard let indicator = try await context.indicators.all().first(where: { $0.id == request.parameter("id") }) else {
-            throw Problem.indicatorNotFound()
-        }
         var json = Self.json(indicator)
         json["records_counted"] = counted
         return JSONResponses.ok(json, personalData: false)
