@@ -65,12 +65,24 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // The common-password lists, as text: one literal of 2,400 lines
+            // in Swift slowed every build of the target.
+            resources: [.copy("Resources/common-passwords.txt"), .copy("Resources/common-words.txt")]
+        ),
+        // What only the command line does: admin commands, the demo, backups.
+        .target(
+            name: "SuiviAdmin",
+            dependencies: [
+                "SuiviApp", "SuiviStore", "SuiviDomain",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "suivi",
             dependencies: [
-                "SuiviApp",
+                "SuiviAdmin", "SuiviApp", "SuiviHTTP", "SuiviDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -79,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "SuiviServerTests",
             dependencies: [
-                "SuiviApp", "SuiviHTTP", "SuiviDomain", "SuiviStore",
+                "SuiviAdmin", "SuiviApp", "SuiviHTTP", "SuiviDomain", "SuiviStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

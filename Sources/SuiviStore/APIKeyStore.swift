@@ -2,18 +2,6 @@ import Foundation
 import GRDB
 import SuiviDomain
 
-/// Roles as the access rules know them.
-public enum Role: String, Sendable, CaseIterable {
-    case admin, coordinator, viewer, membership
-}
-
-public struct APIKey: Sendable, Equatable {
-    public let id: Int64
-    public let name: String
-    public let role: Role
-    public let regionCode: String?
-}
-
 /// Keys for other systems, stored as SHA-256 hashes of the key.
 public struct APIKeyStore: Sendable {
     let database: SuiviDatabase

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviDomain
 import GRDB
 
 /// A user as the accounts page lists them.

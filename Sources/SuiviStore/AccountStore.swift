@@ -1,4 +1,5 @@
 import Foundation
+import SuiviDomain
 import GRDB
 
 /// A coordinator's account as the access rules need it.

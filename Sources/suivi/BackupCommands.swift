@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SuiviAdmin
 import SuiviApp
 
 /// `suivi backup`: a consistent copy of the database and its attachments,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SuiviAdmin
 import SuiviApp
 
 /// `suivi demo --db PATH`: the Dakar phase of March 2023 in an empty database.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SuiviAdmin
 import SuiviApp
 
 /// `suivi person import --db PATH FILE`: imports resource persons from a CSV

@@ -3,7 +3,8 @@ import Foundation
 import Logging
 import SuiviApp
 import SuiviHTTP
-import SuiviStore
+import SuiviAdmin
+import SuiviDomain
 
 /// `suivi`: the server and its admin commands.
 @main

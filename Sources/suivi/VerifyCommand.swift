@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SuiviStore
+import SuiviAdmin
 
 /// `suivi verify --db PATH`: recounts every indicator from the records and
 /// compares with the running tallies; any difference is printed and the
@@ -17,9 +17,7 @@ struct VerifyCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("suivi: base introuvable / no such database: \(db)\n".utf8))
             throw ExitCode(2)
         }
-        let database = try SuiviDatabase(path: db)
-        let differences = try TallyVerifier.differences(in: database)
-        let compared = try TallyVerifier.tallyCount(in: database)
+        let (differences, compared) = try Administration(databasePath: db).verifyTallies()
         for difference in differences {
             print("DIFFÉRENCE / DIFFERENCE \(difference)")
         }

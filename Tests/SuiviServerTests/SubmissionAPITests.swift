@@ -1,4 +1,5 @@
 import Foundation
+import SuiviDomain
 import SuiviStore
 import Testing
 

@@ -42,7 +42,7 @@ struct PeopleHandlers: Sendable {
         try principal.requireDepartement(departement)
         let issued = try await directory.addPerson(
             name: name, phone: phone, departementCode: departement, organisation: organisation,
-            newToken: Self.newToken, by: principal.auditActor)
+            newToken: PersonalLinks.newToken, by: principal.auditActor)
         return JSONResponses.ok(try await answer(issued), status: 201)
     }
 
@@ -72,7 +72,7 @@ struct PeopleHandlers: Sendable {
         try principal.require(.managePeople)
         let id = try Self.id(request)
         try principal.requireDepartement(try await directory.person(id: id).departementCode)
-        let issued = try await directory.reissueLink(personID: id, newToken: Self.newToken, by: principal.auditActor)
+        let issued = try await directory.reissueLink(personID: id, newToken: PersonalLinks.newToken, by: principal.auditActor)
         return JSONResponses.ok(try await answer(issued))
     }
 
@@ -95,12 +95,14 @@ struct PeopleHandlers: Sendable {
         guard request.body.size <= Self.maximumImportBytes else { throw Problem.bodyTooLarge(limit: Self.maximumImportBytes) }
         let data: Data
         do { data = try request.body.data() } catch { throw Problem.unreadableImportFile("body unreadable") }
-        let result = try await Self.importPeople(data, directory: directory, scope: principal.scope, actor: principal.auditActor)
+        let result = try await PersonalLinks.importFile(
+            data, directory: directory, inScope: { [scope = principal.scope] in scope.includes($0) },
+            actor: principal.auditActor)
         let base = context.baseURL()
         var accepted: [[String: Any]] = []
         var csv = CSVTable.line(["ligne / row", "nom / name", "téléphone / phone", "département", "organisation", "lien / link"])
         for (row, issued) in zip(result.plan.accepted, result.issued) {
-            let link = Self.link(base, issued.token)
+            let link = PersonalLinks.link(base, issued.token)
             var entry = Self.describe(issued.person)
             entry["row"] = row.row
             entry["link"] = link
@@ -115,16 +117,6 @@ struct PeopleHandlers: Sendable {
         ])
     }
 
-    /// What `importFile` and `suivi person import` share.
-    static func importPeople(_ data: Data, directory: PeopleDirectory, scope: AccessScope?,
-                             actor: AuditActor) async throws -> PeopleImportResult {
-        let rows = try await BlockingWork.run { () throws -> [[String]] in
-            XLSXReader.isXLSX(data) ? try XLSXReader.rows(data) : try CSVTable.rows(data)
-        }
-        let inScope: @Sendable (String) -> Bool = { scope?.includes($0) ?? true }
-        return try await directory.importPeople(rows: rows, inScope: inScope, newToken: newToken, by: actor)
-    }
-
     /// `POST /api/v1/departements/:code/qr-sheet`: new links for every
     /// active person of the département, with their QR codes, for the
     /// printable sheet. Old links stop working.
@@ -134,12 +126,12 @@ struct PeopleHandlers: Sendable {
         let code = request.parameter("code")
         guard let departement = context.departements.first(where: { $0.code == code }) else { throw Problem.unknownDepartement(code) }
         try principal.requireDepartement(code)
-        let issued = try await directory.reissueLinks(departementCode: code, newToken: Self.newToken, by: principal.auditActor)
+        let issued = try await directory.reissueLinks(departementCode: code, newToken: PersonalLinks.newToken, by: principal.auditActor)
         let base = context.baseURL()
         let cards = try await BlockingWork.run { () throws -> JSONValue in
             JSONValue(try issued.map { item -> [String: Any] in
                 var card = Self.describe(item.person)
-                card["qr"] = try PersonalLinkCodes(link: Self.link(base, item.token)).json()
+                card["qr"] = try PersonalLinkCodes(link: PersonalLinks.link(base, item.token)).json()
                 return card
             })
         }
@@ -160,7 +152,7 @@ struct PeopleHandlers: Sendable {
     // MARK: Helpers
 
     private func answer(_ issued: IssuedLink) async throws -> [String: Any] {
-        let link = Self.link(context.baseURL(), issued.token)
+        let link = PersonalLinks.link(context.baseURL(), issued.token)
         let codes = try await BlockingWork.run { try JSONValue(PersonalLinkCodes(link: link).json()) }
         return ["person": Self.describe(issued.person), "link": codes.any]
     }
@@ -172,15 +164,6 @@ struct PeopleHandlers: Sendable {
             throw Problem.unknownDepartement(text)
         }
         return found.code
-    }
-
-    static let newToken: PeopleDirectory.TokenMaker = {
-        let token = Secrets.newToken()
-        return (token, Secrets.sha256Hex(token))
-    }
-
-    static func link(_ base: String, _ token: String) -> String {
-        "\(base.hasSuffix("/") ? String(base.dropLast()) : base)/key/\(token)"
     }
 
     static func id(_ request: Request) throws -> Int64 {

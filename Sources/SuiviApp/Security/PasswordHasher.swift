@@ -4,7 +4,7 @@ import Foundation
 /// Argon2id password hashes through libsodium's `crypto_pwhash_str`, which
 /// writes the algorithm, its parameters and the salt into the string it
 /// returns, so parameters can be raised later without breaking old hashes.
-enum PasswordHasher {
+package enum PasswordHasher {
     /// libsodium's "interactive" limits: about 64 MiB and a few tenths of a
     /// second, as its documentation advises for online logins.
     static let operationsLimit = UInt64(crypto_pwhash_OPSLIMIT_INTERACTIVE)
@@ -12,7 +12,7 @@ enum PasswordHasher {
 
     private static let ready: Bool = sodium_init() >= 0
 
-    static func hash(_ password: String) throws -> String {
+    package static func hash(_ password: String) throws -> String {
         guard ready else { throw PasswordHasherError.libraryUnavailable }
         var output = [CChar](repeating: 0, count: Int(crypto_pwhash_STRBYTES))
         let bytes = Array(password.utf8)

@@ -4,11 +4,11 @@ import SuiviDomain
 /// What a password must be: at least 10 characters, not one of the
 /// passwords people pick most, not a common word or name dressed up with
 /// digits and symbols, not the login.
-enum PasswordPolicy {
+package enum PasswordPolicy {
     static let minimumLength = 10
     static let maximumLength = 256
 
-    static func check(_ password: String, login: String) throws {
+    package static func check(_ password: String, login: String) throws {
         guard password.count >= minimumLength else {
             throw Problem.weakPassword("au moins \(minimumLength) caractères.", english: "at least \(minimumLength) characters.")
         }

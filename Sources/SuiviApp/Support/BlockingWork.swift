@@ -6,8 +6,8 @@ import Glibc
 /// Runs CPU-heavy or blocking work (password hashing, file writing) on a
 /// thread of its own. Swift concurrency has one worker per core here (two):
 /// blocking one of them stalls every other request.
-enum BlockingWork {
-    enum Priority {
+package enum BlockingWork {
+    package enum Priority {
         /// As any request.
         case normal
         /// Long jobs nobody waits on line by line (exports): the thread runs
@@ -16,7 +16,7 @@ enum BlockingWork {
         case background
     }
 
-    static func run<T: Sendable>(priority: Priority = .normal,
+    package static func run<T: Sendable>(priority: Priority = .normal,
                                  _ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {

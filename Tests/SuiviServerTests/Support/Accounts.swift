@@ -1,4 +1,5 @@
 import Foundation
+import SuiviDomain
 import SuiviApp
 import SuiviStore
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviAdmin
 import Logging
 import SuiviApp
 import SuiviHTTP

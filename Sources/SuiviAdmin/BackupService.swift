@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SuiviApp
 import SuiviStore
 
 /// What `MANIFEST.json` says about a backup. The restore believes none of it

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviApp
 import SuiviDomain
 import SuiviStore
 
@@ -21,13 +22,13 @@ extension Administration {
     /// behalf of the command line. Whole-file faults throw `Failure`.
     public func importPeople(_ data: Data, baseURL: String?) async throws -> PeopleImportReport {
         do {
-            let result = try await PeopleHandlers.importPeople(
-                data, directory: PeopleDirectory(database: database), scope: nil, actor: .commandLine)
+            let result = try await PersonalLinks.importFile(
+                data, directory: PeopleDirectory(database: database), inScope: { _ in true }, actor: .commandLine)
             let base = baseURL ?? (try? PeopleStore(database: database).setting("base_url")) ?? "http://127.0.0.1:8080"
             let accepted = zip(result.plan.accepted, result.issued).map { row, issued in
                 PeopleImportReport.Accepted(row: row.row, id: issued.person.id, name: issued.person.name,
                                             departementCode: issued.person.departementCode,
-                                            link: PeopleHandlers.link(base, issued.token))
+                                            link: PersonalLinks.link(base, issued.token))
             }
             return PeopleImportReport(accepted: accepted, rejected: result.plan.rejected)
         } catch let problem as Problem {

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviApp
 
 /// The Dakar phase of the first campaign (March 2023) as plausible data:
 /// five départements, each with its campaign day, fifteen resource persons

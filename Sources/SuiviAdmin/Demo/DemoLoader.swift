@@ -1,4 +1,5 @@
 import Foundation
+import SuiviApp
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

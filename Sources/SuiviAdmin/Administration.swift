@@ -1,4 +1,5 @@
 import Foundation
+import SuiviApp
 import SuiviDomain
 import SuiviStore
 
@@ -79,6 +80,13 @@ public struct Administration: Sendable {
         }
     }
 
+    /// `suivi verify`: each difference between the running tallies and a
+    /// recount from the records, and how many tallies were compared.
+    public func verifyTallies() throws -> (differences: [String], compared: Int) {
+        let differences = try TallyVerifier.differences(in: database).map { "\($0)" }
+        return (differences, try TallyVerifier.tallyCount(in: database))
+    }
+
     /// A region's code from its code or its name, ignoring case and accents.
     public func regionCode(named region: String) throws -> String {
         let departements = try PeopleStore(database: database).allDepartements()
@@ -90,7 +98,6 @@ public struct Administration: Sendable {
     }
 
     private func personalLink(token: String, baseURL: String?) -> String {
-        let base = baseURL ?? (try? PeopleStore(database: database).setting("base_url")) ?? "http://127.0.0.1:8080"
-        return "\(base.hasSuffix("/") ? String(base.dropLast()) : base)/key/\(token)"
+        PersonalLinks.link(baseURL ?? (try? PeopleStore(database: database).setting("base_url")) ?? "http://127.0.0.1:8080", token)
     }
 }
