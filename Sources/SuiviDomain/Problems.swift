@@ -181,10 +181,8 @@ extension Problem {
                 englishMessage: "Storage unavailable (disk full, database busy or read-only).", detail: detail)
     }
 
-    public static func shuttingDown() -> Problem {
-        Problem(code: "503.2", message: "Le serveur redémarre. Réessayez dans un instant.",
-                englishMessage: "The server is shutting down.")
-    }
+    // 503.2 retired (never thrown: a stopping server finishes the requests it has
+    // and libmicrohttpd refuses new connections). Do not reuse.
 
     // MARK: Accounts and sessions (400.20-29, 401.2-9, 403.10-19, 409.10-19, 429.2-9)
 

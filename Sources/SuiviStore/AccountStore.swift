@@ -72,13 +72,6 @@ public struct AccountStore: Sendable {
         }
     }
 
-    public func setPasswordHash(userID: Int64, _ hash: String, at date: Date = Date()) async throws {
-        try await database.write { db in
-            try db.execute(sql: "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
-                           arguments: [hash, Timestamp.string(date), userID])
-        }
-    }
-
     // MARK: - Sessions
 
     public func startSession(idHash: String, userID: Int64, csrfToken: String, at date: Date = Date()) async throws {

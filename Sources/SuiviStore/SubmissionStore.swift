@@ -157,9 +157,4 @@ public struct SubmissionStore: Sendable {
             try Int.fetchOne(db, sql: "SELECT count(*) FROM submissions WHERE review_state = ?", arguments: [reviewState]) ?? 0
         }
     }
-
-    /// Instance ids present, for checks by benchmarks and crash tests.
-    public func instanceIDs() throws -> [String] {
-        try database.readNow { db in try String.fetchAll(db, sql: "SELECT instance_id FROM submissions") }
-    }
 }

@@ -83,19 +83,6 @@ struct TallyParameters {
         guard let start = try? format.parse(from), let end = try? format.parse(to) else { return .max }
         return Int(end.timeIntervalSince(start) / 86_400) + 1
     }
-
-    /// Every day of `from...to`, in order.
-    static func everyDay(from: String, to: String) -> [String] {
-        let format = Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day()
-        guard let start = try? format.parse(from), let end = try? format.parse(to), start <= end else { return [] }
-        var days: [String] = []
-        var day = start
-        while day <= end && days.count <= longestPeriodDays {
-            days.append(format.format(day))
-            day = day.addingTimeInterval(86_400)
-        }
-        return days
-    }
 }
 
 /// JSON written by hand for the hot tally routes: a few thousand rows of
