@@ -2,23 +2,6 @@ import Foundation
 import GRDB
 import SuiviDomain
 
-/// A resource person as the rest of the server needs them.
-public struct ResourcePerson: Sendable, Equatable {
-    public let id: Int64
-    public let name: String
-    public let phone: String
-    public let departementCode: String
-    public let organisation: String?
-    public let active: Bool
-}
-
-public struct Departement: Sendable, Equatable {
-    public let code: String
-    public let name: String
-    public let regionCode: String
-    public let region: String
-}
-
 /// Resource persons, their personal links (stored as hashes) and geography.
 public struct PeopleStore: Sendable {
     let database: SuiviDatabase

@@ -101,7 +101,7 @@ struct CampaignHandlers: Sendable {
             throw Problem.invalidParameter("days", "expected a list of at most 60 dates YYYY-MM-DD")
         }
         let days = try list.map { item -> String in
-            guard let text = item as? String, RecordSummary.isCalendarDate(text) else {
+            guard let text = item as? String, CalendarDay.isValid(text) else {
                 throw Problem.invalidParameter("days", "expected dates YYYY-MM-DD")
             }
             return text

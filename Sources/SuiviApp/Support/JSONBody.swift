@@ -89,7 +89,7 @@ struct JSONBody {
     /// A calendar date written YYYY-MM-DD.
     func date(_ name: String, required: Bool = true) throws -> String? {
         guard let text = try string(name, required: required, maximumLength: 10) else { return nil }
-        guard RecordSummary.isCalendarDate(text) else { throw Problem.invalidParameter(name, "expected a date YYYY-MM-DD") }
+        guard CalendarDay.isValid(text) else { throw Problem.invalidParameter(name, "expected a date YYYY-MM-DD") }
         return text
     }
 }

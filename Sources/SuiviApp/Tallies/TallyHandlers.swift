@@ -141,7 +141,7 @@ struct TallyHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.readTallies)
         let visible = context.departements.filter { principal.scope.includes($0.code) }
-        let today = RecordSummary.day(of: Date())
+        let today = CalendarDay.string(of: Date())
         var regions: [String: [String: String]] = [:]
         for departement in visible { regions[departement.regionCode] = ["code": departement.regionCode, "name": departement.region] }
         let indicators = try await context.indicators.all().filter(\.active).map { indicator -> [String: Any] in

@@ -20,10 +20,10 @@ struct TallyParameters {
     /// otherwise `date` (default today) stands for both.
     init(_ request: Request, principal: Principal, departements: [Departement], requirePeriod: Bool = false) throws {
         if requirePeriod || request.query["from"] != nil || request.query["to"] != nil {
-            guard let from = request.query["from"], RecordSummary.isCalendarDate(from) else {
+            guard let from = request.query["from"], CalendarDay.isValid(from) else {
                 throw Problem.invalidParameter("from", "required: a date YYYY-MM-DD")
             }
-            guard let to = request.query["to"], RecordSummary.isCalendarDate(to) else {
+            guard let to = request.query["to"], CalendarDay.isValid(to) else {
                 throw Problem.invalidParameter("to", "required: a date YYYY-MM-DD")
             }
             guard from <= to else { throw Problem.invalidDateRange("from \(from) is after to \(to)") }
@@ -63,8 +63,8 @@ struct TallyParameters {
 
     /// `date`, default today (Senegal is on UTC all year).
     static func day(_ request: Request, name: String = "date") throws -> String {
-        guard let text = request.query[name], !text.isEmpty else { return RecordSummary.day(of: Date()) }
-        guard RecordSummary.isCalendarDate(text) else { throw Problem.invalidParameter(name, "expected a date YYYY-MM-DD") }
+        guard let text = request.query[name], !text.isEmpty else { return CalendarDay.string(of: Date()) }
+        guard CalendarDay.isValid(text) else { throw Problem.invalidParameter(name, "expected a date YYYY-MM-DD") }
         return text
     }
 

@@ -130,14 +130,10 @@ struct AnswerContext: XPathEvaluationContext {
 
 /// Checks of answer formats as ODK writes them.
 enum AnswerFormats {
+    /// ODK's date type takes any year (a building's date, a deed's): flag
+    /// only what is not a day at all.
     static func isDate(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), day >= 1 else { return false }
-        let daysInMonth = [31, (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28,
-                           31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return day <= daysInMonth[month - 1]
+        CalendarDay.isValid(text, years: 1...9999)
     }
 
     static func isTime(_ text: String) -> Bool {

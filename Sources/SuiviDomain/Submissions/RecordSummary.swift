@@ -1,0 +1,37 @@
+import Foundation
+
+/// What the store keeps beside a record's XML so that tallies, leads and
+/// exports never parse it again: answers by field name, the département it
+/// counts for and the day the activity took place.
+public struct RecordSummary: Sendable {
+    public let answers: [String: String]
+    public let departementCode: String?
+    public let activityDate: String?
+
+    public init(document: SubmissionDocument, form: FormDefinition, person: ResourcePerson?, receivedAt: Date) {
+        var answers: [String: String] = [:]
+        for field in form.fields where !field.isGroup {
+            if let value = document.value(at: field.path) {
+                answers[field.name] = value.trimmingWhitespaceAndNewlines()
+            }
+        }
+        self.answers = answers
+
+        // The record's own département when it is one the form offers (a
+        // record with a wrong one is flagged by the checks), else the
+        // resource person's, so the record still counts somewhere sensible.
+        let answered = answers["departement"].flatMap { answer in
+            form.fields.first { $0.name == "departement" }?.choices?.contains { $0.value == answer } == true
+                ? answer : nil
+        }
+        departementCode = answered ?? person?.departementCode
+
+        // The form's first date answer that is a real date of this century,
+        // else the day it arrived: a visit dated 1923 is a slip of the
+        // thumb, and counting it on the day it came keeps it in the campaign.
+        let firstDate = form.fields.lazy.filter { $0.dataType == .date }
+            .compactMap { answers[$0.name] }
+            .first { CalendarDay.parts($0).map { $0.year >= 2000 } ?? false }
+        activityDate = firstDate ?? CalendarDay.string(of: receivedAt)
+    }
+}
