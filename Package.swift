@@ -39,6 +39,8 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "SuiviDomain", dependencies: ["CLibXML2"]),
+        // The file system calls made for durability, each wrapped once.
+        .target(name: "SuiviSystem"),
         // Argon2id password hashes (crypto_pwhash_str).
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // QR codes for personal links and ODK Collect settings.
@@ -60,7 +62,7 @@ let package = Package(
         .target(
             name: "SuiviApp",
             dependencies: [
-                "SuiviHTTP", "SuiviDomain", "SuiviStore",
+                "SuiviHTTP", "SuiviDomain", "SuiviStore", "SuiviSystem",
                 "CSodium", "CQRencode", "CXLSXWriter", "CDeflate",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -74,7 +76,7 @@ let package = Package(
         .target(
             name: "SuiviAdmin",
             dependencies: [
-                "SuiviApp", "SuiviStore", "SuiviDomain",
+                "SuiviApp", "SuiviStore", "SuiviDomain", "SuiviSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

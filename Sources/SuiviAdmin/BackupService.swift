@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import SuiviApp
 import SuiviStore
+import SuiviSystem
 
 /// What `MANIFEST.json` says about a backup. The restore believes none of it
 /// until the files agree.
@@ -420,85 +421,59 @@ public enum BackupService {
     }
 }
 
-/// Plain POSIX file work with fsync, as `AttachmentStore` does it.
+/// File work a backup needs on top of `SystemCalls`: copies and digests
+/// streamed in 1 MB chunks, and an install that never replaces.
 private enum Files {
-    struct Failure: Error, CustomStringConvertible {
-        let operation: String
-        let path: String
-        let code: Int32
-        var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
-    }
-
-    static func check(_ result: Int32, _ operation: String, _ path: String) throws {
-        if result < 0 { throw Failure(operation: operation, path: path, code: errno) }
-    }
-
     static func makeDirectory(_ path: String) throws {
-        try check(mkdir(path, 0o700), "mkdir", path)
+        try SystemCalls.makeDirectory(path)
     }
 
     static func move(_ from: String, to: String) throws {
-        try check(rename(from, to), "rename", from)
+        try SystemCalls.move(from, to: to)
     }
 
     /// Moves `staged` to `path` unless something appeared at `path`
     /// meanwhile (a server started too early): `link` never replaces.
     static func installWithoutReplacing(_ staged: String, at path: String) throws {
-        if link(staged, path) != 0 {
-            let code = errno
-            if code == EEXIST {
-                throw BackupFailure("Un fichier est apparu à \(path) pendant la restauration (serveur démarré ?)",
-                                    "a file appeared at \(path) during the restore (was a server started?)")
-            }
-            throw Failure(operation: "link", path: path, code: code)
+        do {
+            try SystemCalls.addName(path, to: staged)
+        } catch {
+            guard error.errno == EEXIST else { throw error }
+            throw BackupFailure("Un fichier est apparu à \(path) pendant la restauration (serveur démarré ?)",
+                                "a file appeared at \(path) during the restore (was a server started?)")
         }
-        try check(unlink(staged), "unlink", staged)
+        try SystemCalls.remove(staged)
     }
 
     static func syncFile(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        try check(descriptor, "open", path)
-        defer { close(descriptor) }
-        try check(fsync(descriptor), "fsync", path)
+        try SystemCalls.withFile(path, flags: O_RDONLY) { try SystemCalls.sync($0, path: path) }
     }
 
     static func syncDirectory(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        try check(descriptor, "open", path)
-        defer { close(descriptor) }
-        try check(fsync(descriptor), "fsync", path)
+        try SystemCalls.syncDirectory(path)
     }
 
     /// Size and SHA-256 of a file, read in chunks.
     static func digest(_ path: String) throws -> (size: Int, sha256: String) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        try check(descriptor, "open", path)
-        defer { close(descriptor) }
-        return try stream(from: descriptor, path: path) { _ in }
+        try SystemCalls.withFile(path, flags: O_RDONLY) { try stream(from: $0, path: path) { _ in } }
     }
 
     /// Copies a file to a new one, fsynced; returns the size and SHA-256 of
     /// the bytes copied.
     static func copy(_ source: String, to destination: String) throws -> (size: Int, sha256: String) {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        try check(input, "open", source)
-        defer { close(input) }
-        let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        try check(output, "open", destination)
-        defer { close(output) }
-        let result = try stream(from: input, path: source) { chunk in
-            try writeAll(chunk, to: output, path: destination)
+        try SystemCalls.withFile(source, flags: O_RDONLY) { input in
+            try SystemCalls.withFile(destination, flags: O_WRONLY | O_CREAT | O_EXCL) { output in
+                let result = try stream(from: input, path: source) { chunk in
+                    try SystemCalls.writeAll(chunk, to: output, path: destination)
+                }
+                try SystemCalls.sync(output, path: destination)
+                return result
+            }
         }
-        try check(fsync(output), "fsync", destination)
-        return result
     }
 
     static func create(_ data: Data, to path: String) throws {
-        let output = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        try check(output, "open", path)
-        defer { close(output) }
-        try data.withUnsafeBytes { try writeAll($0, to: output, path: path) }
-        try check(fsync(output), "fsync", path)
+        try data.withUnsafeBytes { try SystemCalls.createSynced(path, $0) }
     }
 
     private static func stream(from descriptor: Int32, path: String,
@@ -508,11 +483,7 @@ private enum Files {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         while true {
-            let count = read(descriptor, buffer.baseAddress, buffer.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Failure(operation: "read", path: path, code: errno)
-            }
+            let count = try SystemCalls.readSome(descriptor, into: buffer, path: path)
             if count == 0 { break }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
             hasher.update(bufferPointer: chunk)
@@ -520,18 +491,6 @@ private enum Files {
             size += count
         }
         return (size, hex(hasher.finalize()))
-    }
-
-    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw Failure(operation: "write", path: path, code: errno)
-            }
-            offset += written
-        }
     }
 
     private static func hex(_ bytes: some Sequence<UInt8>) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import SuiviDomain
+import SuiviSystem
 
 /// Attachment files, named by the SHA-256 of their content. A file is written
 /// to a temporary name, fsynced, renamed into place and its directory fsynced
@@ -27,44 +28,19 @@ public struct AttachmentStore: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             do {
-                try Self.writeSynced(data, to: temporary)
-            } catch let error as POSIXError where error.code == .ENOENT {
+                try data.withUnsafeBytes { try SystemCalls.createSynced(temporary, $0) }
+            } catch let error as SystemCallError where error.errno == ENOENT {
                 // `tmp/` was removed under the running server: make it again.
                 try FileManager.default.createDirectory(
                     atPath: "\(directory)/tmp", withIntermediateDirectories: true)
-                try Self.writeSynced(data, to: temporary)
+                try data.withUnsafeBytes { try SystemCalls.createSynced(temporary, $0) }
             }
-            guard rename(temporary, final) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            try Self.syncDirectory(folder)
+            try SystemCalls.move(temporary, to: final)
+            try SystemCalls.syncDirectory(folder)
         } catch {
             unlink(temporary)
             throw .storageUnavailable("attachment write failed: \(error)")
         }
         return digest
-    }
-
-    private static func writeSynced(_ data: Data, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        defer { close(descriptor) }
-        try data.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-                }
-                offset += written
-            }
-        }
-        guard fsync(descriptor) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    }
-
-    private static func syncDirectory(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
     }
 }
