@@ -24,10 +24,13 @@ let package = Package(
             name: "CMicroHTTPD",
             linkerSettings: [.linkedLibrary("microhttpd")]
         ),
+        // Helpers every layer shares: the file system calls made for
+        // durability, whitespace trimming.
+        .target(name: "SuiviBasics"),
         .target(
             name: "SuiviHTTP",
             dependencies: [
-                "CMicroHTTPD",
+                "CMicroHTTPD", "SuiviBasics",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -38,9 +41,7 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        .target(name: "SuiviDomain", dependencies: ["CLibXML2"]),
-        // The file system calls made for durability, each wrapped once.
-        .target(name: "SuiviSystem"),
+        .target(name: "SuiviDomain", dependencies: ["CLibXML2", "SuiviBasics"]),
         // Argon2id password hashes (crypto_pwhash_str).
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // QR codes for personal links and ODK Collect settings.
@@ -62,7 +63,7 @@ let package = Package(
         .target(
             name: "SuiviApp",
             dependencies: [
-                "SuiviHTTP", "SuiviDomain", "SuiviStore", "SuiviSystem",
+                "SuiviHTTP", "SuiviDomain", "SuiviStore", "SuiviBasics",
                 "CSodium", "CQRencode", "CXLSXWriter", "CDeflate",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -76,7 +77,7 @@ let package = Package(
         .target(
             name: "SuiviAdmin",
             dependencies: [
-                "SuiviApp", "SuiviStore", "SuiviDomain", "SuiviSystem",
+                "SuiviApp", "SuiviStore", "SuiviDomain", "SuiviBasics",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import SuiviApp
 import SuiviStore
-import SuiviSystem
+import SuiviBasics
 
 /// What `MANIFEST.json` says about a backup. The restore believes none of it
 /// until the files agree.

@@ -1,5 +1,6 @@
 import CMicroHTTPD
 import Foundation
+import SuiviBasics
 
 /// A `multipart/form-data` body split into its parts (RFC 7578). Part bodies
 /// are slices of the request body, so a spooled, memory-mapped upload is not

@@ -1,6 +1,6 @@
 import Foundation
 import SuiviDomain
-import SuiviSystem
+import SuiviBasics
 
 /// Attachment files, named by the SHA-256 of their content. A file is written
 /// to a temporary name, fsynced, renamed into place and its directory fsynced

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 
 /// The functions bind expressions may call (XPath 1.0 core plus the ODK XForms extensions),
 /// looked up by name at evaluation time so an unknown function is reported, not a parse failure.

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 
 /// What decides that two visits name the same artisan. Rules: the same
 /// normalised phone, or the same national ID number. Same folded name in the

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 
 /// What the store keeps beside a record's XML so that tallies, leads and
 /// exports never parse it again: answers by field name, the département it

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 
 /// Checks a record's answers against its form: types, required answers,
 /// allowed choices, constraints, plus the campaign's own lenient checks

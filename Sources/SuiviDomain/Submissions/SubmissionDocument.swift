@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 
 /// A record as sent by a phone: the instance XML, read safely, with the
 /// identifiers OpenRosa puts in it and every answer by absolute path.

@@ -2,7 +2,7 @@
 /// `.whitespacesAndNewlines`, scalar by scalar, without bridging to NSString:
 /// on Linux `trimmingCharacters(in:)` converts the whole string to UTF-16
 /// first, which made it the largest cost of checking a record (a 2 KB note
-/// was copied to be trimmed of nothing).
+/// was copied to be trimmed of nothing), and on every upload's part headers.
 extension StringProtocol {
     /// Same result as `trimmingCharacters(in: .whitespaces)`.
     public func trimmingWhitespace() -> String {
@@ -32,10 +32,10 @@ extension Substring {
     }
 }
 
-enum Whitespace {
+public enum Whitespace {
     /// Foundation's `.whitespaces`: tab, space and the Unicode spaces
     /// (U+00A0, U+1680, U+2000–U+200B, U+202F, U+205F, U+3000).
-    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09, 0x20: true
         case 0..<0xA0: false
@@ -46,7 +46,7 @@ enum Whitespace {
 
     /// Foundation's `.whitespacesAndNewlines`: the above plus U+000A–U+000D,
     /// U+0085, U+2028 and U+2029.
-    static func isSpaceOrNewline(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isSpaceOrNewline(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x0A...0x0D, 0x85, 0x2028, 0x2029: true
         default: isSpace(scalar)
