@@ -90,7 +90,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SuiviDomainTests", dependencies: ["SuiviDomain"]),
+        .testTarget(name: "SuiviDomainTests", dependencies: ["SuiviDomain", "SuiviBasics"]),
         .testTarget(
             name: "SuiviServerTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 import GRDB
 import SuiviDomain
 import Testing
@@ -57,7 +58,7 @@ import Testing
 
     @Test func jsonStringsAreWhatJSONSerializationWrites() throws {
         for value in Self.hostile {
-            var json = JSONBytes()
+            var json = JSONWriter()
             json.raw("{")
             json.key("k")
             json.string(value)
@@ -70,9 +71,9 @@ import Testing
                 #expect(back == ["k": value])
             }
         }
-        var numbers = JSONBytes()
+        var numbers = JSONWriter()
         for value: Int64 in [0, 7, -7, 10, 1_000_000, .max, .min] {
-            numbers.bytes.removeAll()
+            numbers = JSONWriter()
             numbers.integer(value)
             #expect(String(decoding: numbers.bytes, as: UTF8.self) == String(value))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 import SuiviDomain
 import SuiviStore
 
@@ -9,7 +10,7 @@ import SuiviStore
 extension LeadHandlers {
     /// `{"leads":[...],"next":"CURSOR"}`
     static func feedJSON(_ page: [LeadRecord], next: String) -> Data {
-        var json = JSONBytes(capacity: 512 + page.count * 420)
+        var json = JSONWriter(capacity: 512 + page.count * 420)
         json.raw("{")
         json.key("leads")
         json.raw("[")
@@ -25,7 +26,7 @@ extension LeadHandlers {
     }
 
     /// One lead, keys in sorted order.
-    static func append(_ lead: LeadRecord, to json: inout JSONBytes) {
+    static func append(_ lead: LeadRecord, to json: inout JSONWriter) {
         json.raw("{")
         json.key("change_seq"); json.integer(lead.changeSeq); json.raw(",")
         json.key("consent_contact"); json.string(lead.consentContact); json.raw(",")

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 import SuiviDomain
 import SuiviStore
 
@@ -34,7 +35,7 @@ struct TargetProgress {
             json.raw("{\"actual\":")
             json.number(actual)
             json.raw(",\"baseline\":")
-            json.optionalNumber(baseline)
+            json.number(baseline)
             if let departement {
                 json.raw(",\"departement\":")
                 json.string(departement.code)
@@ -44,21 +45,21 @@ struct TargetProgress {
             json.raw(",\"indicator\":")
             json.string(indicator.id)
             json.raw(",\"milestone\":")
-            json.optionalNumber(milestone)
+            json.number(milestone)
             json.raw(",\"milestone_percentage\":")
-            json.optionalNumber(milestonePercentage)
+            json.number(milestonePercentage)
             json.raw(",\"name_en\":")
             json.string(indicator.nameEnglish)
             json.raw(",\"name_fr\":")
             json.string(indicator.nameFrench)
             json.raw(",\"percentage\":")
-            json.optionalNumber(percentage)
+            json.number(percentage)
             if let departement {
                 json.raw(",\"region\":")
                 json.string(departement.region)
             }
             json.raw(",\"target\":")
-            json.optionalNumber(target)
+            json.number(target)
             json.raw("}")
         }
 
@@ -93,7 +94,7 @@ struct TargetProgress {
             line.write(to: &json)
         }
         json.raw("],\"from\":")
-        json.optionalString(from)
+        json.string(from)
         json.raw(",\"phase\":")
         if let phase {
             json.raw("{\"campaign\":")
@@ -116,7 +117,7 @@ struct TargetProgress {
             line.write(to: &json)
         }
         json.raw("],\"to\":")
-        json.optionalString(to)
+        json.string(to)
         json.raw("}")
     }
 

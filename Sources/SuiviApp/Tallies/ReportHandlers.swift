@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 import SuiviDomain
 import SuiviHTTP
 import SuiviStore

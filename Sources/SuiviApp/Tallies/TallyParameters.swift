@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 import SuiviDomain
 import SuiviHTTP
 import SuiviStore
@@ -83,89 +84,6 @@ struct TallyParameters {
         guard let start = try? format.parse(from), let end = try? format.parse(to) else { return .max }
         return Int(end.timeIntervalSince(start) / 86_400) + 1
     }
-}
-
-/// JSON written by hand for the hot tally routes: a few thousand rows of
-/// five fields each, where JSONSerialization's boxing costs more than the
-/// query.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
-
-    init(capacity: Int = 4096) {
-        bytes.reserveCapacity(capacity)
-    }
-
-    mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
-    }
-
-    mutating func string(_ text: String) {
-        var text = text
-        text.withUTF8 { string(UnsafeRawBufferPointer($0)) }
-    }
-
-    /// A string given as UTF-8 bytes, quoted and escaped. Runs without
-    /// anything to escape (nearly all) are appended whole.
-    mutating func string(_ text: UnsafeRawBufferPointer) {
-        bytes.append(UInt8(ascii: "\""))
-        var start = 0
-        for (index, byte) in text.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start..<index]))
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
-            default:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            }
-            start = index + 1
-        }
-        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start...]))
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// Bytes already in JSON form (a cached, escaped fragment).
-    mutating func raw(_ fragment: [UInt8]) {
-        bytes.append(contentsOf: fragment)
-    }
-
-    mutating func number(_ value: Double) {
-        if value == value.rounded(), abs(value) < 1e15 {
-            integer(Int64(value))
-        } else if value.isFinite {
-            bytes.append(contentsOf: "\(value)".utf8)
-        } else {
-            raw("null")
-        }
-    }
-
-    mutating func optionalNumber(_ value: Double?) {
-        if let value { number(value) } else { raw("null") }
-    }
-
-    mutating func optionalString(_ text: String?) {
-        if let text { string(text) } else { raw("null") }
-    }
-
-    /// Decimal digits written in place: no String per number.
-    mutating func integer(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                count += 1
-                buffer[20 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - count)...]))
-        }
-    }
-
-    var data: Data { Data(bytes) }
 }
 
 extension JSONWriter {

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 
 /// A record's answers as stored in `submissions.answers`: a JSON object of
 /// field name to text.
@@ -7,7 +8,7 @@ public enum Answers {
     /// serialisation compares keys with locale-aware collation and cost a
     /// third of the server's CPU per record at intake.
     public static func encode(_ answers: [String: String]) -> String {
-        var json = JSONBytes(capacity: 1024)
+        var json = JSONWriter(capacity: 1024)
         json.raw("{")
         for (index, key) in answers.keys.sorted().enumerated() {
             if index > 0 { json.raw(",") }

@@ -1,22 +1,34 @@
 import Foundation
 
-/// JSON written straight into a byte buffer, for responses with a fixed
-/// shape and many rows (the leads feed) and each record's answers at intake: Foundation's `JSONSerialization`
-/// boxes every value and sorts every dictionary's keys, and cost most of a
-/// feed page's time. Callers write keys in sorted order, so the bytes match
-/// what `JSONResponses.ok` gives for the same object.
-public struct JSONBytes {
-    public var bytes: [UInt8] = []
+/// The one JSON writer: bytes appended straight into a buffer.
+///
+/// Every response leaves through it, either written field by field where a
+/// benchmark showed it matters (the tallies, the leads feed, each record's
+/// answers at intake) or through `JSONResponseEncoder` for a response type.
+/// Its output is what `JSONSerialization` with `.sortedKeys` and
+/// `.withoutEscapingSlashes` writes for the same value: quotes, backslashes
+/// and control characters escaped (`\n`, `\t`… or `\u00XX`), everything else
+/// kept as UTF-8, `/` left alone, whole numbers without a fraction.
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
 
-    public init(capacity: Int = 1 << 16) {
+    public init(capacity: Int = 4096) {
         bytes.reserveCapacity(capacity)
     }
 
+    public var data: Data { Data(bytes) }
+
+    /// Punctuation or a literal known to be JSON already.
     public mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    /// `"key":` (keys are ASCII names, written as they are).
+    /// Bytes already in JSON form (a cached, escaped fragment).
+    public mutating func raw(_ fragment: [UInt8]) {
+        bytes.append(contentsOf: fragment)
+    }
+
+    /// `"key":` for a key known at compile time (ASCII names, written as they are).
     public mutating func key(_ name: StaticString) {
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -32,18 +44,21 @@ public struct JSONBytes {
         if value { raw("true") } else { raw("false") }
     }
 
+    public mutating func bool(_ value: Bool?) {
+        if let value { bool(value) } else { null() }
+    }
+
+    /// Decimal digits written in place: no String per number.
     public mutating func integer<T: BinaryInteger>(_ value: T) {
-        guard value != 0 else { bytes.append(UInt8(ascii: "0")); return }
-        var magnitude = value.magnitude
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        // Digits backwards into a small stack buffer, then forwards.
+        var magnitude = value.magnitude
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { digits in
             var count = 0
-            while magnitude > 0 {
+            repeat {
                 digits[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
                 count += 1
-            }
+            } while magnitude > 0
             while count > 0 {
                 count -= 1
                 bytes.append(digits[count])
@@ -55,15 +70,31 @@ public struct JSONBytes {
         if let value { integer(value) } else { null() }
     }
 
-    public mutating func string(_ value: String?) {
-        guard var value else { null(); return }
-        value.withUTF8 { appendString(UnsafeRawBufferPointer($0)) }
+    /// Whole numbers as integers ("3700", not "3700.0"), others as Swift
+    /// prints them ("71.6", "1e+16"); NaN and infinities, which JSON cannot
+    /// say, as null.
+    public mutating func number(_ value: Double) {
+        if value == value.rounded(), abs(value) < 1e15 {
+            integer(Int64(value))
+        } else if value.isFinite {
+            bytes.append(contentsOf: "\(value)".utf8)
+        } else {
+            null()
+        }
     }
 
-    /// A JSON string: quotes and backslashes escaped, control characters as
-    /// `\n`-style or `\u00XX` escapes, everything else (non-ASCII included)
-    /// kept as UTF-8. `/` is not escaped (as `.withoutEscapingSlashes`).
-    public mutating func appendString(_ utf8: UnsafeRawBufferPointer) {
+    public mutating func number(_ value: Double?) {
+        if let value { number(value) } else { null() }
+    }
+
+    public mutating func string(_ value: String?) {
+        guard var value else { null(); return }
+        value.withUTF8 { string(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A string given as UTF-8 bytes, quoted and escaped. Runs without
+    /// anything to escape (nearly all) are appended whole.
+    public mutating func string(_ utf8: UnsafeRawBufferPointer) {
         bytes.append(UInt8(ascii: "\""))
         var runStart = 0
         for index in 0..<utf8.count {
@@ -80,11 +111,8 @@ public struct JSONBytes {
             case 0x0D: bytes.append(UInt8(ascii: "r"))
             case 0x09: bytes.append(UInt8(ascii: "t"))
             default:
-                bytes.append(UInt8(ascii: "u"))
-                bytes.append(UInt8(ascii: "0"))
-                bytes.append(UInt8(ascii: "0"))
-                bytes.append(Self.hexDigit(byte >> 4))
-                bytes.append(Self.hexDigit(byte & 0xF))
+                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          Self.hexDigit(byte >> 4), Self.hexDigit(byte & 0xF)])
             }
         }
         if runStart < utf8.count { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart...])) }
