@@ -12,7 +12,7 @@ struct Suivi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suivi",
         abstract: "Suivi: field-campaign data collection server (OpenRosa).",
-        subcommands: [Serve.self, PersonCommand.self, UserCommand.self, APIKeyCommand.self, DemoCommand.self,
+        subcommands: [Serve.self, PersonCommand.self, UserCommand.self, APIKeyCommand.self, FormCommand.self, DemoCommand.self,
                       VerifyCommand.self, BackupCommand.self, RestoreCommand.self])
 }
 
