@@ -21,6 +21,9 @@ struct FormCommand: AsyncParsableCommand {
                 do {
                     let definition = try XFormParser.parse(try Data(contentsOf: URL(fileURLWithPath: file)))
                     print("accepté / accepted\t\(file)\t\(definition.formID)\t\(definition.version)\t\(definition.fields.count) fields")
+                    for warning in definition.warnings {
+                        print("  avertissement / warning\t\(warning)")
+                    }
                 } catch {
                     refused += 1
                     let reason = "\(error)".replacingOccurrences(of: "\n", with: " ")

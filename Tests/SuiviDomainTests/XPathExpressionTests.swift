@@ -114,9 +114,11 @@ struct XPathParsingTests {
         ("(1", 2),
         ("concat('a' 'b')", 11),
         ("1 ! 2", 2),
-        ("/data/a[1]", 7),
-        ("//a", 0),
-        ("$x", 0),
+        ("/data/a[1", 9),
+        ("/data/a[]", 8),
+        ("bogus::a", 0),
+        ("instance('x')/", 14),
+        ("a:", 1),
         ("1 # 2", 2),
         ("/data/", 6),
     ])
@@ -124,6 +126,35 @@ struct XPathParsingTests {
         let error = try #require(syntaxError(text))
         #expect(error.offset == offset, "\(error.message)")
         #expect(!error.message.isEmpty)
+    }
+
+    /// Valid XPath that ODK forms use and the server does not evaluate: the
+    /// form is accepted, and evaluating throws so a check is skipped (never a
+    /// false flag). Issue 15: only an expression that is not XPath is refused.
+    @Test(arguments: [
+        "instance('towns')/root/item[region = /data/region]/label",
+        "instance('wards')/root/item[name=current()/../ward]/population",
+        "count(/data/household/member[age > 60])",
+        "jr:itext(concat('q-', /data/q))/value",
+        "instance('last-saved')/data/name",
+        "max(randomize(instance('list')/root/item/value))",
+        "/data/a[1]", "//a", "$x", "/data/*", "/data/jr:*", "/data/a/text()",
+        "(/data/a | /data/b)[2]", "ancestor-or-self::node()",
+    ])
+    func validXPathIsAcceptedAndNotEvaluated(text: String) throws {
+        let expression = try XPathExpression.parse(text)
+        let sheet = AnswerSheet(contextPath: "/data/q", answers: ["/data/a": ["1"], "/data/region": ["dakar"]])
+        #expect(throws: XPathEvaluationError.self) { try expression.evaluate(in: sheet) }
+    }
+
+    @Test func unabbreviatedStepsAreTheStepsTheyAbbreviate() throws {
+        #expect(try XPathExpression.parse("child::a/attribute::b/parent::node()/self::node()")
+                == XPathExpression.parse("a/@b/../."))
+    }
+
+    @Test func currentOutsideAPredicateIsTheBindsOwnNode() throws {
+        let expression = try XPathExpression.parse("current()/../b")
+        #expect(expression == .path(XPathPath(isAbsolute: false, steps: [.current, .parent, .child("b")])))
     }
 
     @Test func nestingUpToTheLimitIsAccepted() throws {

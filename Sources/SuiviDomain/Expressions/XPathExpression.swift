@@ -12,6 +12,12 @@ public indirect enum XPathExpression: Sendable, Equatable {
     case negation(XPathExpression)
     case binary(XPathBinaryOperator, XPathExpression, XPathExpression)
     case functionCall(name: String, arguments: [XPathExpression])
+    /// A path the server parses but does not follow: one with predicates, `//`, wildcards or
+    /// axes, or one that starts from an expression (`instance('x')/root/item[name = ../q]/label`).
+    /// Evaluating it throws, so a check that needs it is skipped, never a false flag.
+    case location(XPathLocation)
+    /// `$name`: XPath, though no ODK form uses it; not evaluated either.
+    case variable(String)
 }
 
 /// The infix operators, named so the tree reads without knowing XPath's spelling of them.
@@ -54,7 +60,49 @@ public struct XPathPath: Sendable, Equatable {
     }
 }
 
-/// One step of a location path; only the abbreviated axes ODK forms use are supported.
+/// Any XPath 1.0 path (§3.3 PathExpr): an optional start expression with its predicates, then
+/// steps. `//` is kept as the step `descendant-or-self::node()` it abbreviates.
+public struct XPathLocation: Sendable, Equatable {
+    /// The filter expression the path starts from (`instance('x')`, `current()`), or nil.
+    public var start: XPathExpression?
+    public var startPredicates: [XPathExpression]
+    public var isAbsolute: Bool
+    public var steps: [XPathStep]
+
+    public init(start: XPathExpression?, startPredicates: [XPathExpression], isAbsolute: Bool, steps: [XPathStep]) {
+        self.start = start
+        self.startPredicates = startPredicates
+        self.isAbsolute = isAbsolute
+        self.steps = steps
+    }
+}
+
+/// A step in full: axis, node test (a name, `*`, `prefix:*`, `node()`, `text()`…) and predicates.
+public struct XPathStep: Sendable, Equatable {
+    public var axis: String
+    public var test: String
+    public var predicates: [XPathExpression]
+
+    public init(axis: String, test: String, predicates: [XPathExpression] = []) {
+        self.axis = axis
+        self.test = test
+        self.predicates = predicates
+    }
+
+    /// The same step as the simple form the evaluator follows, when it has one.
+    var simple: XPathPathStep? {
+        guard predicates.isEmpty, !test.contains("*"), !test.hasSuffix("()") || test == "node()" else { return nil }
+        switch (axis, test) {
+        case ("self", "node()"): return .current
+        case ("parent", "node()"): return .parent
+        case ("child", let name) where name != "node()": return .child(name)
+        case ("attribute", let name) where name != "node()": return .attribute(name)
+        default: return nil
+        }
+    }
+}
+
+/// One step of a location path the evaluator follows: the abbreviated axes ODK forms use.
 public enum XPathPathStep: Sendable, Equatable {
     case current
     case parent
@@ -129,6 +177,10 @@ extension XPathExpression {
             return try XPathOperators.evaluate(op, left, right, in: context)
         case .functionCall(let name, let arguments):
             return try XPathFunctionLibrary.standard.call(name, arguments: arguments, in: context)
+        case .location:
+            throw XPathEvaluationError(message: "paths with predicates, axes or wildcards, or from a function call, are not evaluated on the server")
+        case .variable(let name):
+            throw XPathEvaluationError(message: "variable $\(name) is not evaluated on the server")
         }
     }
 
@@ -155,6 +207,11 @@ extension XPathExpression {
                 return [XPathPath(isAbsolute: false, steps: [.current]).resolved(against: contextPath) ?? "/"]
             }
             return arguments.reduce(into: []) { $0.formUnion($1.referencedPaths(contextPath: contextPath)) }
+        case .location(let location):
+            // Only the start is read in this context; predicates read the nodes they filter.
+            return location.start?.referencedPaths(contextPath: contextPath) ?? []
+        case .variable:
+            return []
         }
     }
 }

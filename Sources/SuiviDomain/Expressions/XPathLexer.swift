@@ -19,7 +19,7 @@ struct XPathToken: Equatable {
         case literal(String)
         case name(String)
         case binaryOperator(XPathBinaryOperator)
-        case slash, doubleSlash, dot, dotDot, at, dollar, star
+        case slash, doubleSlash, dot, dotDot, at, dollar, star, doubleColon
         case leftParen, rightParen, leftBracket, rightBracket, comma
         case endOfInput
     }
@@ -79,6 +79,9 @@ struct XPathLexer {
             return operatorIsExpected ? .binaryOperator(.multiply) : .star
         case "\"", "'":
             return try lexLiteral(quote: current)
+        case ":":
+            guard advanceMatching(":") else { throw XPathSyntaxError(message: "Unexpected character ':'", offset: position - 1) }
+            return .doubleColon
         default:
             if Self.isDigit(current) { return lexNumber() }
             if Self.isNameStart(current) { return lexName() }
@@ -138,6 +141,11 @@ struct XPathLexer {
             position += 1
             return .name(name + ":" + readNCName())
         }
+        // `prefix:*`: every name in a namespace, one name test.
+        if peek() == ":", peek(at: 1) == "*" {
+            position += 2
+            return .name(name + ":*")
+        }
         return .name(name)
     }
 
@@ -155,7 +163,7 @@ struct XPathLexer {
         switch previous.kind {
         case .number, .literal, .name, .dot, .dotDot, .star, .rightParen, .rightBracket:
             return true
-        case .binaryOperator, .slash, .doubleSlash, .at, .dollar, .leftParen, .leftBracket, .comma, .endOfInput:
+        case .binaryOperator, .slash, .doubleSlash, .at, .dollar, .doubleColon, .leftParen, .leftBracket, .comma, .endOfInput:
             return false
         }
     }

@@ -19,6 +19,8 @@ struct XPathParser {
     private let tokens: [XPathToken]
     private var index = 0
     private var nestingLevel = 0
+    /// Inside `[...]`, where `current()` no longer means the node `.` means.
+    private var predicateLevel = 0
 
     static func parse(_ text: String) throws(XPathSyntaxError) -> XPathExpression {
         var parser = XPathParser(tokens: try XPathLexer.tokenize(text))
@@ -105,35 +107,42 @@ struct XPathParser {
         return left
     }
 
-    // MARK: - Operands
+    // MARK: - Operands (XPath 1.0 §3.3: PathExpr, FilterExpr, LocationPath)
 
     private mutating func parsePathOrPrimary() throws(XPathSyntaxError) -> Parsed {
         let token = current
         switch token.kind {
-        case .number(let value):
-            index += 1
-            return Parsed(expression: .number(value), depth: 1)
-        case .literal(let value):
-            index += 1
-            return Parsed(expression: .literal(value), depth: 1)
-        case .leftParen:
-            index += 1
-            let inner = try parseExpression()
-            try expect(.rightParen, "Expected ')'")
-            return inner
-        case .name where next.kind == .leftParen:
-            return try parseFunctionCall()
-        case .slash, .dot, .dotDot, .name, .at:
-            return Parsed(expression: .path(try parseLocationPath()), depth: 1)
-        case .doubleSlash:
-            throw XPathSyntaxError(message: "'//' (descendant paths) is not supported", offset: token.offset)
-        case .dollar:
-            throw XPathSyntaxError(message: "Variables are not supported", offset: token.offset)
-        case .star:
-            throw XPathSyntaxError(message: "Wildcard '*' is not supported", offset: token.offset)
+        case .name(let name) where next.kind == .leftParen && !Self.nodeTypes.contains(name):
+            return try parseFilterPath(try parseFunctionCall())
+        case .number, .literal, .leftParen, .dollar:
+            return try parseFilterPath(try parsePrimary())
+        case .slash, .doubleSlash, .dot, .dotDot, .name, .at, .star:
+            return try parseLocationPath()
         case .endOfInput:
             throw XPathSyntaxError(message: "Expected an expression", offset: token.offset)
         default:
+            throw unexpectedToken()
+        }
+    }
+
+    private mutating func parsePrimary() throws(XPathSyntaxError) -> Parsed {
+        let token = current
+        index += 1
+        switch token.kind {
+        case .number(let value):
+            return Parsed(expression: .number(value), depth: 1)
+        case .literal(let value):
+            return Parsed(expression: .literal(value), depth: 1)
+        case .leftParen:
+            let inner = try parseExpression()
+            try expect(.rightParen, "Expected ')'")
+            return inner
+        case .dollar:
+            guard case .name(let name) = current.kind else { throw unexpectedToken() }
+            index += 1
+            return Parsed(expression: .variable(name), depth: 1)
+        default:
+            index -= 1
             throw unexpectedToken()
         }
     }
@@ -151,65 +160,158 @@ struct XPathParser {
             } while take(.comma)
         }
         try expect(.rightParen, "Expected ',' or ')' in the arguments of \(name)()")
-        try rejectTrailingPathOrPredicate()
         return try node(.functionCall(name: name, arguments: arguments), childDepth: deepestArgument)
     }
 
-    private mutating func parseLocationPath() throws(XPathSyntaxError) -> XPathPath {
-        var steps: [XPathPathStep] = []
-        let isAbsolute = take(.slash)
-        if isAbsolute, !startsStep {
-            return XPathPath(isAbsolute: true, steps: [])  // "/" alone is the root
+    /// A primary expression, its predicates, then maybe `/` or `//` and a relative path:
+    /// `instance('towns')/root/item[region = /data/region]/label`, `current()/../name`.
+    private mutating func parseFilterPath(_ primary: Parsed) throws(XPathSyntaxError) -> Parsed {
+        let predicates = try parsePredicates()
+        guard !predicates.expressions.isEmpty || current.kind == .slash || current.kind == .doubleSlash else {
+            return primary
         }
-        repeat {
-            steps.append(try parseStep())
-        } while take(.slash)
-        if current.kind == .doubleSlash {
-            throw XPathSyntaxError(message: "'//' (descendant paths) is not supported", offset: current.offset)
+        var steps: [XPathStep] = []
+        var depth = max(primary.depth, predicates.depth)
+        if current.kind == .slash || current.kind == .doubleSlash {
+            let relative = try parseSteps(afterSeparator: true)
+            steps = relative.steps
+            depth = max(depth, relative.depth)
         }
-        try rejectTrailingPathOrPredicate()
-        return XPathPath(isAbsolute: isAbsolute, steps: steps)
+        // `current()` outside any predicate is the bind's own node: the path
+        // is an ordinary relative one the evaluator follows.
+        if predicateLevel == 0, predicates.expressions.isEmpty, case .functionCall("current", let arguments) = primary.expression,
+           arguments.isEmpty, let simple = Self.simplePath(steps, isAbsolute: false) {
+            return Parsed(expression: .path(XPathPath(isAbsolute: false, steps: [.current] + simple.steps)), depth: 1)
+        }
+        let location = XPathLocation(start: primary.expression, startPredicates: predicates.expressions,
+                                     isAbsolute: false, steps: steps)
+        return try node(.location(location), childDepth: depth)
     }
 
-    private mutating func parseStep() throws(XPathSyntaxError) -> XPathPathStep {
-        let token = current
-        index += 1
-        switch token.kind {
-        case .dot: return .current
-        case .dotDot: return .parent
-        case .name(let name) where current.kind != .leftParen: return .child(name)
-        case .at:
-            guard case .name(let name) = current.kind else { throw unexpectedToken() }
+    private mutating func parseLocationPath() throws(XPathSyntaxError) -> Parsed {
+        let isAbsolute = current.kind == .slash || current.kind == .doubleSlash
+        if current.kind == .slash {
             index += 1
-            return .attribute(name)
-        case .star:
-            throw XPathSyntaxError(message: "Wildcard '*' is not supported", offset: token.offset)
+            if !startsStep {
+                return Parsed(expression: .path(XPathPath(isAbsolute: true, steps: [])), depth: 1)  // "/" alone is the root
+            }
+        }
+        let parsed = try parseSteps(afterSeparator: current.kind == .doubleSlash)
+        if let simple = Self.simplePath(parsed.steps, isAbsolute: isAbsolute) {
+            return Parsed(expression: .path(simple), depth: 1)
+        }
+        let location = XPathLocation(start: nil, startPredicates: [], isAbsolute: isAbsolute, steps: parsed.steps)
+        return try node(.location(location), childDepth: parsed.depth)
+    }
+
+    /// Steps separated by `/` or `//`; when `afterSeparator`, the first separator is still to read.
+    private mutating func parseSteps(afterSeparator: Bool) throws(XPathSyntaxError) -> (steps: [XPathStep], depth: Int) {
+        var steps: [XPathStep] = []
+        var depth = 0
+        var separatorExpected = afterSeparator
+        repeat {
+            if separatorExpected {
+                if take(.doubleSlash) {
+                    steps.append(XPathStep(axis: "descendant-or-self", test: "node()"))
+                } else {
+                    try expect(.slash, "Expected '/'")
+                }
+            }
+            separatorExpected = true
+            let step = try parseStep()
+            steps.append(step.step)
+            depth = max(depth, step.depth)
+        } while current.kind == .slash || current.kind == .doubleSlash
+        return (steps, depth)
+    }
+
+    private mutating func parseStep() throws(XPathSyntaxError) -> (step: XPathStep, depth: Int) {
+        let token = current
+        switch token.kind {
+        case .dot:
+            index += 1
+            return (XPathStep(axis: "self", test: "node()"), 0)
+        case .dotDot:
+            index += 1
+            return (XPathStep(axis: "parent", test: "node()"), 0)
         case .endOfInput:
-            index -= 1
             throw XPathSyntaxError(message: "Expected a path step", offset: token.offset)
         default:
-            index -= 1
-            throw unexpectedToken()
+            break
+        }
+        var axis = "child"
+        if take(.at) {
+            axis = "attribute"
+        } else if case .name(let name) = token.kind, next.kind == .doubleColon {
+            guard Self.axes.contains(name) else {
+                throw XPathSyntaxError(message: "Unknown axis '\(name)'", offset: token.offset)
+            }
+            axis = name
+            index += 2
+        }
+        let test = try parseNodeTest()
+        let predicates = try parsePredicates()
+        return (XPathStep(axis: axis, test: test, predicates: predicates.expressions), predicates.depth)
+    }
+
+    private mutating func parseNodeTest() throws(XPathSyntaxError) -> String {
+        let token = current
+        switch token.kind {
+        case .star:
+            index += 1
+            return "*"
+        case .name(let name) where next.kind == .leftParen && Self.nodeTypes.contains(name):
+            index += 2
+            // processing-instruction('target') may name its target.
+            if name == "processing-instruction", case .literal = current.kind { index += 1 }
+            try expect(.rightParen, "Expected ')' after \(name)(")
+            return name + "()"
+        case .name(let name) where next.kind != .leftParen:
+            index += 1
+            return name
+        default:
+            throw token.kind == .endOfInput
+                ? XPathSyntaxError(message: "Expected a path step", offset: token.offset) : unexpectedToken()
         }
     }
 
-    /// Predicates and paths after a function call (`instance('x')/root`) are outside the supported subset.
-    private func rejectTrailingPathOrPredicate() throws(XPathSyntaxError) {
-        switch current.kind {
-        case .leftBracket:
-            throw XPathSyntaxError(message: "Predicates '[...]' are not supported", offset: current.offset)
-        case .slash, .doubleSlash:
-            throw XPathSyntaxError(message: "A path cannot follow this expression", offset: current.offset)
-        default:
-            return
+    private mutating func parsePredicates() throws(XPathSyntaxError) -> (expressions: [XPathExpression], depth: Int) {
+        var expressions: [XPathExpression] = []
+        var depth = 0
+        while take(.leftBracket) {
+            predicateLevel += 1
+            defer { predicateLevel -= 1 }
+            let predicate = try parseExpression()
+            try expect(.rightBracket, "Expected ']'")
+            expressions.append(predicate.expression)
+            depth = max(depth, predicate.depth)
         }
+        return (expressions, depth)
     }
+
+    /// The path in the form the evaluator follows, when every step has one.
+    private static func simplePath(_ steps: [XPathStep], isAbsolute: Bool) -> XPathPath? {
+        var simple: [XPathPathStep] = []
+        for step in steps {
+            guard let plain = step.simple else { return nil }
+            simple.append(plain)
+        }
+        return XPathPath(isAbsolute: isAbsolute, steps: simple)
+    }
+
+    /// XPath 1.0 §3.7 NodeType: followed by `(` these are node tests, not function calls.
+    private static let nodeTypes: Set<String> = ["node", "text", "comment", "processing-instruction"]
+
+    private static let axes: Set<String> = [
+        "ancestor", "ancestor-or-self", "attribute", "child", "descendant", "descendant-or-self", "following",
+        "following-sibling", "namespace", "parent", "preceding", "preceding-sibling", "self",
+    ]
 
     // MARK: - Helpers
 
     private var startsStep: Bool {
         switch current.kind {
-        case .dot, .dotDot, .name, .at, .star: true
+        case .dot, .dotDot, .name, .at, .star, .doubleSlash: true
         default: false
         }
     }
@@ -276,6 +378,7 @@ extension XPathToken.Kind {
         case .at: "'@'"
         case .dollar: "'$'"
         case .star: "'*'"
+        case .doubleColon: "'::'"
         case .leftParen: "'('"
         case .rightParen: "')'"
         case .leftBracket: "'['"

@@ -16,9 +16,12 @@ public struct FormDefinition: Sendable {
     /// Paths of the fields whose answers are files (photos, audio...). Made
     /// once: every submission received asks for them.
     public let binaryFieldPaths: [String]
+    /// What a form author should know but ODK accepts (JavaRosa warns too):
+    /// a bind on a node that does not exist, for example. English.
+    public let warnings: [String]
 
     public init(formID: String, version: String, title: String, rootName: String,
-                languages: [String], defaultLanguage: String?, fields: [FormField]) {
+                languages: [String], defaultLanguage: String?, fields: [FormField], warnings: [String] = []) {
         self.formID = formID
         self.version = version
         self.title = title
@@ -27,6 +30,7 @@ public struct FormDefinition: Sendable {
         self.defaultLanguage = defaultLanguage
         self.fields = fields
         self.binaryFieldPaths = fields.filter { $0.dataType == .binary }.map(\.path)
+        self.warnings = warnings
     }
 
     public func field(at path: String) -> FormField? {

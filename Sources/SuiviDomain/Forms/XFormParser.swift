@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 
 /// Reads an XForm into a `FormDefinition`. A form Suivi cannot use is refused
 /// with the reason, so the server never starts with a form it would
@@ -19,7 +20,9 @@ public enum XFormParser {
         guard tree.localName == "html", let head = tree.child("head"), let model = head.child("model") else {
             throw FormError(reason: "not an XForm (expected h:html > h:head > model)")
         }
-        guard let primary = model.children("instance").first(where: { $0.attribute("id") == nil }),
+        // The first instance is the primary one, whether or not it has an id
+        // (ODK XForms spec); the others are secondary instances.
+        guard let primary = model.children("instance").first,
               let root = primary.children.first
         else { throw FormError(reason: "the model has no primary instance") }
         guard let formID = root.attribute("id"), !formID.isEmpty else {
@@ -28,27 +31,38 @@ public enum XFormParser {
         let version = root.attribute("version") ?? ""
         let title = head.child("title")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? formID
 
+        let rootPath = "/" + root.localName
         let translations = Translations(model: model)
         let secondary = SecondaryInstances(model: model)
-        let controls = BodyControls(body: tree.child("body"), translations: translations, secondary: secondary)
+        let controls = BodyControls(body: tree.child("body"), rootPath: rootPath, translations: translations, secondary: secondary)
+        // A bind's nodeset may be relative to the primary instance's root
+        // (`nodeset="age"`), as JavaRosa reads it.
+        var binds: [String: XMLTree] = [:]
+        for bind in model.children("bind") {
+            guard let reference = bind.attribute("nodeset") ?? bind.attribute("ref") else { continue }
+            let path = resolvePath(reference, context: rootPath)
+            if binds[path] == nil { binds[path] = bind }
+        }
         var fields: [FormField] = []
         var seen = Set<String>()
         for (path, isGroup) in instancePaths(root, prefix: "") {
             guard !seen.contains(path) else { continue }
             seen.insert(path)
-            let bind = model.children("bind").first { normalisePath($0.attribute("nodeset") ?? $0.attribute("ref") ?? "") == path }
-            let control = controls.byPath[path]
-            fields.append(try makeField(path: path, isGroup: isGroup, bind: bind, control: control, translations: translations))
+            fields.append(try makeField(path: path, isGroup: isGroup, bind: binds[path], control: controls.byPath[path],
+                                        translations: translations))
         }
-        for bind in model.children("bind") {
-            let path = normalisePath(bind.attribute("nodeset") ?? "")
-            if !path.isEmpty, !seen.contains(path) {
-                throw FormError(reason: "a bind targets \(path), which is not in the primary instance")
-            }
-        }
+        // Attributes of the primary instance (entities' `meta/entity/@id`,
+        // `@create`, `@update`) may be bound too; they are kept in the
+        // record's XML, not answers of their own.
+        // A bind on a node that does not exist binds nothing: JavaRosa and
+        // Collect load such a form with a warning, so Suivi does too.
+        let attributes = Set(attributePaths(root, prefix: ""))
+        let warnings = binds.keys.sorted().filter { !$0.isEmpty && !seen.contains($0) && !attributes.contains($0) }
+            .map { "a bind targets \($0), which is not in the primary instance: it applies to nothing" }
         return FormDefinition(
             formID: formID, version: version, title: title, rootName: root.localName,
-            languages: translations.languages, defaultLanguage: translations.defaultLanguage, fields: fields)
+            languages: translations.languages, defaultLanguage: translations.defaultLanguage, fields: fields,
+            warnings: warnings)
     }
 
     private static func instancePaths(_ element: XMLTree, prefix: String) -> [(String, Bool)] {
@@ -59,6 +73,36 @@ public enum XFormParser {
             result.append(contentsOf: instancePaths(child, prefix: path))
         }
         return result
+    }
+
+    /// Attributes of primary-instance elements as paths (`/data/meta/entity/@id`),
+    /// namespace declarations aside.
+    private static func attributePaths(_ element: XMLTree, prefix: String) -> [String] {
+        let path = prefix + "/" + element.localName
+        var result = element.attributes.keys
+            .filter { $0 != "xmlns" && !$0.hasPrefix("xmlns:") }
+            .map { path + "/@" + XMLTree.localPart(of: $0) }
+        for child in element.children {
+            result.append(contentsOf: attributePaths(child, prefix: path))
+        }
+        return result
+    }
+
+    /// An absolute instance path from a `ref` or `nodeset`, relative ones read
+    /// against `context` (the root for binds, the enclosing group in the body);
+    /// namespace prefixes dropped, `.` and `..` followed.
+    static func resolvePath(_ raw: String, context: String) -> String {
+        let trimmed = raw.trimmingWhitespace()
+        guard !trimmed.hasPrefix("/") else { return normalisePath(trimmed) }
+        var components = context.split(separator: "/").map(String.init)
+        for component in trimmed.split(separator: "/") {
+            switch component {
+            case ".": continue
+            case "..": _ = components.popLast()
+            default: components.append(XMLTree.localPart(of: String(component)))
+            }
+        }
+        return components.reduce("") { $0 + "/" + $1 }
     }
 
     static func normalisePath(_ raw: String) -> String {
@@ -154,19 +198,23 @@ struct SecondaryInstances {
         }
     }
 
-    /// Items of an itemset nodeset like `instance('x')/root/item[...]`.
+    /// Every item an itemset nodeset like `instance('x')/root/item[filter]`
+    /// can offer. A filter (`choice_filter`) is not applied: every item of the
+    /// list is a possible answer, so checking against all of them never flags
+    /// a good answer. Nil when the list is not in the form (an external file).
     func items(nodeset: String) -> [XMLTree]? {
-        guard nodeset.hasPrefix("instance("),
-              let close = nodeset.firstIndex(of: ")") else { return nil }
-        let id = nodeset[nodeset.index(nodeset.startIndex, offsetBy: 9)..<close]
-            .trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
-        guard let root = instances[id] else { return nil }
-        var steps = nodeset[nodeset.index(after: close)...].split(separator: "/").map(String.init)
-        if let last = steps.last, let bracket = last.firstIndex(of: "[") {
-            steps[steps.count - 1] = String(last[..<bracket])
+        guard case .location(let location)? = try? XPathExpression.parse(nodeset),
+              case .functionCall("instance", let arguments)? = location.start, location.startPredicates.isEmpty,
+              case .literal(let id)? = arguments.first, let root = instances[id],
+              let first = location.steps.first, first.axis == "child",
+              first.test == root.name || XMLTree.localPart(of: first.test) == root.localName
+        else { return nil }
+        var nodes = [root]
+        for step in location.steps.dropFirst() {
+            guard step.axis == "child", !step.test.contains("*") else { return nil }
+            nodes = nodes.flatMap { $0.children(XMLTree.localPart(of: step.test)) }
         }
-        guard steps.count >= 2 else { return nil }
-        return root.children(steps[steps.count - 1])
+        return nodes
     }
 }
 
@@ -182,17 +230,22 @@ struct BodyControls {
 
     private(set) var byPath: [String: Control] = [:]
 
-    init(body: XMLTree?, translations: Translations, secondary: SecondaryInstances) {
+    init(body: XMLTree?, rootPath: String, translations: Translations, secondary: SecondaryInstances) {
         guard let body else { return }
-        collect(body, translations: translations, secondary: secondary)
+        collect(body, context: rootPath, translations: translations, secondary: secondary)
     }
 
-    private mutating func collect(_ element: XMLTree, translations: Translations, secondary: SecondaryInstances) {
+    /// `context`: the path a relative `ref` is read against, the enclosing
+    /// group's or repeat's (XForms 1.0 §7.2), else the instance root.
+    private mutating func collect(_ element: XMLTree, context: String, translations: Translations,
+                                  secondary: SecondaryInstances) {
         for child in element.children {
             let kind = child.localName
+            var childContext = context
             if let reference = child.attribute("ref") ?? child.attribute("nodeset"),
                ["input", "select1", "select", "upload", "trigger", "range", "rank", "group", "repeat", "odk:rank"].contains(kind) {
-                let path = XFormParser.normalisePath(reference)
+                let path = XFormParser.resolvePath(reference, context: context)
+                childContext = path
                 let labelElement = child.child("label")
                 let hintElement = child.child("hint")
                 byPath[path] = Control(
@@ -201,7 +254,7 @@ struct BodyControls {
                     hints: hintElement.map { label(of: $0, translations) } ?? [:],
                     choices: choices(of: child, translations, secondary))
             }
-            collect(child, translations: translations, secondary: secondary)
+            collect(child, context: childContext, translations: translations, secondary: secondary)
         }
     }
 
