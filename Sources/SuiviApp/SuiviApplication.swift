@@ -9,6 +9,8 @@ import SuiviStore
 public final class SuiviApplication: Sendable {
     public let configuration: AppConfiguration
     public let database: SuiviDatabase
+    /// The forms served, and the files of the forms folder that are not.
+    public let forms: FormRegistry
     private let server: HTTPServer
     private let resolvedBaseURL: BaseURLBox
     private let writer: SubmissionWriter
@@ -28,6 +30,14 @@ public final class SuiviApplication: Sendable {
         database = try SuiviDatabase(path: configuration.databasePath)
         let formStore = FormStore(database: database)
         let forms = try FormRegistry(directory: configuration.formsDirectory, store: formStore)
+        self.forms = forms
+        for problem in forms.unusable {
+            logger.error("form not served", metadata: ["form.file": "\(problem.file)", "reason": "\(problem.reason)"])
+        }
+        for form in forms.current where !form.definition.warnings.isEmpty {
+            logger.warning("form served with warnings", metadata: [
+                "form.id": "\(form.formID)", "warnings": "\(form.definition.warnings.joined(separator: "; "))"])
+        }
         let baseURL = BaseURLBox(configuration.baseURL)
         resolvedBaseURL = baseURL
         let metrics = Metrics(formIDs: forms.current.map(\.formID))

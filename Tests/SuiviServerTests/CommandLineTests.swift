@@ -105,17 +105,43 @@ import Testing
         #expect(process.terminationStatus == 0)
     }
 
-    @Test func serveRefusesToStartOnABrokenForm() async throws {
+    /// One bad form never stops the server (issue 15): it starts with the
+    /// others and its log names the file it does not serve, and why.
+    @Test func serveStartsWithTheGoodFormsAndNamesTheBadOne() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("suivi-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("Forms"), withIntermediateDirectories: true)
+        let forms = directory.appendingPathComponent("Forms")
+        try FileManager.default.createDirectory(at: forms, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try Data("<h:html><oops".utf8).write(to: directory.appendingPathComponent("Forms/bad.xml"))
-        let result = try await blocking {
-            try Self.run(["serve", "--db", directory.appendingPathComponent("s.sqlite").path, "--port", "0",
-                          "--forms", directory.appendingPathComponent("Forms").path])
+        try Data("<h:html><oops".utf8).write(to: forms.appendingPathComponent("bad.xml"))
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Forms/causerie.xml"),
+                                         to: forms.appendingPathComponent("causerie.xml"))
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--db", directory.appendingPathComponent("s.sqlite").path, "--port", "0",
+                             "--forms", forms.path]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let line = try await blocking { () -> String in
+            var text = ""
+            while !text.contains("\n") {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            return text
         }
-        #expect(result.status != 0)
-        #expect(result.errors.contains("bad.xml"))
-        #expect(result.errors.contains("Formulaire inutilisable"))
+        #expect(line.contains("listening on http://127.0.0.1:"))
+        let port = UInt16(line.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        #expect(try await TestClient(port: port).get("/healthz").status == 200)
+        process.terminate()
+        try await blocking { process.waitUntilExit() }
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("form not served"))
+        #expect(log.contains("bad.xml"))
+        #expect(!log.contains("causerie.xml"))
     }
 }

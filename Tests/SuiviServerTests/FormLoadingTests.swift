@@ -4,11 +4,13 @@ import SuiviApp
 import SuiviHTTP
 import Testing
 
-/// The server refuses to start on a form it cannot use, saying which and why.
+/// One bad form never stops the server (issue 15): it starts with the
+/// others and says which files it does not serve, and why.
 @Suite struct FormLoadingTests {
-    private func start(with forms: [String: String]) throws -> Error? {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("suivi-forms-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+    private func start(with forms: [String: String], in directory: URL? = nil) throws -> Result<FormRegistry, Error> {
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("suivi-forms-\(UUID().uuidString)")
+        defer { if directory == nil { try? FileManager.default.removeItem(at: temporary) } }
+        let directory = directory ?? temporary
         let formsDirectory = directory.appendingPathComponent("Forms")
         try FileManager.default.createDirectory(at: formsDirectory, withIntermediateDirectories: true)
         for (name, content) in forms {
@@ -18,40 +20,66 @@ import Testing
             databasePath: directory.appendingPathComponent("db.sqlite").path, formsDirectory: formsDirectory.path,
             server: ServerConfiguration(port: 0))
         do {
-            _ = try SuiviApplication(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-            return nil
+            let application = try SuiviApplication(
+                configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            return .success(application.forms)
         } catch {
-            return error
+            return .failure(error)
         }
     }
 
-    @Test func aFormThatIsNotXMLStopsTheStartWithItsName() throws {
-        let error = try start(with: ["broken.xml": "<h:html"])
-        #expect("\(error!)".contains("broken.xml"))
+    private func shipped(_ name: String) throws -> String {
+        try String(contentsOf: repositoryRoot.appendingPathComponent("Forms/\(name)"), encoding: .utf8)
     }
 
-    @Test func aFormWithAnUnreadableConstraintStopsTheStart() throws {
-        let form = try String(contentsOf: repositoryRoot.appendingPathComponent("Forms/causerie.xml"), encoding: .utf8)
-            .replacingOccurrences(of: "constraint=\". &gt;= 0\"", with: "constraint=\". &gt;= \"")
-        let error = try start(with: ["causerie.xml": form])
-        #expect("\(error!)".contains("constraint"))
+    @Test func aFormThatIsNotXMLIsListedAndTheOthersAreServed() throws {
+        let forms = try start(with: ["broken.xml": "<h:html", "causerie.xml": try shipped("causerie.xml")]).get()
+        #expect(forms.current.map(\.formID) == ["causerie"])
+        #expect(forms.unusable.map(\.file) == ["broken.xml"])
+        #expect(forms.unusable.first?.reason.contains("not readable XML") == true)
     }
 
-    @Test func twoFilesWithOneFormIDStopTheStart() throws {
-        let form = try String(contentsOf: repositoryRoot.appendingPathComponent("Forms/causerie.xml"), encoding: .utf8)
-        let error = try start(with: ["a.xml": form, "b.xml": form])
-        #expect("\(error!)".contains("causerie"))
+    @Test func aFormWithAnUnreadableConstraintIsListedWithItsQuestion() throws {
+        let form = try shipped("causerie.xml").replacingOccurrences(of: "constraint=\". &gt;= 0\"", with: "constraint=\". &gt;= \"")
+        let forms = try start(with: ["causerie.xml": form, "visite.xml": try shipped("visite.xml")]).get()
+        #expect(forms.current.map(\.formID) == ["visite"])
+        #expect(forms.unusable.first?.reason.contains("constraint") == true)
+    }
+
+    @Test func theSecondFileWithOneFormIDIsNotServed() throws {
+        let form = try shipped("causerie.xml")
+        let forms = try start(with: ["a.xml": form, "b.xml": form]).get()
+        #expect(forms.current.count == 1)
+        #expect(forms.unusable.map(\.file) == ["b.xml"])
+        #expect(forms.unusable.first?.reason.contains("causerie") == true)
+    }
+
+    /// Phones that have version 1 would never fetch a change made under the
+    /// same version: the change is refused and version 1 stays served.
+    @Test func aFormChangedWithoutANewVersionKeepsThePublishedOne() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("suivi-forms-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let original = try shipped("causerie.xml")
+        let first = try start(with: ["causerie.xml": original], in: directory).get()
+        let changed = original.replacingOccurrences(of: "</h:title>", with: " (modifié)</h:title>")
+        let second = try start(with: ["causerie.xml": changed], in: directory).get()
+        #expect(second.current.first?.md5 == first.current.first?.md5)
+        #expect(second.current.first?.xml == Data(original.utf8))
+        #expect(second.unusable.first?.reason.contains("did not") == true)
     }
 
     @Test func anEmptyFormsDirectoryStopsTheStart() throws {
-        #expect(try start(with: [:]) != nil)
+        #expect(throws: (any Error).self) { try start(with: [:]).get() }
     }
 
     @Test func theShippedFormsLoad() throws {
         var forms: [String: String] = [:]
         for name in ["visite.xml", "emission_radio.xml", "causerie.xml"] {
-            forms[name] = try String(contentsOf: repositoryRoot.appendingPathComponent("Forms/\(name)"), encoding: .utf8)
+            forms[name] = try shipped(name)
         }
-        #expect(try start(with: forms) == nil)
+        let registry = try start(with: forms).get()
+        #expect(registry.current.count == 3)
+        #expect(registry.unusable.isEmpty)
+        #expect(registry.current.allSatisfy { $0.definition.warnings.isEmpty })
     }
 }
