@@ -326,11 +326,13 @@ import Testing
             #expect(added.status == 201)
             let link = try #require((try added.json()["link"] as? [String: Any])?["link"] as? String)
             let thiesLink = String(link.dropFirst(server.application.baseURL.count))
-            let attack = Records.visit(overrides: [
-                "departement": "mbour", "artisan_name": "Inconnu", "neighbourhood": "", "organisation": "",
-                "household_size": "", "phone": key == "phone" ? "77 810 20 30" : "",
-                "national_id": key == "national_id" ? "1751199001234" : ""])
-            #expect(try await server.client.submit("\(thiesLink)/submission", xml: attack).status == 201)
+            func attack() -> String {
+                Records.visit(overrides: [
+                    "departement": "mbour", "artisan_name": "Inconnu", "neighbourhood": "", "organisation": "",
+                    "household_size": "", "phone": key == "phone" ? "77 810 20 30" : "",
+                    "national_id": key == "national_id" ? "1751199001234" : ""])
+            }
+            #expect(try await server.client.submit("\(thiesLink)/submission", xml: attack()).status == 201)
 
             // Thiès sees its own visit's lead, and nothing of the Dakar one.
             let shown = try await server.client.get("/api/v1/leads/\(dakarID)", headers: auth(thiesKey))
@@ -378,9 +380,83 @@ import Testing
             #expect(try await pairs(thiesKey).isEmpty)
             #expect(try await pairs(dakarKey).isEmpty)
             // A second visit of the same kind in Thiès finds the Thiès lead.
-            #expect(try await server.client.submit("\(thiesLink)/submission", xml: attack).status == 201)
+            #expect(try await server.client.submit("\(thiesLink)/submission", xml: attack()).status == 201)
             #expect(try await feed(server, key: thiesKey).map { $0["visit_count"] as? Int } == [2])
             #expect(try await pairs(nationalKey) == [[dakarID, thiesID]])
+        }
+    }
+
+    /// Within a region, matching works as before: a visit in another
+    /// département of the region finds the lead, which stays where it was made.
+    @Test func aVisitElsewhereInTheRegionFindsTheLead() async throws {
+        try await withTestServer { server in
+            try await visit(server, ["departement": "pikine", "phone": "77 810 20 30", "national_id": "", "household_size": "4"])
+            try await visit(server, ["departement": "guediawaye", "phone": "77 810 20 30", "national_id": "", "household_size": "6"])
+            let leads = try await feed(server)
+            #expect(leads.count == 1)
+            #expect(leads.first?["departement"] as? String == "pikine")
+            #expect(leads.first?["visit_count"] as? Int == 2)
+            #expect(leads.first?["household_size"] as? Int == 6)
+        }
+    }
+
+    /// A national coordinator may merge a cross-region pair: the membership
+    /// system then sees one person, and each region still sees only what its
+    /// own visits say.
+    @Test func aNationalMergeAcrossRegionsShowsEachRegionOnlyItsOwnVisits() async throws {
+        try await withTestServer { server in
+            try await visit(server, ["departement": "pikine", "artisan_name": "Mariama Ndoye", "phone": "77 810 20 30",
+                                     "national_id": "", "neighbourhood": "Thiaroye Gare"])
+            try await visit(server, ["departement": "mbour", "artisan_name": "Inconnu", "phone": "77 810 20 30",
+                                     "national_id": "", "neighbourhood": "Saly"])
+            let leads = try await feed(server)
+            let dakarID = try #require(leads.first { $0["departement"] as? String == "pikine" }?["id"] as? Int)
+            let thiesID = try #require(leads.first { $0["departement"] as? String == "mbour" }?["id"] as? Int)
+            let (_, national) = try server.administration.addAPIKey(name: "national", role: .coordinator, region: nil)
+            let (_, dakar) = try server.administration.addAPIKey(name: "dakar", role: .coordinator, region: "dakar")
+            let (_, thies) = try server.administration.addAPIKey(name: "thies", role: .coordinator, region: "thies")
+            let pairs = try await server.client.get("/api/v1/leads/duplicates", headers: auth(national)).json()["pairs"]
+                as? [[String: Any]] ?? []
+            #expect(pairs.map { $0["reason"] as? String } == ["phone"])
+
+            let merged = try await server.send("POST", "/api/v1/leads/merges", ["kept_id": dakarID, "merged_id": thiesID],
+                                               key: national)
+            #expect(merged.status == 201)
+            let mergeID = try #require(try merged.json()["merge_id"] as? Int)
+            let kept = try #require(try merged.json()["lead"] as? [String: Any])
+            #expect(kept["name"] as? String == "Mariama Ndoye")
+            #expect(kept["neighbourhood"] as? String == "Thiaroye Gare")
+            #expect((try await server.client.get("/api/v1/leads/duplicates", headers: auth(national)).json()["pairs"]
+                     as? [[String: Any]] ?? []).isEmpty)
+
+            func visits(_ id: Int, _ key: String) async throws -> [Int]? {
+                let reply = try await server.client.get("/api/v1/leads/\(id)", headers: auth(key))
+                guard reply.status == 200 else { return nil }
+                return (try reply.json()["visits"] as? [[String: Any]])?.compactMap { $0["submission_id"] as? Int }
+            }
+            #expect(try await visits(dakarID, national)?.count == 2)
+            #expect(try await visits(dakarID, dakar)?.count == 1)
+            #expect(try await visits(dakarID, thies) == nil)
+            let thiesView = try await server.client.get("/api/v1/leads/\(thiesID)", headers: auth(thies)).json()
+            #expect(thiesView["status"] as? String == "merged")
+            #expect(!String(describing: thiesView).contains("Mariama"))
+
+            // Membership follows the merge, within the caller's scope only.
+            let (_, regionalMembership) = try server.administration.addAPIKey(name: "m", role: .membership, region: "thies")
+            let member = ["member_number": "M-9", "date": "2023-03-20"]
+            #expect(try await server.send("POST", "/api/v1/leads/\(thiesID)/membership", member, key: regionalMembership).status
+                    == 404)
+            let (_, membership) = try server.administration.addAPIKey(name: "n", role: .membership, region: nil)
+            let written = try await server.send("POST", "/api/v1/leads/\(thiesID)/membership", member, key: membership)
+            #expect(written.status == 200)
+            #expect(try written.json()["id"] as? Int == dakarID)
+
+            let undo = try await server.send("POST", "/api/v1/leads/merges/\(mergeID)/undo", key: national)
+            #expect(undo.status == 200)
+            #expect((try undo.json()["restored"] as? [String: Any])?["neighbourhood"] as? String == "Saly")
+            #expect(try await visits(thiesID, thies)?.count == 1)
+            #expect((try await server.client.get("/api/v1/leads/duplicates", headers: auth(national)).json()["pairs"]
+                     as? [[String: Any]] ?? []).isEmpty)
         }
     }
 

@@ -48,7 +48,8 @@ import Testing
             var caller = caller
             if line.ownSession, let user = caller.sessionUser {
                 // Signing out ends the session: this line gets one of its own.
-                caller = try await caller.withSession(try await matrix.server.signIn(user))
+                let session = try await matrix.server.signIn(user)
+                caller = caller.withSession(session)
             }
             switch line.shape {
             case .plain, .list:
