@@ -6,7 +6,7 @@ import Testing
 
 /// The role × route matrix: every `/api/v1` route, called by every kind of
 /// caller (each role with an API key, two of them with a session cookie too,
-/// and no credentials), in and out of the caller's scope.
+/// an unknown key and no credentials), in and out of the caller's scope.
 ///
 /// A route cannot ship without its line here: `everyAPIRouteHasALine` reads
 /// the routes from `Routes.swift` and fails for one that has none. A line
@@ -547,7 +547,10 @@ struct Matrix: Sendable {
         try await visit(server, (regions[1].visitorPath, MatrixRegion.thies), name: "Cheikh Diop", phone: "77 000 30 00")
         for records in regions { _ = try await matrix0.freshMerge(records) }
 
-        var callers = [MatrixCaller(name: "no credentials", role: .none, region: nil, headers: [:], sessionUser: nil)]
+        var callers = [
+            MatrixCaller(name: "no credentials", role: .none, region: nil, headers: [:], sessionUser: nil),
+            MatrixCaller(name: "unknown key", role: .none, region: nil, headers: auth(Secrets.newToken()), sessionUser: nil),
+        ]
         let kinds: [(String, MatrixRole, Role, MatrixRegion?, Bool)] = [
             ("admin", .admin, .admin, nil, false),
             ("national", .national, .coordinator, nil, true),
@@ -577,7 +580,9 @@ struct MatrixServer: SuiteTrait, TestScoping {
 
     func provideScope(for test: Test, testCase: Test.Case?,
                       performing function: @Sendable () async throws -> Void) async throws {
-        try await withTestServer { server in
+        // Every line tries an unknown key: more failed lookups than the
+        // guessing limit allows from one address.
+        try await withTestServer(configure: { $0.guessingLimits = GuessingLimits(failures: 100_000) }) { server in
             let matrix = try await Matrix.seed(server)
             try await Self.$current.withValue(matrix) { try await function() }
         }
