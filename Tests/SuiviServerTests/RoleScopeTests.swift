@@ -24,8 +24,10 @@ import Testing
 /// départements), and a refusal holds no marker at all.
 ///
 /// One server is seeded once for the whole suite (`MatrixServer`); requests
-/// that change or remove something get a resource of their own.
-@Suite(MatrixServer()) struct RoleScopeTests {
+/// that change or remove something get a resource of their own. The lines
+/// run one after the other: some thousand requests at once would starve the
+/// other suites' servers in the same process.
+@Suite(.serialized, MatrixServer()) struct RoleScopeTests {
     @Test func everyAPIRouteHasALine() throws {
         let source = try String(contentsOf: repositoryRoot.appendingPathComponent("Sources/SuiviApp/Routes.swift"),
                                 encoding: .utf8)
