@@ -151,6 +151,16 @@ extension Problem {
                 field: "meta/deprecatedID")
     }
 
+    /// An edit (`meta/deprecatedID`) names a record of another form, or one
+    /// sent through another resource person's link: it may not replace it.
+    /// One answer for both, which says nothing about the other record.
+    public static func editNotAllowed() -> Problem {
+        Problem(code: "409.4", message: "Cette fiche ne peut pas en remplacer une autre : seule une fiche du même formulaire, envoyée avec le même lien personnel, peut être modifiée.",
+                englishMessage: "An edit may only replace a record of the same form sent through the same resource person's link.",
+                field: "meta/deprecatedID",
+                detail: "meta/deprecatedID names a record of another form or of another resource person")
+    }
+
     public static func bodyTooLarge(limit: Int) -> Problem {
         Problem(code: "413.1", message: "L'envoi est trop volumineux (maximum \(limit / 1_048_576) Mo).",
                 englishMessage: "Request body larger than \(limit) bytes.", field: "body")

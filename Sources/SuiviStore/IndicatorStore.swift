@@ -166,6 +166,20 @@ enum TallySQL {
         return (sql, arguments)
     }
 
+    /// (departement_code, day, value, records) of the `memberships`
+    /// indicator, recounted from the leads: one per lead that is a member
+    /// now, where the write-back counted it (else, if it was never counted,
+    /// its own département and membership day, so the gap shows). A lead
+    /// merged away gave its membership to the kept one, or stopped counting.
+    static let memberships = """
+        SELECT coalesce(membership_tally_departement, departement_code) AS departement_code,
+               coalesce(membership_tally_day, member_since) AS day, count(*), count(*)
+        FROM leads
+        WHERE member_number IS NOT NULL AND coalesce(membership_tally_departement, departement_code) IS NOT NULL
+          AND coalesce(membership_tally_day, member_since) IS NOT NULL
+        GROUP BY 1, 2
+        """
+
     /// `$."name"`: quoted so that any field name is one key.
     static func path(_ field: String) -> String {
         "$.\"\(field.replacingOccurrences(of: "\"", with: ""))\""

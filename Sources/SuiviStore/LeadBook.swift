@@ -8,6 +8,13 @@ import SuiviDomain
 /// `lead_visits_by_lead`, the next change number by `leads.change_seq`'s
 /// unique index.
 ///
+/// A lead belongs to the département (so the region) of the visit that
+/// made it, and only visits of that region attach to it: the phone and ID
+/// number keys are per region (migration 0011). A visit whose key names a
+/// lead of another region makes or finds a lead in its own region and
+/// records the pair in `lead_cross_region_pairs` for a national
+/// coordinator; the other region's lead is neither read nor changed.
+///
 /// For the review code: a rejected visit stops naming its lead with
 /// `LeadBook.detach(submissionID:in:)`; lifting the rejection puts it back
 /// with `LeadBook.reattach(submissionID:in:)`. Both run in the caller's
@@ -24,7 +31,8 @@ public enum LeadBook {
             preferred = try detach(submissionID: replaced, in: db)
         }
         guard LeadIdentity.wantsToJoin(answers) else { return }
-        try attach(submissionID: submissionID, answers: answers, preferredLeadID: preferred, in: db)
+        try attach(submissionID: submissionID, answers: answers, departementCode: departementCode,
+                   preferredLeadID: preferred, in: db)
     }
 
     /// Takes a visit off its lead (review rejection, or replaced by an
@@ -55,28 +63,42 @@ public enum LeadBook {
         try db.execute(sql: "DELETE FROM rejected_lead_visits WHERE submission_id = ?", arguments: [submissionID])
         guard try Int64.fetchOne(db, sql: "SELECT lead_id FROM lead_visits WHERE submission_id = ?",
                                  arguments: [submissionID]) == nil,
-              let row = try Row.fetchOne(db, sql: "SELECT form_id, answers, current FROM submissions WHERE id = ?",
-                                         arguments: [submissionID]),
+              let row = try Row.fetchOne(db, sql: """
+                SELECT form_id, answers, current, departement_code FROM submissions WHERE id = ?
+                """, arguments: [submissionID]),
               row["form_id"] as String == LeadIdentity.visitFormID, row["current"] as Bool
         else { return }
         let answers = Answers.decode(row["answers"])
         guard LeadIdentity.wantsToJoin(answers) else { return }
-        try attach(submissionID: submissionID, answers: answers, preferredLeadID: previousLead, in: db)
+        try attach(submissionID: submissionID, answers: answers, departementCode: row["departement_code"],
+                   preferredLeadID: previousLead, in: db)
     }
 
-    private static func attach(submissionID: Int64, answers: [String: String], preferredLeadID: Int64?,
-                               in db: Database) throws {
-        // Leads this visit names, oldest reason first; the kept lead is the
-        // edited visit's lead, else the oldest.
+    private static func attach(submissionID: Int64, answers: [String: String], departementCode: String?,
+                               preferredLeadID: Int64?, in db: Database) throws {
+        let region = try Self.region(ofDepartement: departementCode, in: db)
+        // Leads of this region this visit names, oldest reason first; the
+        // kept lead is the edited visit's lead, else the oldest. A lead of
+        // another region is never a candidate, even the edited visit's.
         var candidates: [(id: Int64, reason: String)] = []
-        if let preferred = preferredLeadID, try isLive(preferred, in: db) {
+        if let preferred = preferredLeadID, try isLive(preferred, in: db), try Self.region(ofLead: preferred, in: db) == region {
             candidates.append((preferred, "coordinator"))
         }
         var keys: [(kind: String, value: String, owner: Int64?)] = []
+        // The same key on another region's lead: a likely duplicate only.
+        var elsewhere: [(id: Int64, reason: String)] = []
         for key in LeadFields.keys(of: answers) {
-            let owner = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT lead_id FROM lead_keys WHERE kind = ? AND value = ?"),
-                arguments: [key.kind, key.value])
+            var owner: Int64?
+            for row in try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT region_code, lead_id FROM lead_keys WHERE kind = ? AND value = ?"),
+                arguments: [key.kind, key.value]) {
+                let id: Int64 = row[1]
+                if row[0] as String == region {
+                    owner = id
+                } else if !elsewhere.contains(where: { $0.id == id }) {
+                    elsewhere.append((id, key.kind))
+                }
+            }
             keys.append((key.kind, key.value, owner))
             if let owner, !candidates.contains(where: { $0.id == owner }) {
                 candidates.append((owner, key.kind))
@@ -90,9 +112,18 @@ public enum LeadBook {
         } else {
             let now = Timestamp.string(Date())
             try db.cachedStatement(sql: """
-                INSERT INTO leads (status, created_at, updated_at, change_seq) VALUES ('lead', ?, ?, ?)
-                """).execute(arguments: [now, now, try nextChange(in: db)])
+                INSERT INTO leads (status, departement_code, created_at, updated_at, change_seq) VALUES ('lead', ?, ?, ?, ?)
+                """).execute(arguments: [departementCode, now, now, try nextChange(in: db)])
             target = db.lastInsertedRowID
+        }
+        // A lead takes the département of its first visit (a new lead, or one
+        // whose only visit was edited or rejected); later visits of the
+        // region leave it where it is.
+        let hasVisits = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM lead_visits WHERE lead_id = ?)"), arguments: [target]) ?? false
+        if !hasVisits, let departementCode {
+            try db.cachedStatement(sql: "UPDATE leads SET departement_code = ? WHERE id = ?")
+                .execute(arguments: [departementCode, target])
         }
         for candidate in candidates where candidate.id != target {
             _ = try merge(candidate.id, into: target,
@@ -106,31 +137,54 @@ public enum LeadBook {
             // The newest visit: laying it over the stored fields is what a full
             // refresh would give, without reading every visit of the lead (a
             // number many visits share must not slow ingest down).
-            try overlay(leadID: target, answers: answers, keys: keys, in: db)
+            try overlay(leadID: target, answers: answers, region: region, keys: keys, in: db)
+        }
+        for other in elsewhere where other.id != target {
+            try db.cachedStatement(sql: """
+                INSERT INTO lead_cross_region_pairs (first_id, second_id, reason, found_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """).execute(arguments: [min(target, other.id), max(target, other.id), other.reason, Timestamp.string(Date())])
         }
     }
 
-    /// `keys` are the visit's identity keys with the lead that owned each
-    /// when `attach` looked them up.
-    private static func overlay(leadID: Int64, answers: [String: String],
+    /// The region of a département: the part of the country a lead, and
+    /// its keys, belong to ('' when there is no département).
+    static func region(ofDepartement code: String?, in db: Database) throws -> String {
+        guard let code else { return "" }
+        return try String.fetchOne(db.cachedStatement(sql: "SELECT region_code FROM departements WHERE code = ?"),
+                                   arguments: [code]) ?? ""
+    }
+
+    static func region(ofLead id: Int64, in db: Database) throws -> String {
+        try String.fetchOne(db.cachedStatement(sql: """
+            SELECT coalesce(d.region_code, '') FROM leads l LEFT JOIN departements d ON d.code = l.departement_code
+            WHERE l.id = ?
+            """), arguments: [id]) ?? ""
+    }
+
+    /// `keys` are the visit's identity keys with the lead of `region` that
+    /// owned each when `attach` looked them up.
+    private static func overlay(leadID: Int64, answers: [String: String], region: String,
                                 keys: [(kind: String, value: String, owner: Int64?)], in db: Database) throws {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT l.status, l.member_number, l.name, l.sex, l.phone, l.phone_valid, l.national_id, l.trade, l.organisation,
-                   l.departement_code, l.neighbourhood, l.household_size, l.consent_contact,
-                   (SELECT departement_code FROM submissions WHERE id = (SELECT max(submission_id) FROM lead_visits WHERE lead_id = l.id))
+                   l.departement_code, l.neighbourhood, l.household_size, l.consent_contact
             FROM leads l WHERE l.id = ?
             """), arguments: [leadID]) else { return }
         var fields = LeadFields()
         fields.name = row[2]; fields.sex = row[3]; fields.phone = row[4]; fields.phoneValid = row[5]
-        fields.nationalID = row[6]; fields.trade = row[7]; fields.organisation = row[8]; fields.departementCode = row[9]
+        fields.nationalID = row[6]; fields.trade = row[7]; fields.organisation = row[8]
         fields.neighbourhood = row[10]; fields.householdSize = row[11]; fields.consentContact = row[12]
-        fields.overlay(answers: answers, departementCode: row[13])
+        fields.overlay(answers: answers, departementCode: nil)
+        // The département stays the one the lead was made in.
+        fields.departementCode = row[9]
         // A key this lead already owns needs no insert (it would do nothing):
         // a returning artisan's phone is the common case.
         for key in keys where key.owner != leadID {
             try db.cachedStatement(sql: """
-                INSERT INTO lead_keys (kind, value, lead_id) VALUES (?, ?, ?) ON CONFLICT (kind, value) DO NOTHING
-                """).execute(arguments: [key.kind, key.value, leadID])
+                INSERT INTO lead_keys (kind, value, region_code, lead_id) VALUES (?, ?, ?, ?)
+                ON CONFLICT (kind, value, region_code) DO NOTHING
+                """).execute(arguments: [key.kind, key.value, region, leadID])
         }
         let isMember = (row[1] as String?) != nil
         try db.cachedStatement(sql: """
@@ -157,29 +211,40 @@ public enum LeadBook {
     }
 
     /// Recomputes a lead from its visits, oldest first (latest non-empty
-    /// answer wins), and its identity keys; marks the change.
+    /// answer wins), and its identity keys; marks the change. Only the
+    /// visits of the lead's own region count: a national coordinator's
+    /// merge across regions moves the other region's visits here, and a
+    /// regional coordinator sees a lead's data only through visits in their
+    /// scope. The lead keeps the département it was made in.
     static func refresh(leadID: Int64, in db: Database) throws {
-        guard let lead = try Row.fetchOne(db.cachedStatement(sql: "SELECT status, member_number FROM leads WHERE id = ?"),
-                                          arguments: [leadID]) else { return }
+        guard let lead = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT status, member_number, departement_code FROM leads WHERE id = ?
+            """), arguments: [leadID]) else { return }
         let status: String = lead["status"]
         guard status != "merged" && status != "erased" else { return }
+        let departementCode: String? = lead["departement_code"]
+        let region = try Self.region(ofDepartement: departementCode, in: db)
         let visits = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT s.answers, s.departement_code FROM lead_visits v JOIN submissions s ON s.id = v.submission_id
+            SELECT s.answers, coalesce(d.region_code, '') FROM lead_visits v JOIN submissions s ON s.id = v.submission_id
+            LEFT JOIN departements d ON d.code = s.departement_code
             WHERE v.lead_id = ? ORDER BY v.submission_id
             """), arguments: [leadID])
         var fields = LeadFields()
         var keys: [(kind: String, value: String)] = []
-        for visit in visits {
-            let answers = Answers.decode(visit["answers"])
-            fields.overlay(answers: answers, departementCode: visit["departement_code"])
+        for visit in visits where visit[1] as String == region {
+            let answers = Answers.decode(visit[0])
+            fields.overlay(answers: answers, departementCode: nil)
             keys += LeadFields.keys(of: answers)
         }
+        fields.departementCode = departementCode
         try db.cachedStatement(sql: "DELETE FROM lead_keys WHERE lead_id = ?").execute(arguments: [leadID])
         for key in keys {
-            // A key another lead owns stays with it (a pair a coordinator kept apart).
+            // A key another lead of the region owns stays with it (a pair a
+            // coordinator kept apart).
             try db.cachedStatement(sql: """
-                INSERT INTO lead_keys (kind, value, lead_id) VALUES (?, ?, ?) ON CONFLICT (kind, value) DO NOTHING
-                """).execute(arguments: [key.kind, key.value, leadID])
+                INSERT INTO lead_keys (kind, value, region_code, lead_id) VALUES (?, ?, ?, ?)
+                ON CONFLICT (kind, value, region_code) DO NOTHING
+                """).execute(arguments: [key.kind, key.value, region, leadID])
         }
         let isMember = (lead["member_number"] as String?) != nil
         let newStatus = isMember ? "member" : (visits.isEmpty ? "withdrawn" : "lead")
@@ -195,7 +260,7 @@ public enum LeadBook {
             ])
     }
 
-    /// Merges `mergedID` into `keptID`: its visits, keys and membership move,
+    /// Merges `mergedID` into `keptID`: its visits and membership move,
     /// it stays as a `merged` lead pointing at the kept one, and the merge is
     /// logged with the visits it moved so it can be undone. The caller
     /// refreshes the kept lead.
@@ -204,7 +269,19 @@ public enum LeadBook {
         let visitIDs = try Int64.fetchAll(db.cachedStatement(sql: "SELECT submission_id FROM lead_visits WHERE lead_id = ?"),
                                           arguments: [mergedID])
         try db.cachedStatement(sql: "UPDATE lead_visits SET lead_id = ? WHERE lead_id = ?").execute(arguments: [keptID, mergedID])
-        try db.cachedStatement(sql: "UPDATE lead_keys SET lead_id = ? WHERE lead_id = ?").execute(arguments: [keptID, mergedID])
+        // The caller's refresh of the kept lead gives it the keys of the
+        // visits of its region, the moved ones included.
+        try db.cachedStatement(sql: "DELETE FROM lead_keys WHERE lead_id = ?").execute(arguments: [mergedID])
+        // A cross-region pair naming the merged lead now names the kept one.
+        try db.execute(sql: """
+            INSERT INTO lead_cross_region_pairs (first_id, second_id, reason, found_at)
+                SELECT min(?1, other), max(?1, other), reason, found_at FROM (
+                    SELECT CASE WHEN first_id = ?2 THEN second_id ELSE first_id END AS other, reason, found_at
+                    FROM lead_cross_region_pairs WHERE first_id = ?2 OR second_id = ?2)
+                WHERE other != ?1
+            ON CONFLICT DO NOTHING
+            """, arguments: [keptID, mergedID])
+        try db.execute(sql: "DELETE FROM lead_cross_region_pairs WHERE first_id = ?1 OR second_id = ?1", arguments: [mergedID])
         // One person is one membership: the kept lead takes the merged one's
         // if it has none; a second one stops counting.
         if let merged = try Row.fetchOne(db, sql: "SELECT member_number, member_since FROM leads WHERE id = ?", arguments: [mergedID]),
@@ -269,6 +346,9 @@ public enum LeadBook {
     }
 
     // MARK: - Memberships
+
+    /// The indicator the write-back counts (migration 0007, no form source).
+    static let membershipsIndicatorID = "memberships"
 
     /// Counts one membership in the `memberships` indicator on the lead's
     /// département and the membership day, and remembers where.

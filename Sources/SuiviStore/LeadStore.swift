@@ -55,6 +55,27 @@ public struct LeadMerge: Sendable {
     public let undoneAt: String?
 }
 
+/// Two leads a coordinator should look at: the same folded name in one
+/// département (`name`), or the same phone or ID number in two regions
+/// (`phone`, `national_id`: for national coordinators only).
+public struct LeadPair: Sendable {
+    public let first: LeadRecord
+    public let second: LeadRecord
+    public let reason: String
+}
+
+/// A lead and the visits it came from that the caller may see.
+public struct LeadWithVisits: Sendable {
+    public struct Visit: Sendable {
+        public let id: Int64
+        public let instanceID: String
+        public let activityDate: String?
+    }
+
+    public let lead: LeadRecord
+    public let visits: [Visit]
+}
+
 /// What one row of a memberships upload matched.
 public struct MembershipRowResult: Sendable {
     public enum Outcome: String, Sendable { case matched, notFound = "not_found", ambiguous, invalid }
@@ -67,6 +88,11 @@ public struct MembershipRowResult: Sendable {
 
 /// Leads: the feed, likely duplicates, merges, memberships and erasure.
 /// Writes go through `LeadBook` in one transaction with their audit line.
+///
+/// Every function takes the caller's `DepartementScope`. A lead is within it
+/// when its département is; every route that names a lead goes through
+/// `lead(_:within:in:)`, so a lead out of scope answers the same 404.30 as
+/// one that does not exist, whatever the route.
 public struct LeadStore: Sendable {
     let database: SuiviDatabase
 
@@ -76,62 +102,80 @@ public struct LeadStore: Sendable {
 
     // MARK: Reading
 
-    /// Leads changed after `after` in change order, within `departementCodes`.
-    public func feed(after: Int64, limit: Int, departementCodes: [String]?) async throws -> [LeadRecord] {
-        try await database.read { db in try Self.feed(after: after, limit: limit, departementCodes: departementCodes, in: db) }
+    /// Leads changed after `after` in change order, within `scope`.
+    public func feed(after: Int64, limit: Int, scope: DepartementScope) async throws -> [LeadRecord] {
+        try await database.read { db in try Self.feed(after: after, limit: limit, scope: scope, in: db) }
     }
 
     /// The same page, read synchronously (exports on their own thread).
-    public func feedNow(after: Int64, limit: Int, departementCodes: [String]?) throws -> [LeadRecord] {
-        try database.readNow { db in try Self.feed(after: after, limit: limit, departementCodes: departementCodes, in: db) }
+    public func feedNow(after: Int64, limit: Int, scope: DepartementScope) throws -> [LeadRecord] {
+        try database.readNow { db in try Self.feed(after: after, limit: limit, scope: scope, in: db) }
     }
 
-    static func feed(after: Int64, limit: Int, departementCodes: [String]?, in db: Database) throws -> [LeadRecord] {
-        var sql = "SELECT \(LeadRecord.columns) FROM leads l WHERE l.change_seq > ?"
-        var arguments: StatementArguments = [after]
-        if let codes = departementCodes {
-            sql += " AND l.departement_code IN (\(SQLText.placeholders(codes.count)))"
-            arguments += StatementArguments(codes)
-        }
-        sql += " ORDER BY l.change_seq LIMIT ?"
-        arguments += [limit]
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(LeadRecord.init(row:))
+    static func feed(after: Int64, limit: Int, scope: DepartementScope, in db: Database) throws -> [LeadRecord] {
+        let filter = scope.filter("l.departement_code")
+        return try Row.fetchAll(db, sql: """
+            SELECT \(LeadRecord.columns) FROM leads l WHERE l.change_seq > ?\(filter.sql) ORDER BY l.change_seq LIMIT ?
+            """, arguments: [after] + filter.arguments + [limit]).map(LeadRecord.init(row:))
     }
 
-    public func lead(_ id: Int64) async throws -> (lead: LeadRecord, visits: [(id: Int64, instanceID: String, activityDate: String?)])? {
+    /// A lead within `scope` and those of its visits within `scope` (a
+    /// lead merged by a national coordinator may have visits elsewhere).
+    /// 404.30 when there is no such lead or it is out of scope.
+    public func lead(_ id: Int64, within scope: DepartementScope) async throws -> LeadWithVisits {
         try await database.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(LeadRecord.columns) FROM leads l WHERE l.id = ?", arguments: [id])
-            else { return nil }
+            let lead = try Self.lead(id, within: scope, in: db)
+            let filter = scope.filter("s.departement_code")
             let visits = try Row.fetchAll(db, sql: """
                 SELECT s.id, s.instance_id, s.activity_date FROM lead_visits v JOIN submissions s ON s.id = v.submission_id
-                WHERE v.lead_id = ? ORDER BY s.id
-                """, arguments: [id]).map { (id: $0[0] as Int64, instanceID: $0[1] as String, activityDate: $0[2] as String?) }
-            return (LeadRecord(row: row), visits)
+                WHERE v.lead_id = ?\(filter.sql) ORDER BY s.id
+                """, arguments: [id] + filter.arguments).map {
+                LeadWithVisits.Visit(id: $0[0], instanceID: $0[1], activityDate: $0[2])
+            }
+            return LeadWithVisits(lead: lead, visits: visits)
         }
     }
 
-    /// Pairs of live leads with the same folded name in the same
-    /// département and not the same phone, that no one kept apart.
-    public func duplicates(departementCodes: [String]?, limit: Int) async throws -> [(LeadRecord, LeadRecord)] {
+    /// The one scope check of every route that names a lead: the lead when
+    /// it exists and its département is within `scope`; otherwise 404.30,
+    /// the same answer either way, so an id out of scope tells nothing.
+    static func lead(_ id: Int64, within scope: DepartementScope, in db: Database) throws -> LeadRecord {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(LeadRecord.columns) FROM leads l WHERE l.id = ?"),
+                                         arguments: [id]) else { throw Problem.unknownLead() }
+        let lead = LeadRecord(row: row)
+        guard scope.includes(lead.departementCode) else { throw Problem.unknownLead() }
+        return lead
+    }
+
+    /// Likely duplicates no one kept apart: live leads with the same folded
+    /// name in the same département and not the same phone, within
+    /// `scope`; and, for national scope only, the leads of two regions that
+    /// share a phone or an ID number (first, oldest found first).
+    public func duplicates(scope: DepartementScope, limit: Int) async throws -> [LeadPair] {
         try await database.read { db in
-            var sql = """
+            var pairs: [(Int64, Int64, String)] = []
+            if scope.isNational {
+                pairs = try Row.fetchAll(db, sql: """
+                    SELECT p.first_id, p.second_id, p.reason FROM lead_cross_region_pairs p
+                    JOIN leads a ON a.id = p.first_id JOIN leads b ON b.id = p.second_id
+                    WHERE a.status IN ('lead', 'member') AND b.status IN ('lead', 'member')
+                      AND NOT EXISTS (SELECT 1 FROM lead_kept_apart k WHERE k.first_id = p.first_id AND k.second_id = p.second_id)
+                    ORDER BY p.found_at, p.first_id, p.second_id LIMIT ?
+                    """, arguments: [limit]).map { ($0[0], $0[1], $0[2]) }
+            }
+            let filter = scope.filter("a.departement_code")
+            pairs += try Row.fetchAll(db, sql: """
                 SELECT a.id, b.id FROM leads a JOIN leads b
                   ON b.departement_code = a.departement_code AND b.name_key = a.name_key AND b.id > a.id
                  AND b.status IN ('lead', 'member')
                 WHERE a.status IN ('lead', 'member') AND a.name_key != ''
                   AND coalesce(a.phone, '') != coalesce(b.phone, '')
                   AND NOT EXISTS (SELECT 1 FROM lead_kept_apart k WHERE k.first_id = a.id AND k.second_id = b.id)
-                """
-            var arguments: StatementArguments = []
-            if let codes = departementCodes {
-                sql += " AND a.departement_code IN (\(SQLText.placeholders(codes.count)))"
-                arguments += StatementArguments(codes)
-            }
-            sql += " ORDER BY a.departement_code, a.name_key, a.id, b.id LIMIT ?"
-            arguments += [limit]
-            let pairs = try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0[0] as Int64, $0[1] as Int64) }
-            return try pairs.map { first, second in
-                (try Self.record(first, in: db), try Self.record(second, in: db))
+                  \(filter.sql)
+                ORDER BY a.departement_code, a.name_key, a.id, b.id LIMIT ?
+                """, arguments: filter.arguments + [limit - pairs.count]).map { ($0[0], $0[1], "name") }
+            return try pairs.map { first, second, reason in
+                LeadPair(first: try Self.record(first, in: db), second: try Self.record(second, in: db), reason: reason)
             }
         }
     }
@@ -142,17 +186,17 @@ public struct LeadStore: Sendable {
         return LeadRecord(row: row)
     }
 
-    public func merges(departementCodes: [String]?, limit: Int) async throws -> [LeadMerge] {
+    /// The merge log within `scope`: merges whose two leads are both in it.
+    public func merges(scope: DepartementScope, limit: Int) async throws -> [LeadMerge] {
         try await database.read { db in
+            let kept = scope.filter("k.departement_code")
+            let merged = scope.filter("d.departement_code")
             var sql = """
                 SELECT m.id, m.kept_id, m.merged_id, m.reason, m.merged_at, m.merged_by, m.undone_at
-                FROM lead_merges m JOIN leads k ON k.id = m.kept_id WHERE 1
+                FROM lead_merges m JOIN leads k ON k.id = m.kept_id JOIN leads d ON d.id = m.merged_id
+                WHERE 1\(kept.sql)\(merged.sql)
                 """
-            var arguments: StatementArguments = []
-            if let codes = departementCodes {
-                sql += " AND k.departement_code IN (\(SQLText.placeholders(codes.count)))"
-                arguments += StatementArguments(codes)
-            }
+            var arguments = kept.arguments + merged.arguments
             sql += " ORDER BY m.id DESC LIMIT ?"
             arguments += [limit]
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
@@ -164,15 +208,14 @@ public struct LeadStore: Sendable {
 
     // MARK: Coordinator decisions
 
-    /// Merges two live leads by a coordinator's decision; `allowed` checks
-    /// each lead's département against the caller's scope.
+    /// Merges two live leads by a coordinator's decision; both must be
+    /// within `scope` (a national coordinator may merge across regions).
     public func merge(keptID: Int64, mergedID: Int64, actor: AuditActor,
-                      allowed: @escaping @Sendable (String?) -> Bool) async throws -> (mergeID: Int64, lead: LeadRecord) {
+                      scope: DepartementScope) async throws -> (mergeID: Int64, lead: LeadRecord) {
         guard keptID != mergedID else { throw Problem.mergeWithItself() }
         return try await database.write { db in
             for id in [keptID, mergedID] {
-                let lead = try Self.record(id, in: db)
-                guard allowed(lead.departementCode) else { throw Problem.forbidden() }
+                let lead = try Self.lead(id, within: scope, in: db)
                 guard lead.status == "lead" || lead.status == "member" || lead.status == "withdrawn" else {
                     throw Problem.leadNotLive()
                 }
@@ -185,12 +228,18 @@ public struct LeadStore: Sendable {
         }
     }
 
+    /// Undoes a merge whose two leads are both within `scope`; any other
+    /// merge answers 404.31, as the merge log does not show it either.
     public func undoMerge(_ mergeID: Int64, actor: AuditActor,
-                          allowed: @escaping @Sendable (String?) -> Bool) async throws -> (LeadRecord, LeadRecord) {
+                          scope: DepartementScope) async throws -> (LeadRecord, LeadRecord) {
         try await database.write { db in
-            guard let keptID = try Int64.fetchOne(db, sql: "SELECT kept_id FROM lead_merges WHERE id = ?", arguments: [mergeID])
-            else { throw Problem.unknownMerge() }
-            guard allowed(try Self.record(keptID, in: db).departementCode) else { throw Problem.forbidden() }
+            guard let merge = try Row.fetchOne(db, sql: "SELECT kept_id, merged_id FROM lead_merges WHERE id = ?",
+                                               arguments: [mergeID]) else { throw Problem.unknownMerge() }
+            do {
+                for id in [merge[0], merge[1]] as [Int64] { _ = try Self.lead(id, within: scope, in: db) }
+            } catch let problem as Problem where problem == .unknownLead() {
+                throw Problem.unknownMerge()
+            }
             let (kept, restored) = try LeadBook.undo(mergeID: mergeID, by: actor.label, in: db)
             try AuditStore.record(actor, "lead.merge_undo", targetKind: "lead_merge", targetID: String(mergeID),
                                   details: ["kept_id": String(kept), "restored_id": String(restored)], in: db)
@@ -198,13 +247,10 @@ public struct LeadStore: Sendable {
         }
     }
 
-    public func keepApart(_ first: Int64, _ second: Int64, actor: AuditActor,
-                          allowed: @escaping @Sendable (String?) -> Bool) async throws {
+    public func keepApart(_ first: Int64, _ second: Int64, actor: AuditActor, scope: DepartementScope) async throws {
         guard first != second else { throw Problem.mergeWithItself() }
         try await database.write { db in
-            for id in [first, second] {
-                guard allowed(try Self.record(id, in: db).departementCode) else { throw Problem.forbidden() }
-            }
+            for id in [first, second] { _ = try Self.lead(id, within: scope, in: db) }
             try LeadBook.keepApart(first, second, by: actor.label, in: db)
             try AuditStore.record(actor, "lead.keep_apart", targetKind: "lead", targetID: String(min(first, second)),
                                   details: ["other_id": String(max(first, second))], in: db)
@@ -213,28 +259,29 @@ public struct LeadStore: Sendable {
 
     // MARK: Memberships
 
-    /// Records that a lead became a member (a merged lead's membership goes
-    /// to the lead it was merged into). Idempotent for the same number and
-    /// day. The `memberships` tally changes in the same transaction.
-    public func setMembership(leadID: Int64, memberNumber: String, day: String, actor: AuditActor) async throws -> LeadRecord {
+    /// Records that a lead within `scope` became a member (a merged lead's
+    /// membership goes to the lead it was merged into, which must be within
+    /// `scope` too). Idempotent for the same number and day. The
+    /// `memberships` tally changes in the same transaction.
+    public func setMembership(leadID: Int64, memberNumber: String, day: String, actor: AuditActor,
+                              scope: DepartementScope) async throws -> LeadRecord {
         try await database.write { db in
-            let live = try Self.setMembership(leadID: leadID, memberNumber: memberNumber, day: day, in: db)
+            let live = try Self.setMembership(leadID: leadID, memberNumber: memberNumber, day: day, scope: scope, in: db)
             try AuditStore.record(actor, "lead.membership", targetKind: "lead", targetID: String(live),
                                   details: ["source": "api"], in: db)
             return try Self.record(live, in: db)
         }
     }
 
-    static func setMembership(leadID: Int64, memberNumber: String, day: String, in db: Database) throws -> Int64 {
+    static func setMembership(leadID: Int64, memberNumber: String, day: String, scope: DepartementScope,
+                              in db: Database) throws -> Int64 {
         var id = leadID
         // Follow merges to the lead that stands for the person now.
         for _ in 0..<1000 {
-            guard let row = try Row.fetchOne(db, sql: "SELECT status, merged_into FROM leads WHERE id = ?", arguments: [id]) else {
-                throw Problem.unknownLead()
-            }
-            guard let next = row["merged_into"] as Int64? else { break }
+            guard let next = try Self.lead(id, within: scope, in: db).mergedInto else { break }
             id = next
         }
+        _ = try Self.lead(id, within: scope, in: db)
         guard let lead = try Row.fetchOne(db, sql: """
             SELECT status, member_number, member_since, departement_code FROM leads WHERE id = ?
             """, arguments: [id]) else { throw Problem.unknownLead() }
@@ -269,8 +316,11 @@ public struct LeadStore: Sendable {
     /// Matches each row by lead id, else normalised phone, else ID number
     /// (both given and naming two leads: ambiguous, left alone). One
     /// transaction for the whole file.
+    ///
+    /// Leads out of `scope` are never matched: a row naming only those is
+    /// `not_found`, as for a lead that does not exist.
     public func importMemberships(_ rows: [MembershipRow], actor: AuditActor,
-                                  allowed: @escaping @Sendable (String?) -> Bool) async throws -> [MembershipRowResult] {
+                                  scope: DepartementScope) async throws -> [MembershipRowResult] {
         try await database.write { db in
             var results: [MembershipRowResult] = []
             for row in rows {
@@ -278,21 +328,24 @@ public struct LeadStore: Sendable {
                     results.append(.init(row: row.row, outcome: .invalid, leadID: nil, matchedBy: nil, detail: problem))
                     continue
                 }
-                var matches: [(Int64, String)] = []
-                if let id = row.leadID {
-                    if try Int64.fetchOne(db, sql: "SELECT id FROM leads WHERE id = ?", arguments: [id]) != nil {
-                        matches.append((id, "lead_id"))
+                var candidates: [(Int64, String)] = []
+                if let id = row.leadID { candidates.append((id, "lead_id")) }
+                // A phone or ID number may name one lead per region.
+                for (kind, value) in [("phone", row.phone.flatMap(PhoneNumber.normalise)),
+                                      ("national_id", LeadIdentity.nationalIDKey(row.nationalID))] {
+                    guard let value else { continue }
+                    for id in try Int64.fetchAll(db, sql: "SELECT lead_id FROM lead_keys WHERE kind = ? AND value = ? ORDER BY lead_id",
+                                                 arguments: [kind, value]) {
+                        candidates.append((id, kind))
                     }
                 }
-                if let phone = row.phone.flatMap(PhoneNumber.normalise),
-                   let id = try Int64.fetchOne(db, sql: "SELECT lead_id FROM lead_keys WHERE kind = 'phone' AND value = ?",
-                                               arguments: [phone]) {
-                    matches.append((id, "phone"))
-                }
-                if let key = LeadIdentity.nationalIDKey(row.nationalID),
-                   let id = try Int64.fetchOne(db, sql: "SELECT lead_id FROM lead_keys WHERE kind = 'national_id' AND value = ?",
-                                               arguments: [key]) {
-                    matches.append((id, "national_id"))
+                let matches = try candidates.filter { id, _ in
+                    do {
+                        _ = try Self.lead(id, within: scope, in: db)
+                        return true
+                    } catch let problem as Problem where problem == .unknownLead() {
+                        return false
+                    }
                 }
                 let distinct = Set(matches.map(\.0))
                 guard let first = matches.first else {
@@ -304,11 +357,15 @@ public struct LeadStore: Sendable {
                                          detail: "lead ids " + distinct.sorted().map(String.init).joined(separator: ", ")))
                     continue
                 }
-                guard allowed(try Self.record(first.0, in: db).departementCode) else {
+                let live: Int64
+                do {
+                    live = try Self.setMembership(leadID: first.0, memberNumber: row.memberNumber, day: row.day,
+                                                  scope: scope, in: db)
+                } catch let problem as Problem where problem == .unknownLead() {
+                    // Merged into a lead out of scope.
                     results.append(.init(row: row.row, outcome: .notFound, leadID: nil, matchedBy: nil, detail: nil))
                     continue
                 }
-                let live = try Self.setMembership(leadID: first.0, memberNumber: row.memberNumber, day: row.day, in: db)
                 results.append(.init(row: row.row, outcome: .matched, leadID: live,
                                      matchedBy: matches.map(\.1).joined(separator: "+"), detail: nil))
             }
@@ -327,11 +384,9 @@ public struct LeadStore: Sendable {
     /// the leads merged into it, `submissions.answers` and `.xml`. Counts
     /// (tallies, visit rows) stay. `xml_sha256` stays too, so a phone
     /// resending the original record is still recognised as a duplicate.
-    public func erase(leadID: Int64, actor: AuditActor) async throws -> (leads: Int, visits: Int) {
+    public func erase(leadID: Int64, actor: AuditActor, scope: DepartementScope) async throws -> (leads: Int, visits: Int) {
         try await database.write { db in
-            guard try Int64.fetchOne(db, sql: "SELECT id FROM leads WHERE id = ?", arguments: [leadID]) != nil else {
-                throw Problem.unknownLead()
-            }
+            _ = try Self.lead(leadID, within: scope, in: db)
             var leads: [Int64] = [leadID]
             var index = 0
             while index < leads.count {

@@ -22,6 +22,9 @@ public struct SubmissionStore: Sendable {
                       in db: Database) throws -> IntakeOutcome {
         let issuesJSON = intake.issuesJSON
         let received = intake.receivedAtText
+        if let deprecated = intake.deprecatedID {
+            try checkEdit(of: deprecated, by: intake, in: db)
+        }
         do {
             try db.cachedStatement(sql: """
                 INSERT INTO submissions (instance_id, form_id, form_version, resource_person_id, received_at, xml,
@@ -75,6 +78,19 @@ public struct SubmissionStore: Sendable {
         let id: Int64 = existing["id"]
         try recordAttachments(intake.attachments, submissionID: id, received: received, in: db)
         return .duplicate(id: id)
+    }
+
+    /// An edit replaces a record of the same form sent through the same
+    /// resource person's link (whichever of their links), nothing else:
+    /// otherwise 409.4 before anything is written. An edit of a record the
+    /// server never received is stored as a new record, as before.
+    private static func checkEdit(of deprecated: String, by intake: SubmissionIntake, in db: Database) throws {
+        guard let old = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT form_id, resource_person_id FROM submissions WHERE instance_id = ?"),
+            arguments: [deprecated]) else { return }
+        guard old[0] as String == intake.formID, let person = old[1] as Int64?, person == intake.resourcePersonID else {
+            throw Problem.editNotAllowed()
+        }
     }
 
     /// Fills in the attachments the record expects; a file already received

@@ -23,7 +23,8 @@ public struct TallyDifference: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// `suivi verify`: recounts every active indicator from the records with SQL
-/// alone (never through `TallyBook`) and compares with `tallies`. Reads one
+/// alone (never through `TallyBook`), and `memberships` from the leads the
+/// membership system made members, and compares with `tallies`. Reads one
 /// snapshot, so a server writing meanwhile cannot cause a false difference.
 public enum TallyVerifier {
     public static func differences(in database: SuiviDatabase) throws -> [TallyDifference] {
@@ -33,10 +34,16 @@ public enum TallyVerifier {
             var stored: [Key: (Double, Int)] = [:]
             let indicators = try IndicatorStore.all(in: db).filter(\.active)
             for indicator in indicators {
-                let (select, arguments) = TallySQL.contributions(of: indicator.sources)
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT departement_code, day, sum(value), count(*) FROM (\(select)) GROUP BY departement_code, day
-                    """, arguments: arguments)
+                let rows: [Row]
+                if indicator.id == LeadBook.membershipsIndicatorID {
+                    // Counted by the membership write-back, not from records.
+                    rows = try Row.fetchAll(db, sql: TallySQL.memberships)
+                } else {
+                    let (select, arguments) = TallySQL.contributions(of: indicator.sources)
+                    rows = try Row.fetchAll(db, sql: """
+                        SELECT departement_code, day, sum(value), count(*) FROM (\(select)) GROUP BY departement_code, day
+                        """, arguments: arguments)
+                }
                 for row in rows {
                     recounted[Key(indicator: indicator.id, departement: row[0], day: row[1])] = (row[2], row[3])
                 }

@@ -301,6 +301,274 @@ import Testing
             #expect(try await feed(server).count == 2)
         }
     }
+
+    // MARK: Security issue, items 1, 2 and 8
+
+    /// Item 1: a Thiès coordinator makes a Thiès resource person (allowed)
+    /// and sends one visit through that link with only a Pikine artisan's
+    /// phone number, or ID number. The Dakar lead must not move, change or
+    /// show anything to Thiès; the pair waits for a national coordinator.
+    @Test(arguments: ["phone", "national_id"])
+    func aVisitFromAnotherRegionNeitherMovesNorRevealsALead(matchedBy key: String) async throws {
+        try await withTestServer { server in
+            let pikine = try server.addPerson(name: "Modou Faye", departement: "Pikine")
+            let dakarVisit = "uuid:\(UUID().uuidString.lowercased())"
+            let sent = try await server.client.submit("\(pikine)/submission", xml: Records.visit(instanceID: dakarVisit, overrides: [
+                "departement": "pikine", "artisan_name": "Mariama Ndoye", "phone": "77 810 20 30",
+                "national_id": "1 751 1990 01234", "neighbourhood": "Thiaroye Gare", "organisation": "OPA Teinture Pikine",
+                "household_size": "11"]))
+            #expect(sent.status == 201)
+            let dakarID = try #require(try await feed(server).first?["id"] as? Int)
+
+            let (_, thiesKey) = try server.administration.addAPIKey(name: "thies", role: .coordinator, region: "Thiès")
+            let added = try await server.send("POST", "/api/v1/people", [
+                "name": "Ousmane Sarr", "phone": "76 300 00 01", "departement": "Mbour"], key: thiesKey)
+            #expect(added.status == 201)
+            let link = try #require((try added.json()["link"] as? [String: Any])?["link"] as? String)
+            let thiesLink = String(link.dropFirst(server.application.baseURL.count))
+            func attack() -> String {
+                Records.visit(overrides: [
+                    "departement": "mbour", "artisan_name": "Inconnu", "neighbourhood": "", "organisation": "",
+                    "household_size": "", "phone": key == "phone" ? "77 810 20 30" : "",
+                    "national_id": key == "national_id" ? "1751199001234" : ""])
+            }
+            #expect(try await server.client.submit("\(thiesLink)/submission", xml: attack()).status == 201)
+
+            // Thiès sees its own visit's lead, and nothing of the Dakar one.
+            let shown = try await server.client.get("/api/v1/leads/\(dakarID)", headers: auth(thiesKey))
+            #expect(shown.status == 404)
+            let thiesLeads = try await feed(server, key: thiesKey)
+            #expect(thiesLeads.count == 1)
+            let thiesID = try #require(thiesLeads.first?["id"] as? Int)
+            #expect(thiesID != dakarID)
+            #expect(thiesLeads.first?["departement"] as? String == "mbour")
+            #expect(thiesLeads.first?["household_size"] is NSNull)
+            let thiesView = try await server.client.get("/api/v1/leads/\(thiesID)", headers: auth(thiesKey))
+            #expect(thiesView.status == 200)
+            let feedText = try await server.client.get("/api/v1/leads?after=0", headers: auth(thiesKey)).text
+            let other = key == "phone" ? "1751199001234" : "+221778102030"
+            for secret in ["Mariama", "Thiaroye", "Teinture", dakarVisit, other, "\"household_size\":11"] {
+                #expect(!thiesView.text.contains(secret), "GET /leads/\(thiesID) shows \(secret)")
+                #expect(!feedText.contains(secret), "the Thiès feed shows \(secret)")
+            }
+
+            // The Dakar lead stays in Pikine, as it was, for Dakar.
+            let (_, dakarKey) = try server.administration.addAPIKey(name: "dakar", role: .coordinator, region: "Dakar")
+            let kept = try await server.client.get("/api/v1/leads/\(dakarID)", headers: auth(dakarKey))
+            #expect(kept.status == 200)
+            let keptLead = try kept.json()
+            #expect(keptLead["departement"] as? String == "pikine")
+            #expect(keptLead["name"] as? String == "Mariama Ndoye")
+            #expect(keptLead["visit_count"] as? Int == 1)
+            #expect(keptLead["household_size"] as? Int == 11)
+            #expect((keptLead["visits"] as? [[String: Any]])?.compactMap { $0["instance_id"] as? String } == [dakarVisit])
+            #expect(try await server.client.get("/api/v1/leads/\(thiesID)", headers: auth(dakarKey)).status == 404)
+            let departements: [String] = try server.query("SELECT departement_code FROM leads WHERE id = \(dakarID)")
+            #expect(departements == ["pikine"])
+
+            // The pair is a likely duplicate for a national coordinator only.
+            func pairs(_ key: String) async throws -> [Set<Int>] {
+                let reply = try await server.client.get("/api/v1/leads/duplicates", headers: auth(key))
+                #expect(reply.status == 200)
+                return (try reply.json()["pairs"] as? [[String: Any]] ?? []).map { pair in
+                    Set((pair["leads"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int })
+                }
+            }
+            let (_, nationalKey) = try server.administration.addAPIKey(name: "national", role: .coordinator, region: nil)
+            #expect(try await pairs(nationalKey) == [[dakarID, thiesID]])
+            #expect(try await pairs(server.adminKey) == [[dakarID, thiesID]])
+            #expect(try await pairs(thiesKey).isEmpty)
+            #expect(try await pairs(dakarKey).isEmpty)
+            // A second visit of the same kind in Thiès finds the Thiès lead.
+            #expect(try await server.client.submit("\(thiesLink)/submission", xml: attack()).status == 201)
+            #expect(try await feed(server, key: thiesKey).map { $0["visit_count"] as? Int } == [2])
+            #expect(try await pairs(nationalKey) == [[dakarID, thiesID]])
+        }
+    }
+
+    /// Within a region, matching works as before: a visit in another
+    /// département of the region finds the lead, which stays where it was made.
+    @Test func aVisitElsewhereInTheRegionFindsTheLead() async throws {
+        try await withTestServer { server in
+            try await visit(server, ["departement": "pikine", "phone": "77 810 20 30", "national_id": "", "household_size": "4"])
+            try await visit(server, ["departement": "guediawaye", "phone": "77 810 20 30", "national_id": "", "household_size": "6"])
+            let leads = try await feed(server)
+            #expect(leads.count == 1)
+            #expect(leads.first?["departement"] as? String == "pikine")
+            #expect(leads.first?["visit_count"] as? Int == 2)
+            #expect(leads.first?["household_size"] as? Int == 6)
+        }
+    }
+
+    /// A national coordinator may merge a cross-region pair: the membership
+    /// system then sees one person, and each region still sees only what its
+    /// own visits say.
+    @Test func aNationalMergeAcrossRegionsShowsEachRegionOnlyItsOwnVisits() async throws {
+        try await withTestServer { server in
+            try await visit(server, ["departement": "pikine", "artisan_name": "Mariama Ndoye", "phone": "77 810 20 30",
+                                     "national_id": "", "neighbourhood": "Thiaroye Gare"])
+            try await visit(server, ["departement": "mbour", "artisan_name": "Inconnu", "phone": "77 810 20 30",
+                                     "national_id": "", "neighbourhood": "Saly"])
+            let leads = try await feed(server)
+            let dakarID = try #require(leads.first { $0["departement"] as? String == "pikine" }?["id"] as? Int)
+            let thiesID = try #require(leads.first { $0["departement"] as? String == "mbour" }?["id"] as? Int)
+            let (_, national) = try server.administration.addAPIKey(name: "national", role: .coordinator, region: nil)
+            let (_, dakar) = try server.administration.addAPIKey(name: "dakar", role: .coordinator, region: "dakar")
+            let (_, thies) = try server.administration.addAPIKey(name: "thies", role: .coordinator, region: "thies")
+            let pairs = try await server.client.get("/api/v1/leads/duplicates", headers: auth(national)).json()["pairs"]
+                as? [[String: Any]] ?? []
+            #expect(pairs.map { $0["reason"] as? String } == ["phone"])
+
+            let merged = try await server.send("POST", "/api/v1/leads/merges", ["kept_id": dakarID, "merged_id": thiesID],
+                                               key: national)
+            #expect(merged.status == 201)
+            let mergeID = try #require(try merged.json()["merge_id"] as? Int)
+            let kept = try #require(try merged.json()["lead"] as? [String: Any])
+            #expect(kept["name"] as? String == "Mariama Ndoye")
+            #expect(kept["neighbourhood"] as? String == "Thiaroye Gare")
+            #expect((try await server.client.get("/api/v1/leads/duplicates", headers: auth(national)).json()["pairs"]
+                     as? [[String: Any]] ?? []).isEmpty)
+
+            func visits(_ id: Int, _ key: String) async throws -> [Int]? {
+                let reply = try await server.client.get("/api/v1/leads/\(id)", headers: auth(key))
+                guard reply.status == 200 else { return nil }
+                return (try reply.json()["visits"] as? [[String: Any]])?.compactMap { $0["submission_id"] as? Int }
+            }
+            #expect(try await visits(dakarID, national)?.count == 2)
+            #expect(try await visits(dakarID, dakar)?.count == 1)
+            #expect(try await visits(dakarID, thies) == nil)
+            let thiesView = try await server.client.get("/api/v1/leads/\(thiesID)", headers: auth(thies)).json()
+            #expect(thiesView["status"] as? String == "merged")
+            #expect(!String(describing: thiesView).contains("Mariama"))
+
+            // Membership follows the merge, within the caller's scope only.
+            let (_, regionalMembership) = try server.administration.addAPIKey(name: "m", role: .membership, region: "thies")
+            let member = ["member_number": "M-9", "date": "2023-03-20"]
+            #expect(try await server.send("POST", "/api/v1/leads/\(thiesID)/membership", member, key: regionalMembership).status
+                    == 404)
+            let (_, membership) = try server.administration.addAPIKey(name: "n", role: .membership, region: nil)
+            let written = try await server.send("POST", "/api/v1/leads/\(thiesID)/membership", member, key: membership)
+            #expect(written.status == 200)
+            #expect(try written.json()["id"] as? Int == dakarID)
+
+            let undo = try await server.send("POST", "/api/v1/leads/merges/\(mergeID)/undo", key: national)
+            #expect(undo.status == 200)
+            #expect((try undo.json()["restored"] as? [String: Any])?["neighbourhood"] as? String == "Saly")
+            #expect(try await visits(thiesID, thies)?.count == 1)
+            #expect((try await server.client.get("/api/v1/leads/duplicates", headers: auth(national)).json()["pairs"]
+                     as? [[String: Any]] ?? []).isEmpty)
+        }
+    }
+
+    /// Item 2: `suivi apikey add --role membership --region thies` reads
+    /// only Thiès leads, and may write only to them: any route naming a
+    /// lead out of scope answers the same 404 as a lead that does not exist.
+    @Test func aRegionalKeyNeitherReadsNorWritesAnotherRegionsLead() async throws {
+        try await withTestServer { server in
+            try await visit(server, ["departement": "pikine", "artisan_name": "Mariama Ndoye", "phone": "77 810 20 30",
+                                     "national_id": "1751199001234"])
+            try await visit(server, ["departement": "mbour", "artisan_name": "Khady Diouf", "phone": "77 820 20 30",
+                                     "national_id": ""])
+            try await visit(server, ["departement": "pikine", "artisan_name": "Mariama Ndoye", "phone": "77 810 20 31",
+                                     "national_id": ""])
+            let leads = try await feed(server)
+            let dakarID = try #require(leads.first { $0["departement"] as? String == "pikine" }?["id"] as? Int)
+            let otherDakarID = try #require(leads.last { $0["departement"] as? String == "pikine" }?["id"] as? Int)
+            let thiesID = try #require(leads.first { $0["departement"] as? String == "mbour" }?["id"] as? Int)
+            let missing = 999_999
+            let (_, membership) = try server.administration.addAPIKey(name: "mis-thies", role: .membership, region: "thies")
+            let (_, coordinator) = try server.administration.addAPIKey(name: "thies", role: .coordinator, region: "thies")
+            let member = ["member_number": "MSNAS-0005", "date": "2023-03-20"]
+
+            // What a lead that does not exist answers, route by route.
+            let requests: [(String, String, (Int) -> [String: Any]?, String)] = [
+                ("GET", "/api/v1/leads/{id}", { _ in nil }, membership),
+                ("POST", "/api/v1/leads/{id}/membership", { _ in member }, membership),
+                ("GET", "/api/v1/leads/{id}", { _ in nil }, coordinator),
+                ("POST", "/api/v1/leads/merges", { ["kept_id": thiesID, "merged_id": $0] }, coordinator),
+                ("POST", "/api/v1/leads/merges", { ["kept_id": $0, "merged_id": thiesID] }, coordinator),
+                ("POST", "/api/v1/leads/keep-apart", { ["lead_ids": [thiesID, $0]] }, coordinator),
+            ]
+            for (method, path, body, key) in requests {
+                func call(_ id: Int) async throws -> HTTPReply {
+                    try await server.send(method, path.replacingOccurrences(of: "{id}", with: "\(id)"), body(id), key: key)
+                }
+                let unknown = try await call(missing)
+                let outOfScope = try await call(dakarID)
+                #expect(unknown.status == 404, "\(method) \(path)")
+                #expect(try unknown.json()["code"] as? String == "404.30", "\(method) \(path)")
+                #expect(outOfScope.status == 404, "\(method) \(path) on a Dakar lead answered \(outOfScope.status)")
+                #expect(outOfScope.body == unknown.body, "\(method) \(path)")
+                #expect(!outOfScope.text.contains("Mariama"))
+            }
+            // A merge between Dakar leads is not Thiès's to undo.
+            let (_, dakar) = try server.administration.addAPIKey(name: "dakar", role: .coordinator, region: "dakar")
+            let merged = try await server.send("POST", "/api/v1/leads/merges", ["kept_id": dakarID, "merged_id": otherDakarID],
+                                               key: dakar)
+            #expect(merged.status == 201)
+            let mergeID = try #require(try merged.json()["merge_id"] as? Int)
+            let undo = try await server.send("POST", "/api/v1/leads/merges/\(mergeID)/undo", key: coordinator)
+            let noSuchMerge = try await server.send("POST", "/api/v1/leads/merges/\(missing)/undo", key: coordinator)
+            #expect(undo.status == 404 && undo.body == noSuchMerge.body)
+
+            // Nothing was written to the Dakar lead; the Thiès one is the key's to write.
+            let members: [Int64] = try server.query("SELECT count(*) FROM leads WHERE member_number IS NOT NULL")
+            #expect(members == [0])
+            let own = try await server.send("POST", "/api/v1/leads/\(thiesID)/membership", member, key: membership)
+            #expect(own.status == 200)
+            #expect(try own.json()["status"] as? String == "member")
+            let tallies: [String] = try server.query(
+                "SELECT departement_code FROM tallies WHERE indicator_id = 'memberships'")
+            #expect(tallies == ["mbour"])
+
+            // The file upload matches nothing out of scope, and names no lead there.
+            let csv = """
+                lead_id;phone;national_id;member_number;date
+                \(dakarID);;;M-1;2023-03-20
+                ;77 810 20 30;;M-2;2023-03-20
+                ;77 820 20 30;1751199001234;M-3;2023-03-21
+                """
+            let upload = try await server.client.request("POST", "/api/v1/memberships",
+                                                         headers: auth(membership).merging(["Content-Type": "text/csv"]) { $1 },
+                                                         body: Data(csv.utf8))
+            #expect(upload.status == 200)
+            let rows = try upload.json()["rows"] as? [[String: Any]] ?? []
+            #expect(rows.map { $0["outcome"] as? String } == ["not_found", "not_found", "matched"])
+            #expect(rows.last?["lead_id"] as? Int == thiesID)
+            #expect(rows.allSatisfy { $0["detail"] is NSNull })
+            #expect(try server.query("SELECT count(*) FROM leads WHERE member_number IS NOT NULL") == [Int64(1)])
+        }
+    }
+
+    /// Item 8: `suivi verify` agrees with the memberships tally after write-backs.
+    @Test func verifyAgreesWithTheMembershipsTally() async throws {
+        try await withTestServer { server in
+            try await visit(server, ["phone": "77 900 00 01", "national_id": ""])
+            try await visit(server, ["phone": "77 900 00 02", "national_id": ""])
+            let ids = try await feed(server).compactMap { $0["id"] as? Int }
+            let json = auth(server.adminKey).merging(["Content-Type": "application/json"]) { $1 }
+            let one = try await server.client.request("POST", "/api/v1/leads/\(ids[0])/membership", headers: json,
+                                                      body: Data(#"{"member_number": "M-1", "date": "2023-03-20"}"#.utf8))
+            #expect(one.status == 200)
+            let csv = "lead_id,member_number,date\n\(ids[1]),M-2,2023-03-21\n"
+            let file = try await server.client.request("POST", "/api/v1/memberships",
+                                                       headers: auth(server.adminKey).merging(["Content-Type": "text/csv"]) { $1 },
+                                                       body: Data(csv.utf8))
+            #expect(file.status == 200)
+            // A changed date moves the count.
+            let moved = try await server.client.request("POST", "/api/v1/leads/\(ids[0])/membership", headers: json,
+                                                        body: Data(#"{"member_number": "M-1", "date": "2023-03-22"}"#.utf8))
+            #expect(moved.status == 200)
+            let clean = try await blocking { try CommandLineTests.run(["verify", "--db", server.databasePath]) }
+            #expect(clean.status == 0, "\(clean.output)")
+            #expect(!clean.output.contains("DIFFERENCE"))
+            try TallyFixtures.execute(server.databasePath,
+                                      "UPDATE tallies SET value = 2, records = 2 WHERE indicator_id = 'memberships' AND day = '2023-03-21'")
+            let tampered = try await blocking { try CommandLineTests.run(["verify", "--db", server.databasePath]) }
+            #expect(tampered.status == 1)
+            #expect(tampered.output.contains("memberships guediawaye 2023-03-21: recount 1 (1 records), tallies 2 (2 records)"))
+        }
+    }
 }
 
 func auth(_ key: String) -> [String: String] {

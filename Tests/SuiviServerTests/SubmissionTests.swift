@@ -201,4 +201,42 @@ import Testing
             }
         }
     }
+
+    /// Security issue, item 3: a record whose `meta/deprecatedID` names
+    /// another person's record (here from another département), or a record
+    /// of another form, is refused with 409.4 as OpenRosa XML, and nothing
+    /// changes: the old record still counts and its lead keeps its name.
+    @Test func anEditOfSomeoneElsesRecordOrOfAnotherFormIsRefused() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let own = "\(server.linkPath)/submission"
+            #expect(try await server.client.submit(own, xml: Records.visit(instanceID: "uuid:victim")).status == 201)
+            let mbour = try server.addPerson(name: "Fatou Sarr", departement: "Mbour")
+            let forged = Records.visit(instanceID: "uuid:forged", deprecatedID: "uuid:victim",
+                                       overrides: ["artisan_name": "Nom Remplacé", "departement": "mbour"])
+            let refused = try await server.client.submit("\(mbour)/submission", xml: forged)
+            #expect(refused.status == 409)
+            #expect(refused.header("X-Suivi-Problem") == "409.4")
+            #expect(refused.text.contains("<OpenRosaResponse"))
+            #expect(refused.text.contains("même lien"))
+            // The same person's record of another form may not replace a visit either.
+            let radio = TallyFixtures.radio(instanceID: "uuid:radio-edit").replacingOccurrences(
+                of: "<instanceID>uuid:radio-edit</instanceID>",
+                with: "<instanceID>uuid:radio-edit</instanceID><deprecatedID>uuid:victim</deprecatedID>")
+            let otherForm = try await server.client.submit(own, xml: radio)
+            #expect(otherForm.status == 409)
+            #expect(otherForm.header("X-Suivi-Problem") == "409.4")
+
+            let rows: [String] = try server.query("SELECT instance_id || ':' || current FROM submissions ORDER BY id")
+            #expect(rows == ["uuid:victim:1"])
+            let names: [String] = try server.query("SELECT name FROM leads")
+            #expect(names == ["Moussa Diop"])
+            let visits: [Double] = try server.query("SELECT value FROM tallies WHERE indicator_id = 'visits'")
+            #expect(visits == [1])
+            // The person's own edit still goes through.
+            let edit = Records.visit(instanceID: "uuid:victim-2", deprecatedID: "uuid:victim", overrides: ["household_size": "8"])
+            #expect(try await server.client.submit(own, xml: edit).status == 201)
+            #expect(try server.query("SELECT instance_id || ':' || current FROM submissions ORDER BY id")
+                    == ["uuid:victim:0", "uuid:victim-2:1"])
+        }
+    }
 }

@@ -4,12 +4,16 @@ import { api, applyTexts, startPage, translate } from "./common.js";
 
 const t = translate({
   fr: { title: "Pré-inscriptions", duplicates: "Doublons probables",
-        duplicatesHelp: "Même nom dans le même département, téléphone différent.", merges: "Fusions", leads: "Liste",
+        duplicatesHelp: "Même nom dans le même département, téléphone différent ; pour une vue nationale, aussi le même téléphone ou NIN dans deux régions.",
+        otherRegion: { phone: "même téléphone, autre région", national_id: "même NIN, autre région" },
+        merges: "Fusions", leads: "Liste",
         more: "Afficher plus", merge: "Fusionner", apart: "Personnes différentes", undo: "Annuler",
         none: "Aucun.", name: "Nom", phone: "Téléphone", departement: "Département", status: "État",
         visits: "Visites", kept: "Conservée", mergedLead: "Fusionnée", reason: "Motif", undone: "annulée",
         done: "C'est fait.", statuses: { lead: "pré-inscrit", member: "adhérent", merged: "fusionnée", withdrawn: "retirée", erased: "effacée" } },
-  en: { title: "Leads", duplicates: "Likely duplicates", duplicatesHelp: "Same name in the same département, different phone.",
+  en: { title: "Leads", duplicates: "Likely duplicates",
+        duplicatesHelp: "Same name in the same département, different phone; nationally, also the same phone or ID number in two regions.",
+        otherRegion: { phone: "same phone, other region", national_id: "same ID number, other region" },
         merges: "Merges", leads: "List", more: "Show more", merge: "Merge", apart: "Different people", undo: "Undo",
         none: "None.", name: "Name", phone: "Phone", departement: "Département", status: "Status", visits: "Visits",
         kept: "Kept", mergedLead: "Merged", reason: "Reason", undone: "undone", done: "Done.",
@@ -49,10 +53,10 @@ async function showDuplicates() {
   body.replaceChildren();
   const { pairs } = await api("GET", "/api/v1/leads/duplicates");
   if (!pairs.length) cell(body.insertRow(), t("none"));
-  for (const { leads: [first, second] } of pairs) {
+  for (const { leads: [first, second], reason } of pairs) {
     const row = body.insertRow();
     cell(row, describe(first));
-    cell(row, describe(second));
+    cell(row, describe(second) + (reason && reason !== "name" ? ` (${t("otherRegion")[reason] ?? reason})` : ""));
     const actions = cell(row, "");
     actions.append(button(t("merge"), () => api("POST", "/api/v1/leads/merges", { kept_id: first.id, merged_id: second.id })), " ",
                    button(t("apart"), () => api("POST", "/api/v1/leads/keep-apart", { lead_ids: [first.id, second.id] })));

@@ -40,7 +40,7 @@ struct LeadHandlers: Sendable {
         let limit = try Query.integer(request, "limit", default: 100, range: 1...1000)
         let format = request.query["format"] ?? "json"
         guard format == "json" || format == "csv" else { throw Problem.invalidParameter("format", "json or csv") }
-        let page = try await leads.feed(after: Int64(after), limit: limit, departementCodes: principal.scope.departementCodes)
+        let page = try await leads.feed(after: Int64(after), limit: limit, scope: principal.scope.departements)
         // Caught up: the same cursor again, to poll from later.
         let next = String(page.last?.changeSeq ?? Int64(after))
         if format == "csv" {
@@ -70,15 +70,13 @@ struct LeadHandlers: Sendable {
                         headers: [("Cache-Control", "no-store")])
     }
 
-    /// `GET /api/v1/leads/:id`: a lead and the visits it came from.
+    /// `GET /api/v1/leads/:id`: a lead and those of the visits it came from
+    /// that are within the caller's scope.
     func show(_ request: Request) async throws -> Response {
         let principal = try await authentication.principal(request)
         try principal.require(.readLeads)
         let id = try Self.leadID(request)
-        guard let found = try await leads.lead(id) else { throw Problem.unknownLead() }
-        if let codes = principal.scope.departementCodes, !codes.contains(found.lead.departementCode ?? "") {
-            throw Problem.unknownLead()
-        }
+        let found = try await leads.lead(id, within: principal.scope.departements)
         var object = Self.json(found.lead)
         object["visits"] = found.visits.map { visit in
             ["submission_id": visit.id, "instance_id": visit.instanceID, "activity_date": visit.activityDate ?? NSNull()] as [String: Any]
@@ -95,7 +93,8 @@ struct LeadHandlers: Sendable {
         let number = try body.string("member_number", maximumLength: 100)!
         let date = try body.string("date", maximumLength: 10)!
         guard Self.isDay(date) else { throw Problem.invalidParameter("date", "expected a day as YYYY-MM-DD") }
-        let lead = try await leads.setMembership(leadID: id, memberNumber: number, day: date, actor: principal.auditActor)
+        let lead = try await leads.setMembership(leadID: id, memberNumber: number, day: date, actor: principal.auditActor,
+                                                 scope: principal.scope.departements)
         return JSONResponses.ok(Self.json(lead))
     }
 
@@ -154,10 +153,8 @@ struct LeadHandlers: Sendable {
                                            nationalID: value(nationalIDColumn), memberNumber: number, day: date,
                                            problem: problem)
         }
-        let scope = principal.scope
-        let results = try await leads.importMemberships(rows, actor: principal.auditActor) { code in
-            scope.departementCodes == nil || scope.includes(code ?? "")
-        }
+        let results = try await leads.importMemberships(rows, actor: principal.auditActor,
+                                                        scope: principal.scope.departements)
         var counts: [String: Int] = ["matched": 0, "not_found": 0, "ambiguous": 0, "invalid": 0]
         for result in results { counts[result.outcome.rawValue, default: 0] += 1 }
         return JSONResponses.ok([
@@ -178,24 +175,21 @@ struct LeadHandlers: Sendable {
         return principal
     }
 
-    private static func inScope(_ principal: Principal) -> @Sendable (String?) -> Bool {
-        let scope = principal.scope
-        return { code in scope.departementCodes == nil || scope.includes(code ?? "") }
-    }
-
     /// `GET /api/v1/leads/duplicates`
     func duplicates(_ request: Request) async throws -> Response {
         let principal = try await coordinator(request)
         let limit = try Query.integer(request, "limit", default: 100, range: 1...500)
-        let pairs = try await leads.duplicates(departementCodes: principal.scope.departementCodes, limit: limit)
-        return JSONResponses.ok(["pairs": pairs.map { ["leads": [Self.json($0.0), Self.json($0.1)]] }])
+        let pairs = try await leads.duplicates(scope: principal.scope.departements, limit: limit)
+        return JSONResponses.ok(["pairs": pairs.map { pair -> [String: Any] in
+            ["leads": [Self.json(pair.first), Self.json(pair.second)], "reason": pair.reason]
+        }])
     }
 
     /// `GET /api/v1/leads/merges`: the merge log, newest first.
     func mergeLog(_ request: Request) async throws -> Response {
         let principal = try await coordinator(request)
         let limit = try Query.integer(request, "limit", default: 100, range: 1...500)
-        let merges = try await leads.merges(departementCodes: principal.scope.departementCodes, limit: limit)
+        let merges = try await leads.merges(scope: principal.scope.departements, limit: limit)
         return JSONResponses.ok(["merges": merges.map(Self.json)], personalData: false)
     }
 
@@ -212,7 +206,7 @@ struct LeadHandlers: Sendable {
             throw Problem.invalidParameter("kept_id", "expected lead ids")
         }
         let result = try await leads.merge(keptID: Int64(kept), mergedID: Int64(merged), actor: principal.auditActor,
-                                           allowed: Self.inScope(principal))
+                                           scope: principal.scope.departements)
         return JSONResponses.ok(["merge_id": result.mergeID, "lead": Self.json(result.lead)], status: 201)
     }
 
@@ -220,7 +214,7 @@ struct LeadHandlers: Sendable {
     func undo(_ request: Request) async throws -> Response {
         let principal = try await coordinator(request)
         guard let id = Int64(request.parameter("id")), id > 0 else { throw Problem.unknownMerge() }
-        let (kept, restored) = try await leads.undoMerge(id, actor: principal.auditActor, allowed: Self.inScope(principal))
+        let (kept, restored) = try await leads.undoMerge(id, actor: principal.auditActor, scope: principal.scope.departements)
         return JSONResponses.ok(["kept": Self.json(kept), "restored": Self.json(restored)])
     }
 
@@ -232,7 +226,7 @@ struct LeadHandlers: Sendable {
               let first = Int64(exactly: ids[0].doubleValue), let second = Int64(exactly: ids[1].doubleValue) else {
             throw Problem.invalidParameter("lead_ids", "expected two lead ids")
         }
-        try await leads.keepApart(first, second, actor: principal.auditActor, allowed: Self.inScope(principal))
+        try await leads.keepApart(first, second, actor: principal.auditActor, scope: principal.scope.departements)
         return JSONResponses.ok(["lead_ids": [min(first, second), max(first, second)]], personalData: false)
     }
 
@@ -241,7 +235,7 @@ struct LeadHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.administer)
         let id = try Self.leadID(request)
-        let erased = try await leads.erase(leadID: id, actor: principal.auditActor)
+        let erased = try await leads.erase(leadID: id, actor: principal.auditActor, scope: principal.scope.departements)
         return JSONResponses.ok(["lead_id": id, "leads_erased": erased.leads, "visits_erased": erased.visits])
     }
 

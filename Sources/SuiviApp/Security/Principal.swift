@@ -108,4 +108,9 @@ struct AccessScope: Sendable {
     func includes(_ departementCode: String) -> Bool {
         departementCodes?.contains(departementCode) ?? true
     }
+
+    /// The same scope as the store applies it (`DepartementScope`).
+    var departements: DepartementScope {
+        DepartementScope(departementCodes: departementCodes)
+    }
 }

@@ -29,6 +29,9 @@ enum Migrations {
         migrator.registerMigration(Migration0010RedundantSubmissionIndex.identifier) { db in
             try db.execute(sql: Migration0010RedundantSubmissionIndex.sql)
         }
+        migrator.registerMigration(Migration0011RegionalLeads.identifier) { db in
+            try db.execute(sql: Migration0011RegionalLeads.sql)
+        }
         return migrator
     }
 }
