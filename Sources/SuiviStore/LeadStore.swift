@@ -107,11 +107,6 @@ public struct LeadStore: Sendable {
         try await database.read { db in try Self.feed(after: after, limit: limit, scope: scope, in: db) }
     }
 
-    /// The same page, read synchronously (exports on their own thread).
-    public func feedNow(after: Int64, limit: Int, scope: DepartementScope) throws -> [LeadRecord] {
-        try database.readNow { db in try Self.feed(after: after, limit: limit, scope: scope, in: db) }
-    }
-
     static func feed(after: Int64, limit: Int, scope: DepartementScope, in db: Database) throws -> [LeadRecord] {
         let filter = scope.filter("l.departement_code")
         return try Row.fetchAll(db, sql: """
