@@ -57,13 +57,13 @@ struct SessionHandlers: Sendable {
         var described = Self.describe(account, csrfToken: csrfToken)
         described["next"] = next
         var response = JSONResponses.ok(described)
-        // The device cookie first, the session's last (clients that keep one
-        // `Set-Cookie` keep the session); renewed at every sign-in. Sent only
-        // back to this path.
-        response.headers.append(("Set-Cookie", cookie(KnownDevices.cookieName, devices.issue(login: account.login),
-                                                      path: "/api/v1/session", maxAge: KnownDevices.lifetimeSeconds)))
+        // The session's cookie first (clients that read one `Set-Cookie` read
+        // the first), then the device's: renewed at every sign-in, sent back
+        // to this path only.
         response.headers.append(("Set-Cookie", cookie(Authentication.sessionCookie, sessionID, path: "/",
                                                       maxAge: Int(context.configuration.sessionLimits.absoluteSeconds))))
+        response.headers.append(("Set-Cookie", cookie(KnownDevices.cookieName, devices.issue(login: account.login),
+                                                      path: "/api/v1/session", maxAge: KnownDevices.lifetimeSeconds)))
         return response
     }
 

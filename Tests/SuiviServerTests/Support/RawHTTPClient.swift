@@ -9,7 +9,7 @@ struct HTTPReply: Sendable {
     let status: Int
     let headers: [String: String]  // lower-cased names
     let body: Data
-    /// Every `Set-Cookie` in order (`headers` keeps only the last).
+    /// Every `Set-Cookie` in order (`headers` keeps only the first).
     var setCookies: [String] = []
 
     var text: String { String(decoding: body, as: UTF8.self) }
@@ -128,7 +128,10 @@ final class TestConnection: @unchecked Sendable {
         var result: [String: String] = [:]
         for line in head.components(separatedBy: "\r\n").dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            result[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let name = line[..<colon].lowercased()
+            // Of several `Set-Cookie`, the first (the session's); all are in `setCookies`.
+            if name == "set-cookie", result[name] != nil { continue }
+            result[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         return result
     }
