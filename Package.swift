@@ -48,6 +48,8 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         // XLSX exports and the daily report, in constant-memory mode.
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        // Password strength as zxcvbn estimates it (zxcvbn-c; no pkg-config file).
+        .systemLibrary(name: "CZxcvbn", providers: [.apt(["libzxcvbn-dev"])]),
         // Deflate for PNG images and ODK Collect's settings QR payload.
         .systemLibrary(name: "CDeflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
@@ -64,7 +66,7 @@ let package = Package(
             name: "SuiviApp",
             dependencies: [
                 "SuiviHTTP", "SuiviDomain", "SuiviStore", "SuiviBasics",
-                "CSodium", "CQRencode", "CXLSXWriter", "CDeflate",
+                "CSodium", "CQRencode", "CXLSXWriter", "CDeflate", "CZxcvbn",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),

@@ -8,7 +8,8 @@ enum Routes {
     static func make(_ context: AppContext) -> Router {
         let authentication = Authentication(
             people: context.people, apiKeys: context.apiKeys, accounts: context.accounts, guessing: context.guessing,
-            departements: context.departements, sessionLimits: context.configuration.sessionLimits)
+            departements: context.departements, sessionLimits: context.configuration.sessionLimits,
+            baseURL: context.baseURL)
         // Accounts and sessions: one sign-in limiter for the application.
         let signInLimiter = SignInLimiter(limits: context.configuration.signInLimits)
         let sessions = SessionHandlers(context: context, authentication: authentication, limiter: signInLimiter)

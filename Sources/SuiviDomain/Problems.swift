@@ -211,6 +211,14 @@ extension Problem {
                 englishMessage: "Missing or wrong CSRF token: reload the page and try again.", field: "X-CSRF-Token")
     }
 
+    /// A cookie request that changes something, sent from a page of another
+    /// site (its `Origin`, or failing that its `Referer`, is not Suivi's own):
+    /// refused even with the right CSRF token.
+    public static func crossOriginRefused() -> Problem {
+        Problem(code: "403.11", message: "Cette demande vient d'un autre site que Suivi : elle est refusée. Ouvrez Suivi directement et recommencez.",
+                englishMessage: "Cross-site request refused: the Origin (or Referer) is not this server's own.", field: "Origin")
+    }
+
     public static func weakPassword(_ reason: String, english: String) -> Problem {
         Problem(code: "400.20", message: "Mot de passe refusé : \(reason)",
                 englishMessage: "Password refused: \(english)", field: "password")

@@ -153,4 +153,34 @@ import Testing
             }
         }
     }
+
+    /// Issue item 9: repeats, sequences and keyboard walks were accepted as
+    /// passwords. Refused now, when an account is made, reset or changed.
+    @Test func repeatsSequencesAndKeyboardWalksAreRefusedAsPasswords() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let user = try await server.addUser("coordinatrice", role: .coordinator)
+            let session = try await server.signIn("coordinatrice")
+            for password in ["aaaaaaaaaa", "abcdefghij", "abcabcabca", "ababababab", "qazwsxedcr", "wxcvbnqsdf"] {
+                let created = try await server.send("POST", "/api/v1/users", ["login": "lecteur", "role": "viewer", "password": password],
+                                                    key: server.adminKey)
+                #expect(created.status == 400, "\(password)")
+                #expect((try created.json())["code"] as? String == "400.20", "\(password)")
+                let reset = try await server.send("POST", "/api/v1/users/\(user.id)/password", ["password": password], key: server.adminKey)
+                #expect((try reset.json())["code"] as? String == "400.20", "\(password)")
+                let changed = try await server.send("POST", "/api/v1/session/password",
+                                                    ["current_password": testPassword, "new_password": password], as: session)
+                #expect((try changed.json())["code"] as? String == "400.20", "\(password)")
+            }
+            // The message says why, in French first.
+            let reply = try await server.send("POST", "/api/v1/users", ["login": "lecteur", "role": "viewer", "password": "mlkjhgfdsq"],
+                                              key: server.adminKey)
+            let json = try reply.json()
+            #expect((json["message"] as? String ?? "").contains("clavier"))
+            #expect((json["message_en"] as? String ?? "").contains("keyboard"))
+            let users: [String] = try server.query("SELECT login FROM users WHERE login = 'lecteur'")
+            #expect(users.isEmpty)
+            #expect(try await server.send("POST", "/api/v1/users", ["login": "lecteur", "role": "viewer", "password": "Maimouna-Rufisque-77"],
+                                          key: server.adminKey).status == 201)
+        }
+    }
 }

@@ -64,4 +64,35 @@ import Testing
             }
         }
     }
+
+    /// Issue item 11: the personal page had no Content-Security-Policy,
+    /// X-Frame-Options or Referrer-Policy, unlike the coordinators' pages. It
+    /// now carries the same set, from one place, whatever the link's state.
+    @Test func thePersonalPageCarriesTheSameSecurityHeadersAsTheCoordinatorsPages() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let admin = try await server.client.get("/admin/login")
+            #expect(admin.status == 200)
+            let adminPolicy = try #require(admin.header("Content-Security-Policy"))
+            let revoked = "/key/" + String(repeating: "x", count: 43)
+            for path in [server.linkPath, revoked] {
+                let page = try await server.client.get(path)
+                #expect(page.status == (path == revoked ? 403 : 200))
+                #expect(page.header("Content-Security-Policy") == adminPolicy, "\(path)")
+                #expect(page.header("X-Frame-Options") == "DENY")
+                #expect(page.header("Referrer-Policy") == "no-referrer")
+                #expect(page.header("X-Content-Type-Options") == "nosniff")
+            }
+            // Never framed, scripts only from Suivi, and still room for the page's
+            // own service worker, fetches and images.
+            let directives = Dictionary(uniqueKeysWithValues: adminPolicy.split(separator: ";").map { directive in
+                let words = directive.split(separator: " ").map(String.init)
+                return (words[0], Set(words.dropFirst()))
+            })
+            #expect(directives["default-src"] == ["'self'"])
+            #expect(directives["frame-ancestors"] == ["'none'"])
+            #expect(directives["object-src"] == ["'none'"])
+            #expect(directives["worker-src"] == ["'self'"])
+            #expect(directives["script-src"] == nil)  // default-src: no inline scripts, no eval
+        }
+    }
 }

@@ -262,4 +262,160 @@ import Testing
             #expect(unknown > 0.05)
         }
     }
+
+    /// Issue item 6: after a correct sign-in the page went wherever `next`
+    /// said, other hosts included (`/\\host`, `/<TAB>/host`). The server now
+    /// answers the page to open: `next` only when it is a path here.
+    @Test func signInNamesOnlyPathsOnThisServerAsTheNextPage() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            try await server.addUser("admin1")
+            let cases: [(next: String?, expected: String)] = [
+                ("/\\127.0.0.2:18299/x", "/admin"),
+                ("/\t/127.0.0.2:18299/x", "/admin"),
+                ("/\n/127.0.0.2:18299/x", "/admin"),
+                ("//127.0.0.2:18299/x", "/admin"),
+                ("https://127.0.0.2:18299/x", "/admin"),
+                ("javascript:alert(1)", "/admin"),
+                ("admin/people", "/admin"),
+                ("", "/admin"),
+                (nil, "/admin"),
+                ("/admin/people?departement=Pikine#liste", "/admin/people?departement=Pikine#liste"),
+                ("/admin/%5C127.0.0.2", "/admin/%5C127.0.0.2"),
+            ]
+            for (next, expected) in cases {
+                var body: [String: Any] = ["login": "admin1", "password": testPassword]
+                if let next { body["next"] = next }
+                let reply = try await server.client.request("POST", "/api/v1/session", headers: ["Content-Type": "application/json"],
+                                                            body: jsonData(body))
+                #expect(reply.status == 200)
+                #expect((try reply.json())["next"] as? String == expected, "next \(String(describing: next).debugDescription)")
+            }
+        }
+    }
+
+    /// Issue item 7: 50 wrong passwords for one login from other addresses
+    /// made the right password fail with 429 from every new address. Now they
+    /// only slow that login down (a few seconds per attempt), and the owner's
+    /// own browser, known from an earlier sign-in, is not even slowed.
+    @Test func wrongPasswordsFromManyAddressesSlowTheLoginButNeverLockOutItsOwner() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            try await server.addUser("coordinatrice", role: .coordinator)
+            // Last week, from the office: the browser keeps a device cookie (sent back to the sign-in only).
+            let office = try await server.postSession("coordinatrice", testPassword, headers: ["X-Forwarded-For": "198.51.100.4"])
+            #expect(office.status == 200)
+            #expect(office.header("Set-Cookie")?.hasPrefix("suivi_session=") == true)
+
+            // The attack: 50 wrong passwords from ten addresses, five each.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for address in 0..<10 {
+                    group.addTask {
+                        for _ in 0..<5 {
+                            let reply = try await server.postSession("coordinatrice", "devine-devine",
+                                                                     headers: ["X-Forwarded-For": "203.0.113.\(address)"])
+                            #expect(reply.status == 401)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+
+            // The owner on a phone never used before: slowed, but signed in.
+            var started = Date()
+            let phone = try await server.postSession("coordinatrice", testPassword, headers: ["X-Forwarded-For": "192.0.2.50"])
+            let slowed = Date().timeIntervalSince(started)
+            #expect(phone.status == 200, "\(phone.text)")
+            #expect(slowed >= 2.9)
+            #expect(slowed < 15)
+            // The owner's known browser, from yet another address: not slowed.
+            let device = try #require(office.cookie("suivi_device"))
+            let attributes = Set((office.setCookies.first { $0.hasPrefix("suivi_device=") } ?? "").split(separator: ";")
+                .map { $0.trimmingCharacters(in: .whitespaces) })
+            #expect(attributes.isSuperset(of: ["HttpOnly", "SameSite=Strict", "Path=/api/v1/session"]))
+            started = Date()
+            let known = try await server.postSession("coordinatrice", testPassword,
+                                                     headers: ["X-Forwarded-For": "192.0.2.51", "Cookie": "suivi_device=\(device)"])
+            let fast = Date().timeIntervalSince(started)
+            #expect(known.status == 200, "\(known.text)")
+            #expect(fast < slowed - 1.5, "known device \(fast) s, new device \(slowed) s")
+            // The guesser gets no faster answers, with or without a made-up device cookie.
+            for cookie in [nil, "suivi_device=1.abc.def"] {
+                var headers = ["X-Forwarded-For": "192.0.2.99"]
+                headers["Cookie"] = cookie
+                started = Date()
+                let guess = try await server.postSession("coordinatrice", "devine-encore", headers: headers)
+                #expect(guess.status == 401)
+                #expect(Date().timeIntervalSince(started) >= 2.9)
+            }
+        }
+    }
+
+    /// A known device is limited on its own: a stolen cookie gives a handful
+    /// of guesses, no more, and does not hold back the same address's others.
+    @Test func aKnownDeviceHasItsOwnSmallAllowance() async throws {
+        try await withTestServer(configure: {
+            $0.signInLimits = SignInLimits(failuresPerLoginAndAddress: 3, failuresPerAddress: 100, failuresPerLogin: 100)
+        }) { (server: TestServer) async throws in
+            try await server.addUser("coordinatrice", role: .coordinator)
+            let first = try await server.postSession("coordinatrice", testPassword)
+            let cookie = ["Cookie": "suivi_device=\(try #require(first.cookie("suivi_device")))"]
+            for _ in 0..<3 { #expect(try await server.postSession("coordinatrice", "devine-devine", headers: cookie).status == 401) }
+            let limited = try await server.postSession("coordinatrice", testPassword, headers: cookie)
+            #expect(limited.status == 429)
+            #expect((try limited.json())["code"] as? String == "429.2")
+            // Without the cookie, the same address still has its own count.
+            #expect(try await server.postSession("coordinatrice", testPassword).status == 200)
+        }
+    }
+
+    /// Issue item 13: a cookie request with the right CSRF token was accepted
+    /// from a page of another site. Now its `Origin` (or `Referer`) must be
+    /// Suivi's own.
+    @Test func aCookieRequestFromAnotherSiteIsRefusedEvenWithTheRightToken() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            try await server.addUser("admin1")
+            let session = try await server.signIn("admin1")
+            func create(_ login: String, _ extra: [String: String]) async throws -> HTTPReply {
+                var headers = session.headers(json: true)
+                headers.merge(extra) { $1 }
+                return try await server.client.request("POST", "/api/v1/users", headers: headers, body: jsonData(
+                    ["login": login, "role": "viewer", "password": testPassword]))
+            }
+            let port = server.application.port
+            for extra in [["Origin": "http://127.0.0.2:\(port)"], ["Origin": "https://evil.example"], ["Origin": "null"],
+                          ["Origin": "http://127.0.0.1:\(port + 1)"], ["Origin": "https://127.0.0.1:\(port)@evil.example"],
+                          ["Referer": "https://evil.example/suivi"], ["Origin": "https://evil.example", "Referer": server.application.baseURL + "/admin"]] {
+                let reply = try await create("lecteur", extra)
+                #expect(reply.status == 403, "\(extra)")
+                #expect((try reply.json())["code"] as? String == "403.11", "\(extra)")
+            }
+            let users: [String] = try server.query("SELECT login FROM users WHERE login = 'lecteur'")
+            #expect(users.isEmpty)
+            // From Suivi's own pages (or with no Origin at all, as curl) it works.
+            #expect(try await create("lecteur", ["Origin": server.application.baseURL]).status == 201)
+            #expect(try await create("lecteur2", ["Referer": server.application.baseURL + "/admin/users"]).status == 201)
+            #expect(try await create("lecteur3", [:]).status == 201)
+            // Signing in from another site's page is refused too.
+            let signIn = try await server.postSession("admin1", testPassword, headers: ["Origin": "https://evil.example"])
+            #expect(signIn.status == 403)
+            #expect((try signIn.json())["code"] as? String == "403.11")
+            // API keys are never sent by a browser on its own: no Origin rule for them.
+            let byKey = try await server.client.request(
+                "POST", "/api/v1/users",
+                headers: ["Authorization": "Bearer \(server.adminKey)", "Content-Type": "application/json", "Origin": "https://evil.example"],
+                body: jsonData(["login": "lecteur4", "role": "viewer", "password": testPassword]))
+            #expect(byKey.status == 201)
+        }
+    }
+
+    /// Behind a reverse proxy the browser's origin is the public base URL,
+    /// whatever `Host` reaches Suivi.
+    @Test func thePublicBaseURLIsSuivisOwnOrigin() async throws {
+        try await withTestServer(configure: { $0.baseURL = "https://suivi.example.sn" }) { (server: TestServer) async throws in
+            try await server.addUser("admin1")
+            let session = try await server.signIn("admin1", headers: ["Origin": "https://suivi.example.sn"])
+            var headers = session.headers()
+            headers["Origin"] = "https://suivi.example.sn"
+            #expect(try await server.client.request("DELETE", "/api/v1/session", headers: headers).status == 200)
+        }
+    }
 }

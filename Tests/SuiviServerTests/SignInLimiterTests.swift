@@ -52,17 +52,42 @@ import Testing
         #expect(limiter.check(login: "someone-else", client: "10.0.0.2") == .allowed)
     }
 
-    @Test func guessingFromManyAddressesHoldsBackOnlyAddressesThatNeverSignedIn() {
+    @Test func guessingFromManyAddressesSlowsOnlyAddressesThatNeverSignedInAndRefusesNoOne() {
         let clock = Clock()
         let limiter = limiter(clock, login: 20)
-        // The owner signed in from home yesterday-ish.
+        // The owner signed in from home an hour ago.
         limiter.recordSuccess(login: "awa", client: "198.51.100.4")
         clock.advance(3600)
-        for index in 0..<20 { limiter.recordFailure(login: "awa", client: "203.0.113.\(index)") }
-        #expect(limiter.check(login: "awa", client: "203.0.113.200") != .allowed)
+        for index in 0..<19 { limiter.recordFailure(login: "awa", client: "203.0.113.\(index)") }
+        #expect(limiter.check(login: "awa", client: "203.0.113.200") == .allowed)
+        limiter.recordFailure(login: "awa", client: "203.0.113.19")
+        #expect(limiter.check(login: "awa", client: "203.0.113.200") == .delayed(seconds: 3))
         #expect(limiter.check(login: "awa", client: "198.51.100.4") == .allowed)
+        // However many more: slowed, never refused, from an address that has not failed itself.
+        for index in 0..<1000 { limiter.recordFailure(login: "awa", client: "10.1.\(index / 250).\(index % 250)") }
+        #expect(limiter.check(login: "awa", client: "203.0.113.200") == .delayed(seconds: 3))
         // Other logins are untouched.
         #expect(limiter.check(login: "moussa", client: "203.0.113.200") == .allowed)
+        // Once the window has passed, no more delay.
+        clock.advance(601)
+        #expect(limiter.check(login: "awa", client: "203.0.113.200") == .allowed)
+    }
+
+    @Test func aKnownDeviceIsCountedOnItsOwn() {
+        let clock = Clock()
+        let limiter = limiter(clock, pair: 3, address: 10, login: 20)
+        // A guesser has used up the address the owner is on, and the login from everywhere.
+        for index in 0..<25 { limiter.recordFailure(login: "awa", client: index < 10 ? "10.0.0.1" : "10.0.1.\(index)") }
+        #expect(limiter.check(login: "awa", client: "10.0.0.1") != .allowed)
+        // The owner's known browser on that address is neither refused nor slowed.
+        #expect(limiter.check(login: "awa", client: "10.0.0.1", device: "owner-browser") == .allowed)
+        // A stolen cookie has the device's own small allowance.
+        for _ in 0..<2 { #expect(limiter.recordFailure(login: "awa", client: "10.9.9.9", device: "owner-browser") == .allowed) }
+        #expect(limiter.recordFailure(login: "awa", client: "10.9.9.9", device: "owner-browser") == .limited(retryAfterSeconds: 600))
+        #expect(limiter.check(login: "awa", client: "10.0.0.1", device: "other-browser") == .allowed)
+        // A right password on the device forgets its failures.
+        limiter.recordSuccess(login: "awa", client: "10.9.9.9", device: "owner-browser")
+        #expect(limiter.check(login: "awa", client: "10.0.0.1", device: "owner-browser") == .allowed)
     }
 
     @Test func memoryStaysBoundedUnderAFloodOfAddresses() {

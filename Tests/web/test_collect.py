@@ -224,3 +224,28 @@ def test_browser_records_have_the_shape_collect_gives_them(server, network, phon
     assert record.find("meta/instanceID").text.startswith("uuid:")
     assert record.find("artisan_name").text == "Ndèye Fatou Ka"
     assert server.rows("SELECT review_state FROM submissions") == [("received",)]
+
+
+def test_the_page_works_under_its_content_security_policy(server, network, phone):
+    """Issue item 11: the personal page now has a Content-Security-Policy
+    (and X-Frame-Options, Referrer-Policy). Its scripts, service worker,
+    IndexedDB outbox and fetches must all still work under it: nothing is
+    blocked while a record is made and sent."""
+    import urllib.request
+
+    phone.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
+        window.__violations = [];
+        document.addEventListener('securitypolicyviolation',
+            (event) => window.__violations.push(event.violatedDirective + ' ' + event.blockedURI));
+    """})
+    link = server.add_person(network.base_url)
+    with urllib.request.urlopen(link) as answer:
+        assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+        assert answer.headers["X-Frame-Options"] == "DENY"
+        assert answer.headers["Referrer-Policy"] == "no-referrer"
+    open_link(phone, link)
+    ready_for_offline(phone)
+    fill_visit(phone, "Awa Sarr")
+    send_until_sent(phone)
+    assert len(stored(server)) == 1
+    assert phone.execute_script("return window.__violations") == []

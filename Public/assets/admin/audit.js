@@ -14,6 +14,10 @@ const ACTIONS = {
   "user.password_reset": ["Mot de passe réinitialisé", "Password reset"],
   "api_key.create": ["Clé d'API créée", "API key created"],
   "api_key.revoke": ["Clé d'API révoquée", "API key revoked"],
+  "export": ["Export de fiches", "Records exported"],
+  "submissions.list": ["Fiches lues par l'API", "Records read through the API"],
+  "review.list": ["Liste de vérification lue", "Review list read"],
+  "leads.download": ["Pré-inscriptions lues", "Leads read"],
 };
 
 const t = translate({

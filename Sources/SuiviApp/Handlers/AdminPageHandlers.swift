@@ -28,10 +28,7 @@ struct AdminPageHandlers: Sendable {
             throw Problem.notFound()
         }
         // Pages are never framed (clickjacking) and load scripts from Suivi only.
-        response.setHeader("X-Frame-Options", "DENY")
-        response.setHeader("Content-Security-Policy",
-                           "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
-        response.setHeader("Referrer-Policy", "no-referrer")
+        PageHeaders.apply(to: &response)
         return response
     }
 }

@@ -18,23 +18,27 @@ struct Authentication: Sendable {
     let guessing: GuessingLimiter
     let departements: [Departement]
     let sessionLimits: SessionLimits
+    /// Suivi's public address, for `RequestOrigin`.
+    let baseURL: @Sendable () -> String
 
     static let sessionCookie = "suivi_session"
 
     init(people: PeopleStore, apiKeys: APIKeyStore, accounts: AccountStore, guessing: GuessingLimiter,
-         departements: [Departement], sessionLimits: SessionLimits) {
+         departements: [Departement], sessionLimits: SessionLimits, baseURL: @escaping @Sendable () -> String = { "" }) {
         self.people = people
         self.apiKeys = apiKeys
         self.accounts = accounts
         self.guessing = guessing
         self.departements = departements
         self.sessionLimits = sessionLimits
+        self.baseURL = baseURL
     }
 
     /// The caller of a coordinators' route: an API key when the request has
     /// `Authorization: Bearer`, else the session cookie. Requests that change
     /// something (anything but GET and HEAD) made with the cookie must carry
-    /// the session's anti-CSRF token in `X-CSRF-Token`.
+    /// the session's anti-CSRF token in `X-CSRF-Token`, and come from Suivi's
+    /// own origin when the browser names one (`RequestOrigin`).
     func principal(_ request: Request) async throws -> Principal {
         if request.headers["Authorization"] != nil {
             let key = try await apiKey(request)
@@ -43,6 +47,7 @@ struct Authentication: Sendable {
         }
         let (session, _) = try await session(request)
         if request.method != "GET" && request.method != "HEAD" {
+            try RequestOrigin.requireSameSite(request, baseURL: baseURL())
             let sent = request.headers["X-CSRF-Token"] ?? ""
             guard !sent.isEmpty, Secrets.constantTimeEqual(sent, session.csrfToken) else { throw Problem.csrfRejected() }
         }

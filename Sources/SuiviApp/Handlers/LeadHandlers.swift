@@ -66,6 +66,8 @@ struct LeadHandlers: Sendable {
                 ("Content-Disposition", "attachment; filename=\"leads-\(after).csv\""),
             ])
         }
+        try await context.audit.record(principal.auditActor, "leads.download", targetKind: "leads", details: [
+            "format": "json", "after": String(after), "rows": String(page.count)])
         return Response(status: 200, contentType: "application/json; charset=utf-8", body: Self.feedJSON(page, next: next),
                         headers: [("Cache-Control", "no-store")])
     }

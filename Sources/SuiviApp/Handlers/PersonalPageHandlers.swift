@@ -25,6 +25,9 @@ struct PersonalPageHandlers: Sendable {
             throw Problem.notFound()
         }
         if response.status == 200 { response.status = status }
+        // The page holds the person's token in its address: never framed,
+        // never handed on as a referrer, scripts from Suivi only.
+        PageHeaders.apply(to: &response)
         return response
     }
 

@@ -10,19 +10,31 @@ struct SessionHandlers: Sendable {
     let context: AppContext
     let authentication: Authentication
     /// Wrong passwords per login and address; a limited client is refused
-    /// before its password is checked.
+    /// before its password is checked, a login under attack slowed.
     let limiter: SignInLimiter
+    /// Browsers that signed in before: the limiter counts them on their own.
+    var devices = KnownDevices()
 
     func signIn(_ request: Request) async throws -> Response {
+        // Signing a victim's browser into another account is an attack too.
+        try RequestOrigin.requireSameSite(request, baseURL: context.baseURL())
         let body = try JSONBody(request)
         let login = try body.string("login", maximumLength: 100) ?? ""
         guard let password = body.object["password"] as? String, !password.isEmpty,
               password.count <= PasswordPolicy.maximumLength else {
             throw Problem.invalidParameter("password", "required")
         }
+        let next = SignInRedirect.path(body.object["next"] as? String)
         let client = context.guessing.client(of: request)
-        if case .limited(let seconds) = limiter.check(login: login, client: client) {
+        let device = devices.device(Authentication.cookie(KnownDevices.cookieName, in: request), login: login)
+        switch limiter.check(login: login, client: client, device: device) {
+        case .limited(let seconds):
             throw Problem.tooManySignInAttempts(retryAfterSeconds: seconds)
+        case .delayed(let seconds):
+            // Right or wrong, the same wait: the delay says nothing about the password.
+            try await Task.sleep(for: .seconds(seconds))
+        case .allowed:
+            break
         }
         let found = try await context.accounts.credentials(login: login)
         // An unknown login costs the same hashing time as a wrong password,
@@ -30,20 +42,28 @@ struct SessionHandlers: Sendable {
         let hash = found?.passwordHash ?? PasswordHasher.decoy
         let matches = try await BlockingWork.run { PasswordHasher.verify(password, against: hash) }
         guard let account = found?.user, account.active, matches else {
-            limiter.recordFailure(login: login, client: client)
+            limiter.recordFailure(login: login, client: client, device: device)
             // Neither the login typed nor the password: only whether it named an account.
             try await context.audit.record(AuditActor(kind: .anonymous, id: nil, label: ""), "session.sign_in_failed",
                                            targetKind: found == nil ? nil : "user", targetID: found.map { String($0.user.id) },
                                            details: ["known_login": found == nil ? "no" : "yes"])
             throw Problem.signInFailed()
         }
-        limiter.recordSuccess(login: login, client: client)
+        limiter.recordSuccess(login: login, client: client, device: device)
         let sessionID = Secrets.newToken()
         let csrfToken = Secrets.newToken()
         try await context.accounts.startSession(idHash: Secrets.sha256Hex(sessionID), userID: account.id, csrfToken: csrfToken)
         try await context.audit.record(AuditActor(kind: .user, id: account.id, label: account.login), "session.sign_in")
-        var response = JSONResponses.ok(Self.describe(account, csrfToken: csrfToken))
-        response.setHeader("Set-Cookie", cookie(sessionID, maxAge: Int(context.configuration.sessionLimits.absoluteSeconds)))
+        var described = Self.describe(account, csrfToken: csrfToken)
+        described["next"] = next
+        var response = JSONResponses.ok(described)
+        // The session's cookie first (clients that read one `Set-Cookie` read
+        // the first), then the device's: renewed at every sign-in, sent back
+        // to this path only.
+        response.headers.append(("Set-Cookie", cookie(Authentication.sessionCookie, sessionID, path: "/",
+                                                      maxAge: Int(context.configuration.sessionLimits.absoluteSeconds))))
+        response.headers.append(("Set-Cookie", cookie(KnownDevices.cookieName, devices.issue(login: account.login),
+                                                      path: "/api/v1/session", maxAge: KnownDevices.lifetimeSeconds)))
         return response
     }
 
@@ -58,12 +78,12 @@ struct SessionHandlers: Sendable {
         try await context.accounts.endSession(idHash: idHash)
         try await context.audit.record(principal.auditActor, "session.sign_out")
         var response = JSONResponses.ok(["signed_out": true])
-        response.setHeader("Set-Cookie", cookie("", maxAge: 0))
+        response.setHeader("Set-Cookie", cookie(Authentication.sessionCookie, "", path: "/", maxAge: 0))
         return response
     }
 
-    private func cookie(_ value: String, maxAge: Int) -> String {
-        var cookie = "\(Authentication.sessionCookie)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
+    private func cookie(_ name: String, _ value: String, path: String, maxAge: Int) -> String {
+        var cookie = "\(name)=\(value); Path=\(path); Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
         if context.baseURL().lowercased().hasPrefix("https:") { cookie += "; Secure" }
         return cookie
     }

@@ -47,6 +47,9 @@ struct SubmissionAPIHandlers: Sendable {
             ]
         }
         let next: Any = rows.count == limit ? String(rows.last!.id) : NSNull()
+        // Personal data read in bulk: one audit line per page, as for exports (who, which form, how many rows).
+        try await context.audit.record(principal.auditActor, "submissions.list", targetKind: "form", targetID: formID,
+                                       details: ["after": String(after), "rows": String(rows.count)])
         return JSONResponses.ok(["submissions": items, "next": next])
     }
 

@@ -50,17 +50,58 @@ public struct LogfmtLogHandler: LogHandler {
         output.write(Data(line.utf8))
     }
 
+    /// The most characters of one value written; the rest is replaced by a
+    /// marker that says how much was cut. Values can come from clients (a form
+    /// id, a problem's detail), and one request must not write a megabyte line.
+    static let maximumValueLength = 200
+
+    /// The value as logfmt writes it: bare when it is plain, else quoted, with
+    /// quotes, backslashes and every control character escaped (an ESC sent by
+    /// a client must not reach a terminal reading the log, nor a newline forge
+    /// a second line), and cut at `maximumValueLength` characters.
     static func quote(_ value: String) -> String {
+        // `utf8.count` is O(1) for native strings: only long values are counted by characters.
+        let value = value.utf8.count > maximumValueLength ? capped(value) : value
         let plain = plainASCII(value)
             ?? (!value.isEmpty && value.allSatisfy { $0.isLetter || $0.isNumber || "._-:/+".contains($0) })
         if plain { return value }
-        // Most values have nothing to escape: skip the three replacements.
-        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") })
-        else { return "\"\(value)\"" }
-        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
-        return "\"\(escaped)\""
+        // Most values have nothing to escape: no copy scalar by scalar.
+        guard value.unicodeScalars.contains(where: needsEscape) else { return "\"\(value)\"" }
+        var escaped = "\""
+        escaped.reserveCapacity(value.utf8.count + 16)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case _ where needsEscape(scalar):
+                let hex = String(scalar.value, radix: 16)
+                escaped += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped + "\""
+    }
+
+    /// Quotes, backslashes, control characters (C0, DEL, C1), the Unicode line
+    /// and paragraph separators, and the bidirectional overrides that can make
+    /// a line read differently from what it holds.
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x22, 0x5C, 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+            true
+        default:
+            false
+        }
+    }
+
+    /// The first `maximumValueLength` characters and how many were left out.
+    static func capped(_ value: String) -> String {
+        let total = value.count
+        guard total > maximumValueLength else { return value }
+        return "\(value.prefix(maximumValueLength))…[+\(total - maximumValueLength) chars]"
     }
 
     /// For ASCII text, whether it needs no quotes, judged byte by byte (for

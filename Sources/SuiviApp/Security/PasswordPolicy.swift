@@ -3,7 +3,8 @@ import SuiviDomain
 
 /// What a password must be: at least 10 characters, not one of the
 /// passwords people pick most, not a common word or name dressed up with
-/// digits and symbols, not the login.
+/// digits and symbols, not the login, and hard enough to guess by zxcvbn's
+/// estimate (`PasswordStrength`): no repeats, sequences or keyboard walks.
 package enum PasswordPolicy {
     static let minimumLength = 10
     static let maximumLength = 256
@@ -22,6 +23,25 @@ package enum PasswordPolicy {
         if CommonPasswords.contains(password) {
             throw Problem.weakPassword("ce mot de passe est trop courant, choisissez-en un autre.",
                                        english: "this password is too common, choose another.")
+        }
+        let estimate = PasswordStrength.estimate(password, userWords: [login, "suivi", "msnas"])
+        if estimate.bits < PasswordStrength.minimumBits {
+            let advice = (french: "Choisissez plutôt une phrase de plusieurs mots.",
+                          english: "Choose a phrase of several words instead.")
+            switch estimate.weakness {
+            case .repeats:
+                throw Problem.weakPassword("il répète les mêmes caractères ou le même motif (« aaaa », « abab »). \(advice.french)",
+                                           english: "it repeats the same characters or pattern (\"aaaa\", \"abab\"). \(advice.english)")
+            case .sequence:
+                throw Problem.weakPassword("c'est une suite de lettres ou de chiffres (« abcd », « 6789 »). \(advice.french)",
+                                           english: "it is a run of letters or digits (\"abcd\", \"6789\"). \(advice.english)")
+            case .keyboard:
+                throw Problem.weakPassword("il suit les touches du clavier (« azerty », « qsdfg »). \(advice.french)",
+                                           english: "it follows the keys of the keyboard (\"azerty\", \"qsdfg\"). \(advice.english)")
+            case .guessable:
+                throw Problem.weakPassword("il est trop facile à deviner (mots, noms, dates ou mots de passe courants). \(advice.french)",
+                                           english: "it is too easy to guess (common words, names, dates or passwords). \(advice.english)")
+            }
         }
     }
 

@@ -9,20 +9,27 @@ public struct SignInLimits: Sendable, Equatable {
     /// Wrong passwords from one address, whatever the login: stops one
     /// machine from walking through every login.
     public var failuresPerAddress: Int
-    /// Wrong passwords for one login from everywhere: stops guessing spread
-    /// over many addresses. Only addresses that have not signed in as that
-    /// login lately are held back, so the account's owner is never locked out.
+    /// Wrong passwords for one login from everywhere, past which attempts at
+    /// that login are slowed by `delaySeconds` (never refused): guessing
+    /// spread over many addresses gets no faster answers, and the owner, who
+    /// cannot be told apart from a guesser on a new device, still gets in.
+    /// Known devices (`KnownDevices`) and addresses that signed in as that
+    /// login lately are not slowed.
     public var failuresPerLogin: Int
+    /// The wait before the password is checked, once `failuresPerLogin` is reached.
+    public var delaySeconds: Double
     /// The sliding window: a failure older than this is forgotten.
     public var windowSeconds: Int
     /// Counters and remembered sign-ins kept at most per table; the least
     /// recently used are forgotten first.
     public var maximumEntries: Int
 
-    public init(failuresPerLoginAndAddress: Int = 5, failuresPerAddress: Int = 30, failuresPerLogin: Int = 50,
-                windowSeconds: Int = 900, maximumEntries: Int = 10_000) {
+    public init(failuresPerLoginAndAddress: Int = 5, failuresPerAddress: Int = 30, failuresPerLogin: Int = 20,
+                delaySeconds: Double = 3, windowSeconds: Int = 900, maximumEntries: Int = 10_000) {
         precondition(failuresPerLoginAndAddress >= 1 && failuresPerAddress >= 1 && failuresPerLogin >= 1
+                     && delaySeconds >= 0 && delaySeconds <= 10
                      && windowSeconds >= 1 && maximumEntries >= 2, "sign-in limits must be positive")
+        self.delaySeconds = delaySeconds
         self.failuresPerLoginAndAddress = failuresPerLoginAndAddress
         self.failuresPerAddress = failuresPerAddress
         self.failuresPerLogin = failuresPerLogin
@@ -38,10 +45,21 @@ public struct SignInLimits: Sendable, Equatable {
 /// guess), a password can be guessed, so a limited client is refused before
 /// its password is checked: otherwise the guess that happens to be right
 /// would still get in. To keep an attacker from using that to lock the owner
-/// out, counts are kept per (login, address) pair and per address: failing
-/// from elsewhere never limits the owner's own address. The per-login count
-/// (guessing from many addresses) holds back only addresses that have not
-/// signed in successfully as that login within the last day.
+/// out, refusals are only ever per (login, address) pair, per address, or per
+/// known device: failing from elsewhere never refuses the owner's address or
+/// browser. Guessing one login from many addresses is only slowed: past
+/// `failuresPerLogin` every attempt at that login from an unknown device and
+/// an address that has not signed in as it within the last day waits
+/// `delaySeconds` before its password is checked, right or wrong. A per-login
+/// refusal would refuse the owner too, from every address they have not used
+/// before (the flaw this design replaced); what keeps distributed guessing
+/// hopeless is the per-address limits times the password policy's minimum
+/// strength (`PasswordPolicy`), not a lock on the account.
+///
+/// A known device (a valid `KnownDevices` cookie for the login) is counted
+/// on its own: its wrong passwords count against the device (and the
+/// address's and login's totals), and only the device's own count can refuse
+/// it.
 ///
 /// Unknown logins are counted exactly like known ones, so a 429 says nothing
 /// about whether an account exists.
@@ -50,6 +68,8 @@ public final class SignInLimiter: @unchecked Sendable {
 
     public enum Verdict: Sendable, Equatable {
         case allowed
+        /// Check the password after waiting this long.
+        case delayed(seconds: Double)
         /// Answer 429 with this `Retry-After`, without checking the password.
         case limited(retryAfterSeconds: Int)
     }
@@ -75,48 +95,60 @@ public final class SignInLimiter: @unchecked Sendable {
         trusted = BoundedTable(capacity: limits.maximumEntries)
     }
 
-    /// Whether a sign-in attempt may be checked at all. Asks before the
-    /// password is verified; counts nothing.
-    public func check(login: String, client: String) -> Verdict {
+    /// Whether a sign-in attempt may be checked, and after how long. Asks
+    /// before the password is verified; counts nothing. `device` is the id of
+    /// a known device for this login (`KnownDevices.device`), if the browser
+    /// brought one.
+    public func check(login: String, client: String, device: String? = nil) -> Verdict {
         let now = clock()
         let window = Double(limits.windowSeconds)
         let login = Self.fold(login)
         return lock.withLock {
-            var waits: [Double] = []
-            waits.append(pairs.wait(for: Self.pair(login, client), now: now, window: window,
-                                    limit: limits.failuresPerLoginAndAddress))
-            waits.append(addresses.wait(for: client, now: now, window: window, limit: limits.failuresPerAddress))
-            if !isTrusted(login: login, client: client, now: now) {
-                waits.append(logins.wait(for: login, now: now, window: window, limit: limits.failuresPerLogin))
+            if let device {
+                let wait = pairs.wait(for: Self.deviceKey(device), now: now, window: window,
+                                      limit: limits.failuresPerLoginAndAddress)
+                return wait > 0 ? .limited(retryAfterSeconds: max(1, Int(wait.rounded(.up)))) : .allowed
             }
-            let wait = waits.max() ?? 0
-            return wait > 0 ? .limited(retryAfterSeconds: max(1, Int(wait.rounded(.up)))) : .allowed
+            let wait = max(pairs.wait(for: Self.pair(login, client), now: now, window: window,
+                                      limit: limits.failuresPerLoginAndAddress),
+                           addresses.wait(for: client, now: now, window: window, limit: limits.failuresPerAddress))
+            if wait > 0 { return .limited(retryAfterSeconds: max(1, Int(wait.rounded(.up)))) }
+            if limits.delaySeconds > 0, !isTrusted(login: login, client: client, now: now),
+               logins.wait(for: login, now: now, window: window, limit: limits.failuresPerLogin) > 0 {
+                return .delayed(seconds: limits.delaySeconds)
+            }
+            return .allowed
         }
     }
 
-    /// Counts a wrong password (or unknown login), and says whether the
-    /// next attempt would be limited.
+    /// Counts a wrong password (or unknown login), and says how the next
+    /// attempt would be answered.
     @discardableResult
-    public func recordFailure(login: String, client: String) -> Verdict {
+    public func recordFailure(login: String, client: String, device: String? = nil) -> Verdict {
         let now = clock()
         let folded = Self.fold(login)
         lock.withLock {
             let window = Double(limits.windowSeconds)
-            pairs.record(Self.pair(folded, client), now: now, window: window, keep: limits.failuresPerLoginAndAddress)
+            if let device {
+                pairs.record(Self.deviceKey(device), now: now, window: window, keep: limits.failuresPerLoginAndAddress)
+            } else {
+                pairs.record(Self.pair(folded, client), now: now, window: window, keep: limits.failuresPerLoginAndAddress)
+            }
             addresses.record(client, now: now, window: window, keep: limits.failuresPerAddress)
             logins.record(folded, now: now, window: window, keep: limits.failuresPerLogin)
         }
-        return check(login: login, client: client)
+        return check(login: login, client: client, device: device)
     }
 
-    /// A successful sign-in forgets the pair's failures and trusts the
-    /// address for this login. The address's and the login's own counts
-    /// stay: one right password must not wipe out a guessing run.
-    public func recordSuccess(login: String, client: String) {
+    /// A successful sign-in forgets the pair's (and the device's) failures
+    /// and trusts the address for this login. The address's and the login's
+    /// own counts stay: one right password must not wipe out a guessing run.
+    public func recordSuccess(login: String, client: String, device: String? = nil) {
         let now = clock()
         let key = Self.pair(Self.fold(login), client)
         lock.withLock {
             pairs.remove(key)
+            if let device { pairs.remove(Self.deviceKey(device)) }
             trusted.set(key, now)
         }
     }
@@ -138,6 +170,11 @@ public final class SignInLimiter: @unchecked Sendable {
 
     private static func pair(_ login: String, _ client: String) -> String {
         "\(login)\u{0}\(client)"
+    }
+
+    /// Device ids are random, never a login: the prefix only keeps them apart from pairs.
+    private static func deviceKey(_ device: String) -> String {
+        "\u{0}device\u{0}\(device)"
     }
 }
 

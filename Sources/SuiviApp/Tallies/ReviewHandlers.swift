@@ -46,6 +46,11 @@ struct ReviewHandlers: Sendable {
         let items = try await context.reviews.queue(states: states, formID: formID,
                                                      departementCodes: principal.scope.departementCodes,
                                                      limit: limit, offset: offset)
+        // Answers are personal data: one audit line per page read, never the answers.
+        var details = ["offset": String(offset), "rows": String(items.count)]
+        if let states { details["state"] = states.joined(separator: ",") }
+        try await context.audit.record(principal.auditActor, "review.list", targetKind: formID == nil ? nil : "form",
+                                       targetID: formID, details: details)
         let rows: [[String: Any]] = items.map { item in
             [
                 "id": item.id, "instance_id": item.instanceID, "form_id": item.formID,

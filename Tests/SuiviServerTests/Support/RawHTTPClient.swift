@@ -9,10 +9,21 @@ struct HTTPReply: Sendable {
     let status: Int
     let headers: [String: String]  // lower-cased names
     let body: Data
+    /// Every `Set-Cookie` in order (`headers` keeps only the first).
+    var setCookies: [String] = []
 
     var text: String { String(decoding: body, as: UTF8.self) }
 
     func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    /// The value of the cookie `name` this reply sets, if it sets one.
+    func cookie(_ name: String) -> String? {
+        setCookies.lazy.compactMap { line -> String? in
+            let pair = line.split(separator: ";", maxSplits: 1)[0]
+            guard pair.hasPrefix("\(name)=") else { return nil }
+            return String(pair.dropFirst(name.count + 1))
+        }.first
+    }
 
     func json() throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: body) as? [String: Any] ?? [:]
@@ -96,7 +107,11 @@ final class TestConnection: @unchecked Sendable {
         let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") ?? 0
         var body = Data(buffer[end.upperBound...])
         if let expected, body.count > expected { body = body.prefix(expected) }
-        return HTTPReply(status: status, headers: Self.headers(head), body: body)
+        let cookies = head.components(separatedBy: "\r\n").dropFirst().compactMap { line -> String? in
+            guard line.lowercased().hasPrefix("set-cookie:") else { return nil }
+            return line.dropFirst("set-cookie:".count).trimmingCharacters(in: .whitespaces)
+        }
+        return HTTPReply(status: status, headers: Self.headers(head), body: body, setCookies: cookies)
     }
 
     /// True when the server closed the connection (read returns 0) within the timeout.
@@ -113,7 +128,10 @@ final class TestConnection: @unchecked Sendable {
         var result: [String: String] = [:]
         for line in head.components(separatedBy: "\r\n").dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            result[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let name = line[..<colon].lowercased()
+            // Of several `Set-Cookie`, the first (the session's); all are in `setCookies`.
+            if name == "set-cookie", result[name] != nil { continue }
+            result[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         return result
     }

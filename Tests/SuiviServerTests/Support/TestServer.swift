@@ -38,8 +38,11 @@ struct TestServer: Sendable {
 }
 
 /// Starts a test server, runs `body`, and always stops and removes it.
+/// With `logfmtOutput`, the server's log lines are also written there as
+/// `suivi serve` writes them (`LogfmtLogHandler`).
 func withTestServer(
     extraForms: [String] = [],
+    logfmtOutput: FileHandle? = nil,
     configure: (inout AppConfiguration) -> Void = { _ in },
     _ body: (TestServer) async throws -> Void
 ) async throws {
@@ -63,7 +66,10 @@ func withTestServer(
         server: ServerConfiguration(host: "127.0.0.1", port: 0))
     configure(&configuration)
     let logs = CapturedLogs()
-    let logger = Logger(label: "suivi-test") { _ in CapturingLogHandler(storage: logs) }
+    let logger = Logger(label: "suivi-test") { label in
+        guard let logfmtOutput else { return CapturingLogHandler(storage: logs) }
+        return MultiplexLogHandler([CapturingLogHandler(storage: logs), LogfmtLogHandler(label: label, output: logfmtOutput)])
+    }
     let application = try SuiviApplication(configuration: configuration, logger: logger)
     try application.start()
     let administration = Administration(database: application.database)
