@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct ProblemRenderingTests {
     /// A problem as JSON byte for byte: `field` and `detail` present only
-    /// when the problem has them.
+    /// when the problem has them; `/` written as it is, as in every other
+    /// answer (JSONSerialization wrote `\/` here, its default).
     @Test func problemsKeepTheirKeysAndFormats() async throws {
         try await withTestServer { (server: TestServer) async throws in
             let auth = ["Authorization": "Bearer \(server.adminKey)"]
@@ -15,7 +16,7 @@ import Testing
             expectJSON(anonymous, #"{"code":"401.1","field":"Authorization","message":"Authentification requise.","message_en":"A valid API key (Authorization: Bearer) or session is required."}"#)
             let notJSON = try await server.call("POST", "/api/v1/people", body: Data("x".utf8), contentType: "text/plain")
             #expect(notJSON.status == 415)
-            expectJSON(notJSON, #"{"code":"415.1","detail":"expected application\/json","field":"Content-Type","message":"Type de contenu non pris en charge : un envoi multipart\/form-data est attendu.","message_en":"Unsupported content type; multipart\/form-data expected."}"#)
+            expectJSON(notJSON, #"{"code":"415.1","detail":"expected application/json","field":"Content-Type","message":"Type de contenu non pris en charge : un envoi multipart/form-data est attendu.","message_en":"Unsupported content type; multipart/form-data expected."}"#)
             expectJSON(try await server.client.get("/healthz"), #"{"status":"ok"}"#)
         }
     }

@@ -6,17 +6,72 @@ import SuiviDomain
 import Testing
 
 /// The hot tally routes write their JSON by hand; these answers must stay
-/// byte for byte what the generic writer (sorted keys) gives, for every
-/// shape of value: missing targets, no département, fractions, text to
-/// escape.
+/// byte for byte what `JSONResponseEncoder` writes for the same table
+/// declared as a response type here, for every shape of value: missing
+/// targets, no département, fractions, text to escape.
 @Suite struct TallyJSONTests {
-    static func generic(_ object: Any) -> String {
-        var json = JSONWriter()
-        json.value(object)
-        return String(decoding: json.bytes, as: UTF8.self)
+    /// `TargetProgress` as a response type: the keys the hand-written bytes
+    /// must have, declared a second time.
+    struct ProgressMirror: Encodable {
+        struct Phase: Encodable {
+            let id: Int64
+            let campaign: String
+            let name: String
+            let startsOn: String
+            let endsOn: String
+
+            enum CodingKeys: String, CodingKey {
+                case id, campaign, name, startsOn = "starts_on", endsOn = "ends_on"
+            }
+        }
+
+        struct Line: Encodable {
+            let line: TargetProgress.Line
+
+            enum CodingKeys: String, CodingKey {
+                case indicator, nameFrench = "name_fr", nameEnglish = "name_en", baseline, milestone, target, actual
+                case percentage, milestonePercentage = "milestone_percentage"
+                case departement, departementName = "departement_name", region
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(line.indicator.id, forKey: .indicator)
+                try container.encode(line.indicator.nameFrench, forKey: .nameFrench)
+                try container.encode(line.indicator.nameEnglish, forKey: .nameEnglish)
+                try container.encode(line.baseline, forKey: .baseline)
+                try container.encode(line.milestone, forKey: .milestone)
+                try container.encode(line.target, forKey: .target)
+                try container.encode(line.actual, forKey: .actual)
+                try container.encode(line.percentage, forKey: .percentage)
+                try container.encode(line.milestonePercentage, forKey: .milestonePercentage)
+                // Only per-département lines name their département.
+                if let departement = line.departement {
+                    try container.encode(departement.code, forKey: .departement)
+                    try container.encode(departement.name, forKey: .departementName)
+                    try container.encode(departement.region, forKey: .region)
+                }
+            }
+        }
+
+        let phase: Phase?
+        let from: String?
+        let to: String?
+        let rows: [Line]
+        let departements: [Line]
+
+        init(_ progress: TargetProgress) {
+            phase = progress.phase.map {
+                Phase(id: $0.id, campaign: $0.campaignName, name: $0.name, startsOn: $0.startsOn, endsOn: $0.endsOn)
+            }
+            from = progress.from
+            to = progress.to
+            rows = progress.lines.map(Line.init)
+            departements = progress.byDepartement.map(Line.init)
+        }
     }
 
-    @Test func monitoringTableIsWrittenAsTheGenericWriterWritesIt() {
+    @Test func monitoringTableIsWrittenAsTheEncoderWritesIt() throws {
         let visits = Indicator(id: "visits", nameFrench: "Visites \"à domicile\"", nameEnglish: "Visits\\home\u{01}",
                                position: 0, sources: [])
         let radio = Indicator(id: "radio_audience", nameFrench: "Auditeurs", nameEnglish: "Audience", position: 1, sources: [])
@@ -39,7 +94,11 @@ import Testing
                 let progress = TargetProgress(phase: phase, from: from, to: to, lines: lines, byDepartement: byDepartement)
                 var json = JSONWriter()
                 progress.write(to: &json)
-                #expect(String(decoding: json.bytes, as: UTF8.self) == Self.generic(progress.json))
+                #expect(json.bytes == (try JSONResponseEncoder.encode(ProgressMirror(progress))))
+                // The daily report places the same bytes.
+                struct Report: Encodable { let targets: JSONFragment }
+                #expect(try JSONResponseEncoder.encode(Report(targets: progress.fragment))
+                        == Array(#"{"targets":"#.utf8) + json.bytes + Array("}".utf8))
             }
         }
     }
@@ -69,8 +128,15 @@ import Testing
             #expect(try await server.client.submit(path, xml: TallyFixtures.radio(station: "Radio \"Sud\" FM", audience: "3500")).status == 201)
             #expect(try await server.client.submit(path, xml: TallyFixtures.groupTalk(men: "3", women: "4")).status == 201)
             let auth = ["Authorization": "Bearer \(server.adminKey)"]
-            func get(_ path: String) async throws -> HTTPReply { try await server.client.get(path, headers: auth) }
+            func get(_ path: String) async throws -> HTTPReply {
+                let reply = try await server.client.get(path, headers: auth)
+                // No personal data, but new numbers with every record.
+                #expect(reply.header("Cache-Control") == "no-cache", "\(path)")
+                return reply
+            }
             let today = CalendarDay.string(of: Date())
+            expectJSON(try await get("/api/v1/tallies?from=2023-03-09&to=2023-03-10&departement=guediawaye"),
+                       #"[{"departement":"Guédiawaye","region":"Dakar","date":"2023-03-09","indicator":"group_talk_participants_men","value":3},{"departement":"Guédiawaye","region":"Dakar","date":"2023-03-09","indicator":"group_talk_participants_women","value":4},{"departement":"Guédiawaye","region":"Dakar","date":"2023-03-09","indicator":"group_talks","value":1},{"departement":"Guédiawaye","region":"Dakar","date":"2023-03-09","indicator":"people_reached","value":3508},{"departement":"Guédiawaye","region":"Dakar","date":"2023-03-09","indicator":"pre_registrations","value":1},{"departement":"Guédiawaye","region":"Dakar","date":"2023-03-09","indicator":"radio_audience","value":3500},{"departement":"Guédiawaye","region":"Dakar","date":"2023-03-09","indicator":"radio_programmes","value":1},{"departement":"Guédiawaye","region":"Dakar","date":"2023-03-09","indicator":"visits","value":1}]"#)
             expectJSON(try await get("/api/v1/tallies/summary?date=2023-03-09&by=nation"), #"{"by":"nation","from":"2023-03-09","rows":[{"indicator":"group_talk_participants_men","key":"senegal","name":"Sénégal","records":1,"region":"","value":3},{"indicator":"group_talk_participants_women","key":"senegal","name":"Sénégal","records":1,"region":"","value":4},{"indicator":"group_talks","key":"senegal","name":"Sénégal","records":1,"region":"","value":1},{"indicator":"people_reached","key":"senegal","name":"Sénégal","records":3,"region":"","value":3508},{"indicator":"pre_registrations","key":"senegal","name":"Sénégal","records":1,"region":"","value":1},{"indicator":"radio_audience","key":"senegal","name":"Sénégal","records":1,"region":"","value":3500},{"indicator":"radio_programmes","key":"senegal","name":"Sénégal","records":1,"region":"","value":1},{"indicator":"visits","key":"senegal","name":"Sénégal","records":1,"region":"","value":1}],"to":"2023-03-09"}"#)
             expectJSON(try await get("/api/v1/tallies/summary?from=2023-03-08&to=2023-03-10&by=region"), #"{"by":"region","from":"2023-03-08","rows":[{"indicator":"group_talk_participants_men","key":"dakar","name":"Dakar","records":1,"region":"Dakar","value":3},{"indicator":"group_talk_participants_women","key":"dakar","name":"Dakar","records":1,"region":"Dakar","value":4},{"indicator":"group_talks","key":"dakar","name":"Dakar","records":1,"region":"Dakar","value":1},{"indicator":"people_reached","key":"dakar","name":"Dakar","records":3,"region":"Dakar","value":3508},{"indicator":"pre_registrations","key":"dakar","name":"Dakar","records":1,"region":"Dakar","value":1},{"indicator":"radio_audience","key":"dakar","name":"Dakar","records":1,"region":"Dakar","value":3500},{"indicator":"radio_programmes","key":"dakar","name":"Dakar","records":1,"region":"Dakar","value":1},{"indicator":"visits","key":"dakar","name":"Dakar","records":1,"region":"Dakar","value":1}],"to":"2023-03-10"}"#)
             expectJSON(try await get("/api/v1/tallies/summary?from=2023-03-08&to=2023-03-10&by=departement&region=dakar"), #"{"by":"departement","from":"2023-03-08","rows":[{"indicator":"group_talk_participants_men","key":"guediawaye","name":"Guédiawaye","records":1,"region":"Dakar","value":3},{"indicator":"group_talk_participants_women","key":"guediawaye","name":"Guédiawaye","records":1,"region":"Dakar","value":4},{"indicator":"group_talks","key":"guediawaye","name":"Guédiawaye","records":1,"region":"Dakar","value":1},{"indicator":"people_reached","key":"guediawaye","name":"Guédiawaye","records":3,"region":"Dakar","value":3508},{"indicator":"pre_registrations","key":"guediawaye","name":"Guédiawaye","records":1,"region":"Dakar","value":1},{"indicator":"radio_audience","key":"guediawaye","name":"Guédiawaye","records":1,"region":"Dakar","value":3500},{"indicator":"radio_programmes","key":"guediawaye","name":"Guédiawaye","records":1,"region":"Dakar","value":1},{"indicator":"visits","key":"guediawaye","name":"Guédiawaye","records":1,"region":"Dakar","value":1}],"to":"2023-03-10"}"#)
