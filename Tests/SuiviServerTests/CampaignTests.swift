@@ -143,4 +143,42 @@ extension TestServer {
             #expect(try server.auditLines("target.set").count == 2)
         }
     }
+
+    /// Every campaign answer byte for byte: key names, null where a value is
+    /// missing, whole numbers without a fraction.
+    @Test func campaignAnswersKeepTheirKeysAndFormats() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let created = try await server.call("POST", "/api/v1/campaigns", json: [
+                "name": "Campagne \"2023\"", "starts_on": "2023-03-01", "ends_on": "2023-06-30", "phases": [Self.dakarPhase]])
+            #expect(created.status == 201)
+            expectJSON(created, #"{"campaign":{"created_at":"<time>","ends_on":"2023-06-30","id":1,"name":"Campagne \"2023\"","phases":[{"campaign_id":1,"days":[],"ends_on":"2023-03-11","id":1,"name":"Dakar","neighbourhoods":[],"position":1,"starts_on":"2023-03-07"}],"starts_on":"2023-03-01"}}"#)
+            let days = try await server.call("PUT", "/api/v1/phases/1/days/rufisque", json: ["days": ["2023-03-08", "2023-03-07"]])
+            expectJSON(days, #"{"phase":{"campaign_id":1,"days":[{"day":"2023-03-07","departement":"rufisque"},{"day":"2023-03-08","departement":"rufisque"}],"ends_on":"2023-03-11","id":1,"name":"Dakar","neighbourhoods":[],"position":1,"starts_on":"2023-03-07"}}"#)
+            let neighbourhood = try await server.call("POST", "/api/v1/phases/1/neighbourhoods",
+                                                      json: ["departement": "rufisque", "name": "Bargny"])
+            expectJSON(neighbourhood, #"{"neighbourhood":{"departement":"rufisque","id":1,"name":"Bargny","phase_id":1}}"#)
+            var other = Self.otherPhase
+            other["position"] = 5
+            let phase = try await server.call("POST", "/api/v1/campaigns/1/phases", json: other)
+            #expect(phase.status == 201)
+            expectJSON(phase, #"{"phase":{"campaign_id":1,"days":[],"ends_on":"2023-06-30","id":2,"name":"Autres régions","neighbourhoods":[],"position":5,"starts_on":"2023-04-01"}}"#)
+            let renamed = try await server.call("PATCH", "/api/v1/phases/2", json: ["name": "Régions"])
+            expectJSON(renamed, #"{"phase":{"campaign_id":1,"days":[],"ends_on":"2023-06-30","id":2,"name":"Régions","neighbourhoods":[],"position":5,"starts_on":"2023-04-01"}}"#)
+            let first = try await server.call("PUT", "/api/v1/phases/1/targets", json: [
+                "indicator": "visits", "departement": "rufisque", "baseline": 0.5, "milestone": 160, "target": 200])
+            expectJSON(first, #"{"target":{"baseline":0.5,"departement":"rufisque","id":1,"indicator":"visits","milestone":160,"phase_id":1,"target":200,"updated_at":"<time>"}}"#)
+            let second = try await server.call("PUT", "/api/v1/phases/1/targets", json: [
+                "indicator": "visits", "departement": "rufisque", "target": 250.25])
+            expectJSON(second, #"{"target":{"baseline":0,"departement":"rufisque","id":1,"indicator":"visits","milestone":null,"phase_id":1,"target":250.25,"updated_at":"<time>"}}"#)
+            expectJSON(try await server.call("GET", "/api/v1/phases/1/targets"), #"{"indicators":[{"id":"visits","name":"Visites","name_en":"Visits"},{"id":"pre_registrations","name":"Pré-inscriptions","name_en":"Pre-registrations"},{"id":"radio_programmes","name":"Émissions radio","name_en":"Radio programmes"},{"id":"radio_audience","name":"Auditeurs estimés","name_en":"Estimated radio audience"},{"id":"group_talks","name":"Causeries","name_en":"Group talks"},{"id":"group_talk_participants_men","name":"Participants aux causeries (hommes)","name_en":"Group talk participants (men)"},{"id":"group_talk_participants_women","name":"Participantes aux causeries (femmes)","name_en":"Group talk participants (women)"},{"id":"people_reached","name":"Personnes touchées","name_en":"People reached"},{"id":"memberships","name":"Adhésions","name_en":"Memberships"}],"targets":[{"baseline":0,"departement":"rufisque","id":1,"indicator":"visits","milestone":null,"phase_id":1,"target":250.25,"updated_at":"<time>"}]}"#)
+            expectJSON(try await server.call("GET", "/api/v1/targets/1/history"), #"{"changes":[{"baseline":0,"changed_at":"<time>","changed_by":null,"id":2,"milestone":null,"target":250.25},{"baseline":0.5,"changed_at":"<time>","changed_by":null,"id":1,"milestone":160,"target":200}]}"#)
+            expectJSON(try await server.call("GET", "/api/v1/campaigns"), #"{"campaigns":[{"created_at":"<time>","ends_on":"2023-06-30","id":1,"name":"Campagne \"2023\"","phases":[{"campaign_id":1,"days":[{"day":"2023-03-07","departement":"rufisque"},{"day":"2023-03-08","departement":"rufisque"}],"ends_on":"2023-03-11","id":1,"name":"Dakar","neighbourhoods":[{"departement":"rufisque","id":1,"name":"Bargny","phase_id":1}],"position":1,"starts_on":"2023-03-07"},{"campaign_id":1,"days":[],"ends_on":"2023-06-30","id":2,"name":"Régions","neighbourhoods":[],"position":5,"starts_on":"2023-04-01"}],"starts_on":"2023-03-01"}]}"#)
+            expectJSON(try await server.call("GET", "/api/v1/campaigns/1"), #"{"campaign":{"created_at":"<time>","ends_on":"2023-06-30","id":1,"name":"Campagne \"2023\"","phases":[{"campaign_id":1,"days":[{"day":"2023-03-07","departement":"rufisque"},{"day":"2023-03-08","departement":"rufisque"}],"ends_on":"2023-03-11","id":1,"name":"Dakar","neighbourhoods":[{"departement":"rufisque","id":1,"name":"Bargny","phase_id":1}],"position":1,"starts_on":"2023-03-07"},{"campaign_id":1,"days":[],"ends_on":"2023-06-30","id":2,"name":"Régions","neighbourhoods":[],"position":5,"starts_on":"2023-04-01"}],"starts_on":"2023-03-01"}}"#)
+            let updated = try await server.call("PATCH", "/api/v1/campaigns/1", json: ["ends_on": "2023-07-31"])
+            expectJSON(updated, #"{"campaign":{"created_at":"<time>","ends_on":"2023-07-31","id":1,"name":"Campagne \"2023\"","phases":[{"campaign_id":1,"days":[{"day":"2023-03-07","departement":"rufisque"},{"day":"2023-03-08","departement":"rufisque"}],"ends_on":"2023-03-11","id":1,"name":"Dakar","neighbourhoods":[{"departement":"rufisque","id":1,"name":"Bargny","phase_id":1}],"position":1,"starts_on":"2023-03-07"},{"campaign_id":1,"days":[],"ends_on":"2023-06-30","id":2,"name":"Régions","neighbourhoods":[],"position":5,"starts_on":"2023-04-01"}],"starts_on":"2023-03-01"}}"#)
+            expectJSON(try await server.call("DELETE", "/api/v1/neighbourhoods/1"), #"{"deleted":true}"#)
+            expectJSON(try await server.call("DELETE", "/api/v1/phases/2"), #"{"deleted":true}"#)
+            expectJSON(try await server.call("DELETE", "/api/v1/campaigns/1"), #"{"deleted":true}"#)
+        }
+    }
 }

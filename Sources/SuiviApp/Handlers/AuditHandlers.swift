@@ -33,17 +33,47 @@ struct AuditHandlers: Sendable {
             limit = value
         }
         let entries = try await context.audit.entries(action: action, beforeID: before, limit: limit)
-        let items: [[String: Any]] = entries.map { entry in
-            [
-                "id": entry.id, "at": entry.at, "action": entry.action,
-                "actor": ["kind": entry.actor.kind.rawValue, "id": entry.actor.id.map { $0 as Any } ?? NSNull(),
-                          "label": entry.actor.label] as [String: Any],
-                "target_kind": entry.targetKind.map { $0 as Any } ?? NSNull(),
-                "target_id": entry.targetID.map { $0 as Any } ?? NSNull(),
-                "details": (try? JSONSerialization.jsonObject(with: Data(entry.details.utf8))) ?? [:],
-            ]
-        }
-        let next: Any = entries.count == limit ? String(entries.last!.id) : NSNull()
-        return JSONResponses.ok(["entries": items, "next": next])
+        return JSONResponses.ok(AuditLogResponse(
+            entries: entries.map(AuditLogResponse.Entry.init),
+            next: entries.count == limit ? String(entries.last!.id) : nil))
     }
+}
+
+/// A page of the audit log, newest first; `next` is the `before` of the
+/// following page, null on the last.
+struct AuditLogResponse: Encodable {
+    struct Entry: Encodable {
+        struct Actor: Encodable {
+            let kind: String
+            let id: Int64?
+            let label: String
+        }
+
+        let id: Int64
+        let at: String
+        let action: String
+        let actor: Actor
+        let targetKind: String?
+        let targetID: String?
+        /// Identifiers and counts, each a string (`AuditStore.record`).
+        let details: [String: String]
+
+        enum CodingKeys: String, CodingKey {
+            case id, at, action, actor, targetKind = "target_kind", targetID = "target_id", details
+        }
+
+        init(_ entry: AuditEntry) {
+            id = entry.id
+            at = entry.at
+            action = entry.action
+            actor = Actor(kind: entry.actor.kind.rawValue, id: entry.actor.id, label: entry.actor.label)
+            targetKind = entry.targetKind
+            targetID = entry.targetID
+            // Stored as written by `AuditStore.record`; an unreadable line shows as `{}`.
+            details = (try? JSONDecoder().decode([String: String].self, from: Data(entry.details.utf8))) ?? [:]
+        }
+    }
+
+    let entries: [Entry]
+    let next: String?
 }

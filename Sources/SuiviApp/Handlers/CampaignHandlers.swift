@@ -20,13 +20,13 @@ struct CampaignHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.readTallies)
         let campaigns = try await store.campaigns()
-        return Self.ok(["campaigns": campaigns.map(Self.describe)])
+        return Self.ok(CampaignListResponse(campaigns: campaigns.map(CampaignResponse.init)))
     }
 
     func show(_ request: Request) async throws -> Response {
         let principal = try await authentication.principal(request)
         try principal.require(.readTallies)
-        return Self.ok(["campaign": Self.describe(try await store.campaign(id: try Self.id(request, .campaignNotFound())))])
+        return Self.ok(OneCampaignResponse(campaign: CampaignResponse(try await store.campaign(id: try Self.id(request, .campaignNotFound())))))
     }
 
     /// {name, starts_on, ends_on, phases?: [{name, starts_on, ends_on, position?}]}
@@ -45,7 +45,7 @@ struct CampaignHandlers: Sendable {
         }
         let campaign = try await store.createCampaign(name: name, startsOn: startsOn, endsOn: endsOn, phases: phases,
                                                       by: principal.auditActor)
-        return Self.ok(["campaign": Self.describe(campaign)], status: 201)
+        return Self.ok(OneCampaignResponse(campaign: CampaignResponse(campaign)), status: 201)
     }
 
     func update(_ request: Request) async throws -> Response {
@@ -55,13 +55,13 @@ struct CampaignHandlers: Sendable {
             id: try Self.id(request, .campaignNotFound()), name: body.string("name", required: false, maximumLength: 200),
             startsOn: body.date("starts_on", required: false), endsOn: body.date("ends_on", required: false),
             by: principal.auditActor)
-        return Self.ok(["campaign": Self.describe(campaign)])
+        return Self.ok(OneCampaignResponse(campaign: CampaignResponse(campaign)))
     }
 
     func delete(_ request: Request) async throws -> Response {
         let principal = try await nationalEditor(request)
         try await store.deleteCampaign(id: try Self.id(request, .campaignNotFound()), by: principal.auditActor)
-        return Self.ok(["deleted": true])
+        return Self.ok(DeletedResponse())
     }
 
     // MARK: Phases
@@ -71,7 +71,7 @@ struct CampaignHandlers: Sendable {
         let principal = try await nationalEditor(request)
         let draft = try Self.phaseDraft(JSONBody(request), position: 0)
         let phase = try await store.addPhase(campaignID: try Self.id(request, .campaignNotFound()), draft, by: principal.auditActor)
-        return Self.ok(["phase": Self.describe(phase)], status: 201)
+        return Self.ok(OnePhaseResponse(phase: PhaseResponse(phase)), status: 201)
     }
 
     func updatePhase(_ request: Request) async throws -> Response {
@@ -81,13 +81,13 @@ struct CampaignHandlers: Sendable {
             id: try Self.id(request, .phaseNotFound()), name: body.string("name", required: false, maximumLength: 200),
             position: body.integer("position", required: false), startsOn: body.date("starts_on", required: false),
             endsOn: body.date("ends_on", required: false), by: principal.auditActor)
-        return Self.ok(["phase": Self.describe(phase)])
+        return Self.ok(OnePhaseResponse(phase: PhaseResponse(phase)))
     }
 
     func deletePhase(_ request: Request) async throws -> Response {
         let principal = try await nationalEditor(request)
         try await store.deletePhase(id: try Self.id(request, .phaseNotFound()), by: principal.auditActor)
-        return Self.ok(["deleted": true])
+        return Self.ok(DeletedResponse())
     }
 
     /// `PUT /api/v1/phases/:id/days/:departement` {days: ["2023-03-07", …]}
@@ -108,7 +108,7 @@ struct CampaignHandlers: Sendable {
         }
         let phase = try await store.setDays(phaseID: try Self.id(request, .phaseNotFound()), departementCode: departement,
                                             days: days, by: principal.auditActor)
-        return Self.ok(["phase": Self.describe(phase)])
+        return Self.ok(OnePhaseResponse(phase: PhaseResponse(phase)))
     }
 
     /// `POST /api/v1/phases/:id/neighbourhoods` {departement, name}
@@ -121,7 +121,7 @@ struct CampaignHandlers: Sendable {
         let neighbourhood = try await store.addNeighbourhood(
             phaseID: try Self.id(request, .phaseNotFound()), departementCode: departement,
             name: try body.string("name", maximumLength: 200)!, by: principal.auditActor)
-        return Self.ok(["neighbourhood": Self.describe(neighbourhood)], status: 201)
+        return Self.ok(OneNeighbourhoodResponse(neighbourhood: NeighbourhoodResponse(neighbourhood)), status: 201)
     }
 
     func deleteNeighbourhood(_ request: Request) async throws -> Response {
@@ -130,7 +130,7 @@ struct CampaignHandlers: Sendable {
         let id = try Self.id(request, .neighbourhoodNotFound())
         try principal.requireDepartement(try await store.neighbourhood(id: id).departementCode)
         try await store.deleteNeighbourhood(id: id, by: principal.auditActor)
-        return Self.ok(["deleted": true])
+        return Self.ok(DeletedResponse())
     }
 
     // MARK: Targets
@@ -143,10 +143,7 @@ struct CampaignHandlers: Sendable {
         let targets = try await store.targets(phaseID: try Self.id(request, .phaseNotFound()),
                                               departementCodes: principal.scope.departementCodes)
         let indicators = try await IndicatorStore(database: context.database).all().filter(\.active)
-        return Self.ok([
-            "targets": targets.map(Self.describe),
-            "indicators": indicators.map { ["id": $0.id, "name": $0.nameFrench, "name_en": $0.nameEnglish] },
-        ])
+        return Self.ok(PhaseTargetsResponse(targets: targets, indicators: indicators))
     }
 
     /// `PUT /api/v1/phases/:id/targets` {indicator, departement, baseline?, milestone?, target}
@@ -165,7 +162,7 @@ struct CampaignHandlers: Sendable {
             phaseID: try Self.id(request, .phaseNotFound()), indicatorID: try body.string("indicator", maximumLength: 60)!,
             departementCode: departement, baseline: values[0] ?? 0, milestone: values[1], target: values[2]!,
             by: principal.auditActor)
-        return Self.ok(["target": Self.describe(target)])
+        return Self.ok(OneTargetResponse(target: TargetResponse(target)))
     }
 
     /// `GET /api/v1/targets/:id/history`
@@ -175,10 +172,7 @@ struct CampaignHandlers: Sendable {
         let id = try Self.id(request, .targetNotFound())
         try principal.requireDepartement(try await store.target(id: id).departementCode)
         let changes = try await store.targetHistory(id: id)
-        return Self.ok(["changes": changes.map { change -> [String: Any] in
-            ["id": change.id, "changed_at": change.changedAt, "changed_by": change.changedBy.map { $0 as Any } ?? NSNull(),
-             "baseline": change.baseline, "milestone": change.milestone.map { $0 as Any } ?? NSNull(), "target": change.target]
-        }])
+        return Self.ok(TargetHistoryResponse(changes))
     }
 
     // MARK: Helpers
@@ -194,8 +188,8 @@ struct CampaignHandlers: Sendable {
         return principal
     }
 
-    private static func ok(_ object: [String: Any], status: Int = 200) -> Response {
-        JSONResponses.ok(object, status: status, personalData: false)
+    private static func ok(_ value: some Encodable, status: Int = 200) -> Response {
+        JSONResponses.ok(value, status: status, personalData: false)
     }
 
     static func phaseDraft(_ body: JSONBody, position: Int) throws -> PhaseDraft {
@@ -206,28 +200,5 @@ struct CampaignHandlers: Sendable {
     static func id(_ request: Request, _ missing: Problem) throws -> Int64 {
         guard let id = Int64(request.parameter("id")), id > 0 else { throw missing }
         return id
-    }
-
-    static func describe(_ campaign: Campaign) -> [String: Any] {
-        ["id": campaign.id, "name": campaign.name, "starts_on": campaign.startsOn, "ends_on": campaign.endsOn,
-         "created_at": campaign.createdAt, "phases": campaign.phases.map(describe)]
-    }
-
-    static func describe(_ phase: CampaignPhase) -> [String: Any] {
-        ["id": phase.id, "campaign_id": phase.campaignID, "name": phase.name, "position": phase.position,
-         "starts_on": phase.startsOn, "ends_on": phase.endsOn,
-         "days": phase.days.map { ["departement": $0.departementCode, "day": $0.day] },
-         "neighbourhoods": phase.neighbourhoods.map(describe)]
-    }
-
-    static func describe(_ neighbourhood: Neighbourhood) -> [String: Any] {
-        ["id": neighbourhood.id, "phase_id": neighbourhood.phaseID, "departement": neighbourhood.departementCode,
-         "name": neighbourhood.name]
-    }
-
-    static func describe(_ target: Target) -> [String: Any] {
-        ["id": target.id, "phase_id": target.phaseID, "indicator": target.indicatorID, "departement": target.departementCode,
-         "baseline": target.baseline, "milestone": target.milestone.map { $0 as Any } ?? NSNull(), "target": target.target,
-         "updated_at": target.updatedAt]
     }
 }

@@ -13,6 +13,7 @@ struct FormCatalogueHandlers: Sendable {
     func list(_ request: Request) async throws -> Response {
         let principal = try await authentication.principal(request)
         try principal.require(.readTallies)
-        return JSONResponses.ok(["forms": context.forms.current.map(FormDescription.json)], personalData: false)
+        return JSONResponses.ok(FormCatalogueResponse(forms: context.forms.current.map(FormDescriptionResponse.init)),
+                                personalData: false)
     }
 }

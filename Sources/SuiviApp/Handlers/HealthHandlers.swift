@@ -7,6 +7,11 @@ struct HealthHandlers: Sendable {
 
     func health(_ request: Request) async throws -> Response {
         try await context.database.ping()
-        return JSONResponses.ok(["status": "ok"], personalData: false)
+        return JSONResponses.ok(HealthResponse(), personalData: false)
     }
+}
+
+/// `{"status": "ok"}`, when the database could be read.
+struct HealthResponse: Encodable {
+    let status = "ok"
 }

@@ -27,7 +27,7 @@ struct PeopleHandlers: Sendable {
             codes = [wanted]
         }
         let people = try await directory.people(departementCodes: codes, includeInactive: request.query["active"] != "1")
-        return JSONResponses.ok(["people": people.map(Self.describe)])
+        return JSONResponses.ok(PeopleListResponse(people: people.map(PersonListingResponse.init)))
     }
 
     /// `POST /api/v1/people` {name, phone, departement, organisation?}
@@ -62,7 +62,7 @@ struct PeopleHandlers: Sendable {
             id: id, name: body.string("name", required: false, maximumLength: 200),
             phone: body.string("phone", required: false, maximumLength: 40), departementCode: departement,
             organisation: organisation, active: body.bool("active", required: false), by: principal.auditActor)
-        return JSONResponses.ok(["person": Self.describe(person)])
+        return JSONResponses.ok(OnePersonResponse(person: PersonResponse(person)))
     }
 
     /// `POST /api/v1/people/:id/link`: revokes the person's links and issues
@@ -83,7 +83,7 @@ struct PeopleHandlers: Sendable {
         let id = try Self.id(request)
         try principal.requireDepartement(try await directory.person(id: id).departementCode)
         try await directory.revokeLinks(personID: id, by: principal.auditActor)
-        return JSONResponses.ok(["person": Self.describe(try await directory.person(id: id)), "revoked": true])
+        return JSONResponses.ok(RevokedLinksResponse(person: PersonResponse(try await directory.person(id: id))))
     }
 
     /// `POST /api/v1/people/import`: a CSV (`text/csv`) or XLSX file as the
@@ -99,22 +99,16 @@ struct PeopleHandlers: Sendable {
             data, directory: directory, inScope: { [scope = principal.scope] in scope.includes($0) },
             actor: principal.auditActor)
         let base = context.baseURL()
-        var accepted: [[String: Any]] = []
+        var accepted: [PeopleImportResponse.Accepted] = []
         var csv = CSVTable.line(["ligne / row", "nom / name", "téléphone / phone", "département", "organisation", "lien / link"])
         for (row, issued) in zip(result.plan.accepted, result.issued) {
             let link = PersonalLinks.link(base, issued.token)
-            var entry = Self.describe(issued.person)
-            entry["row"] = row.row
-            entry["link"] = link
-            accepted.append(entry)
+            accepted.append(.init(person: PersonResponse(issued.person), row: row.row, link: link))
             csv += CSVTable.line([String(row.row), issued.person.name, issued.person.phone, issued.person.departementCode,
                                   issued.person.organisation ?? "", link])
         }
-        return JSONResponses.ok([
-            "accepted": accepted,
-            "rejected": result.plan.rejected.map { ["row": $0.row, "field": $0.field, "reason": $0.reason, "reason_en": $0.englishReason] },
-            "links_csv": csv,
-        ])
+        return JSONResponses.ok(PeopleImportResponse(
+            accepted: accepted, rejected: result.plan.rejected.map(PeopleImportResponse.Rejected.init), linksCSV: csv))
     }
 
     /// `POST /api/v1/departements/:code/qr-sheet`: new links for every
@@ -128,33 +122,30 @@ struct PeopleHandlers: Sendable {
         try principal.requireDepartement(code)
         let issued = try await directory.reissueLinks(departementCode: code, newToken: PersonalLinks.newToken, by: principal.auditActor)
         let base = context.baseURL()
-        let cards = try await BlockingWork.run { () throws -> JSONValue in
-            JSONValue(try issued.map { item -> [String: Any] in
-                var card = Self.describe(item.person)
-                card["qr"] = try PersonalLinkCodes(link: PersonalLinks.link(base, item.token)).json()
-                return card
-            })
+        let cards = try await BlockingWork.run {
+            try issued.map { item in
+                QRSheetResponse.Card(person: PersonResponse(item.person),
+                                     qr: try PersonalLinkCodes(link: PersonalLinks.link(base, item.token)).response())
+            }
         }
-        return JSONResponses.ok(["departement": Self.describe(departement), "people": cards.any])
+        return JSONResponses.ok(QRSheetResponse(departement: DepartementResponse(departement), people: cards))
     }
 
     /// `GET /api/v1/departements`: the 46 départements (no personal data).
     func departements(_ request: Request) async throws -> Response {
         let principal = try await authentication.principal(request)
         guard principal.role.allows(.readTallies) || principal.role.allows(.managePeople) else { throw Problem.forbidden() }
-        return JSONResponses.ok(["departements": context.departements.map { departement -> [String: Any] in
-            var entry = Self.describe(departement)
-            entry["in_scope"] = principal.scope.includes(departement.code)
-            return entry
-        }], personalData: false)
+        return JSONResponses.ok(DepartementListResponse(departements: context.departements.map {
+            .init(departement: DepartementResponse($0), inScope: principal.scope.includes($0.code))
+        }), personalData: false)
     }
 
     // MARK: Helpers
 
-    private func answer(_ issued: IssuedLink) async throws -> [String: Any] {
+    private func answer(_ issued: IssuedLink) async throws -> IssuedLinkResponse {
         let link = PersonalLinks.link(context.baseURL(), issued.token)
-        let codes = try await BlockingWork.run { try JSONValue(PersonalLinkCodes(link: link).json()) }
-        return ["person": Self.describe(issued.person), "link": codes.any]
+        let codes = try await BlockingWork.run { try PersonalLinkCodes(link: link).response() }
+        return IssuedLinkResponse(person: PersonResponse(issued.person), link: codes)
     }
 
     private func departementCode(_ text: String) throws -> String {
@@ -170,28 +161,4 @@ struct PeopleHandlers: Sendable {
         guard let id = Int64(request.parameter("id")), id > 0 else { throw Problem.personNotFound() }
         return id
     }
-
-    static func describe(_ person: ResourcePerson) -> [String: Any] {
-        ["id": person.id, "name": person.name, "phone": person.phone, "departement": person.departementCode,
-         "organisation": person.organisation.map { $0 as Any } ?? NSNull(), "active": person.active]
-    }
-
-    static func describe(_ listing: PersonListing) -> [String: Any] {
-        var entry = describe(listing.person)
-        entry["created_at"] = listing.createdAt
-        entry["link_issued_at"] = listing.linkIssuedAt.map { $0 as Any } ?? NSNull()
-        return entry
-    }
-
-    static func describe(_ departement: Departement) -> [String: Any] {
-        ["code": departement.code, "name": departement.name, "region_code": departement.regionCode, "region": departement.region]
-    }
-}
-
-/// Carries JSON-ready dictionaries out of `BlockingWork` (which needs
-/// Sendable results).
-struct JSONValue: @unchecked Sendable {
-    // @unchecked: holds only plists built from Sendable values (strings, numbers, arrays, dictionaries), never mutated.
-    let any: Any
-    init(_ any: Any) { self.any = any }
 }

@@ -1,45 +1,95 @@
 import Foundation
 import SuiviDomain
 
-/// A form's questions as JSON, for the phone web form: the same XForm ODK
-/// Collect gets, already read, so the browser needs no XML parser.
-enum FormDescription {
-    static func json(_ form: FormRegistry.LoadedForm) -> [String: Any] {
-        let definition = form.definition
-        return [
-            "id": definition.formID,
-            "version": definition.version,
-            "title": definition.title,
-            "hash": "md5:\(form.md5)",
-            "root": definition.rootName,
-            "languages": definition.languages,
-            "default_language": definition.defaultLanguage ?? NSNull(),
-            "fields": definition.fields.map(field),
-        ]
+/// A form's questions as JSON, for the phone web form and the indicators
+/// page: the same XForm ODK Collect gets, already read, so the browser
+/// needs no XML parser. Every key is always there (null when a field has
+/// no such property).
+struct FormDescriptionResponse: Encodable {
+    struct Field: Encodable {
+        struct Choice: Encodable {
+            let value: String
+            let labels: [String: String]
+        }
+
+        let path: String
+        let name: String
+        let type: String
+        let group: Bool
+        let readonly: Bool
+        let labels: [String: String]
+        let hints: [String: String]
+        let control: String?
+        let appearance: String?
+        let required: String?
+        let relevant: String?
+        let constraint: String?
+        let calculate: String?
+        let preload: String?
+        let constraintMessages: [String: String]
+        let requiredMessages: [String: String]
+        let choices: [Choice]?
+
+        enum CodingKeys: String, CodingKey {
+            case path, name, type, group, readonly, labels, hints, control, appearance, required, relevant, constraint,
+                 calculate, preload, constraintMessages = "constraint_messages", requiredMessages = "required_messages", choices
+        }
+
+        init(_ field: FormField) {
+            path = field.path
+            name = field.name
+            type = field.dataType.rawValue
+            group = field.isGroup
+            readonly = field.readonly
+            labels = field.labels
+            hints = field.hints
+            control = field.control
+            appearance = field.appearance
+            required = field.required?.text
+            relevant = field.relevant?.text
+            constraint = field.constraint?.text
+            calculate = field.calculate?.text
+            preload = field.preload
+            constraintMessages = field.constraintMessages
+            requiredMessages = field.requiredMessages
+            choices = field.choices?.map { Choice(value: $0.value, labels: $0.labels) }
+        }
     }
 
-    private static func field(_ field: FormField) -> [String: Any] {
-        var object: [String: Any] = [
-            "path": field.path,
-            "name": field.name,
-            "type": field.dataType.rawValue,
-            "group": field.isGroup,
-            "readonly": field.readonly,
-            "labels": field.labels,
-            "hints": field.hints,
-        ]
-        object["control"] = field.control ?? NSNull()
-        object["appearance"] = field.appearance ?? NSNull()
-        object["required"] = field.required?.text ?? NSNull()
-        object["relevant"] = field.relevant?.text ?? NSNull()
-        object["constraint"] = field.constraint?.text ?? NSNull()
-        object["calculate"] = field.calculate?.text ?? NSNull()
-        object["preload"] = field.preload ?? NSNull()
-        object["constraint_messages"] = field.constraintMessages
-        object["required_messages"] = field.requiredMessages
-        object["choices"] = field.choices.map { choices in
-            choices.map { ["value": $0.value, "labels": $0.labels] as [String: Any] }
-        } ?? NSNull()
-        return object
+    let id: String
+    let version: String
+    let title: String
+    let hash: String
+    let root: String
+    let languages: [String]
+    let defaultLanguage: String?
+    let fields: [Field]
+
+    enum CodingKeys: String, CodingKey {
+        case id, version, title, hash, root, languages, defaultLanguage = "default_language", fields
+    }
+
+    init(_ form: FormRegistry.LoadedForm) {
+        let definition = form.definition
+        id = definition.formID
+        version = definition.version
+        title = definition.title
+        hash = "md5:\(form.md5)"
+        root = definition.rootName
+        languages = definition.languages
+        defaultLanguage = definition.defaultLanguage
+        fields = definition.fields.map(Field.init)
+    }
+}
+
+/// `GET /api/v1/forms`: the forms phones get now.
+struct FormCatalogueResponse: Encodable {
+    let forms: [FormDescriptionResponse]
+}
+
+enum FormDescription {
+    @available(*, deprecated, message: "use FormDescriptionResponse(form)")
+    static func json(_ form: FormRegistry.LoadedForm) -> FormDescriptionResponse {
+        FormDescriptionResponse(form)
     }
 }

@@ -30,7 +30,8 @@ struct TargetProgress {
             return (actual / milestone * 1000).rounded() / 10
         }
 
-        /// `json`'s keys in sorted order, as `JSONWriter.value` writes them.
+        /// Keys in sorted order, as `JSONResponseEncoder` would write them
+        /// (`TallyJSONTests` holds the two together).
         func write(to json: inout JSONWriter) {
             json.raw("{\"actual\":")
             json.number(actual)
@@ -62,20 +63,6 @@ struct TargetProgress {
             json.number(target)
             json.raw("}")
         }
-
-        var json: [String: Any] {
-            var object: [String: Any] = [
-                "indicator": indicator.id, "name_fr": indicator.nameFrench, "name_en": indicator.nameEnglish,
-                "baseline": baseline ?? NSNull(), "milestone": milestone ?? NSNull(), "target": target ?? NSNull(),
-                "actual": actual, "percentage": percentage ?? NSNull(), "milestone_percentage": milestonePercentage ?? NSNull(),
-            ]
-            if let departement {
-                object["departement"] = departement.code
-                object["departement_name"] = departement.name
-                object["region"] = departement.region
-            }
-            return object
-        }
     }
 
     let phase: TallyStore.Phase?
@@ -85,8 +72,10 @@ struct TargetProgress {
     let lines: [Line]
     let byDepartement: [Line]
 
-    /// The same bytes as `JSONWriter.value(json)` (keys sorted), written
-    /// without boxing every cell in `Any`: the dashboard asks for it often.
+    /// Written by hand, keys sorted, as `JSONResponseEncoder` would write
+    /// it: the dashboard asks for it often (Scripts/bench-tallies). The one
+    /// encoding of the monitoring table, for `/api/v1/targets/progress` and
+    /// inside the daily report.
     func write(to json: inout JSONWriter) {
         json.raw("{\"departements\":[")
         for (index, line) in byDepartement.enumerated() {
@@ -121,12 +110,9 @@ struct TargetProgress {
         json.raw("}")
     }
 
-    var json: [String: Any] {
-        let phaseJSON: Any = phase.map {
-            ["id": $0.id, "campaign": $0.campaignName, "name": $0.name, "starts_on": $0.startsOn, "ends_on": $0.endsOn] as [String: Any]
-        } ?? NSNull()
-        return ["phase": phaseJSON, "from": from ?? NSNull(), "to": to ?? NSNull(),
-                "rows": lines.map(\.json), "departements": byDepartement.map(\.json)]
+    /// For a response type that holds the table.
+    var fragment: JSONFragment {
+        JSONFragment { json in write(to: &json) }
     }
 }
 
@@ -161,13 +147,6 @@ struct CompletenessLine {
         default: "\(expected - reported) resource person(s) without a record"
         }
     }
-
-    var json: [String: Any] {
-        ["departement": departement.code, "departement_name": departement.name, "region": departement.region,
-         "date": day, "expected": expected, "reported": reported, "missing": max(0, expected - reported),
-         "percentage": percentage ?? NSNull(), "has_data": hasData, "status": status,
-         "label_fr": labelFrench, "label_en": labelEnglish]
-    }
 }
 
 /// The daily report: the day's tallies per département, the targets, the
@@ -182,25 +161,6 @@ struct DailyReport {
     let progress: TargetProgress
     let completeness: [CompletenessLine]
     let radio: [(departement: Departement?, programme: TallyStore.RadioProgramme)]
-
-    var json: [String: Any] {
-        [
-            "date": day, "scope": scopeName,
-            "indicators": indicators.map { ["id": $0.id, "name_fr": $0.nameFrench, "name_en": $0.nameEnglish] },
-            "tallies": departements.map { line -> [String: Any] in
-                ["departement": line.departement.code, "departement_name": line.departement.name,
-                 "region": line.departement.region, "values": line.values]
-            },
-            "totals": totals,
-            "targets": progress.json,
-            "completeness": completeness.map(\.json),
-            "radio_programmes": radio.map { line -> [String: Any] in
-                ["departement": line.programme.departementCode, "departement_name": line.departement?.name ?? "",
-                 "station": line.programme.station, "duration_minutes": line.programme.durationMinutes,
-                 "language": line.programme.language, "estimated_audience": line.programme.estimatedAudience]
-            },
-        ]
-    }
 
     /// The report's tables, each a title, a header row and rows of cells:
     /// what CSV and XLSX both write.

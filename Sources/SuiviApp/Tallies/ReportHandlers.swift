@@ -24,7 +24,7 @@ struct ReportHandlers: Sendable {
         let fileName = "suivi-rapport-\(day)"
         switch format {
         case "json":
-            return JSONWriter.response(report.json)
+            return JSONResponses.tallies(DailyReportResponse(report))
         case "csv":
             return Response(status: 200, contentType: "text/csv; charset=utf-8", body: DailyReportFiles.csv(report),
                             headers: [("Content-Disposition", "attachment; filename=\"\(fileName).csv\""),
@@ -37,6 +37,69 @@ struct ReportHandlers: Sendable {
                                       ("Cache-Control", "no-cache")])
         default:
             throw Problem.invalidParameter("format", "one of json, csv, xlsx")
+        }
+    }
+}
+
+/// The daily report as JSON: the day's tallies per département and their
+/// totals, the monitoring table (as `/api/v1/targets/progress` writes it),
+/// the completeness lines and the radio programmes.
+struct DailyReportResponse: Encodable {
+    struct Tally: Encodable {
+        let departement: String
+        let departementName: String
+        let region: String
+        /// By indicator id; indicators without a value are left out.
+        let values: [String: Double]
+
+        enum CodingKeys: String, CodingKey {
+            case departement, departementName = "departement_name", region, values
+        }
+    }
+
+    /// A programme's answers as the form's text (the hosts are left out).
+    struct RadioProgramme: Encodable {
+        let departement: String
+        let departementName: String
+        let station: String
+        let durationMinutes: String
+        let language: String
+        let estimatedAudience: String
+
+        enum CodingKeys: String, CodingKey {
+            case departement, departementName = "departement_name", station, durationMinutes = "duration_minutes",
+                 language, estimatedAudience = "estimated_audience"
+        }
+    }
+
+    let date: String
+    let scope: String
+    let indicators: [IndicatorNamesResponse]
+    let tallies: [Tally]
+    let totals: [String: Double]
+    let targets: JSONFragment
+    let completeness: [CompletenessLineResponse]
+    let radioProgrammes: [RadioProgramme]
+
+    enum CodingKeys: String, CodingKey {
+        case date, scope, indicators, tallies, totals, targets, completeness, radioProgrammes = "radio_programmes"
+    }
+
+    init(_ report: DailyReport) {
+        date = report.day
+        scope = report.scopeName
+        indicators = report.indicators.map(IndicatorNamesResponse.init)
+        tallies = report.departements.map {
+            Tally(departement: $0.departement.code, departementName: $0.departement.name, region: $0.departement.region,
+                  values: $0.values)
+        }
+        totals = report.totals
+        targets = report.progress.fragment
+        completeness = report.completeness.map(CompletenessLineResponse.init)
+        radioProgrammes = report.radio.map {
+            RadioProgramme(departement: $0.programme.departementCode, departementName: $0.departement?.name ?? "",
+                           station: $0.programme.station, durationMinutes: $0.programme.durationMinutes,
+                           language: $0.programme.language, estimatedAudience: $0.programme.estimatedAudience)
         }
     }
 }

@@ -49,8 +49,7 @@ struct TallyHandlers: Sendable {
             }
         }
         json.raw("]")
-        return Response(status: 200, contentType: "application/json; charset=utf-8", body: json.data,
-                        headers: [("Cache-Control", "no-cache")])
+        return JSONResponses.tallies(bytes: json.bytes)
     }
 
     /// `GET /api/v1/tallies/summary?from=&to=&by=nation|region|departement|day[&region=][&departement=]`:
@@ -98,13 +97,13 @@ struct TallyHandlers: Sendable {
         default:
             throw Problem.invalidParameter("by", "one of nation, region, departement, day")
         }
-        let rows: [[String: Any]] = order.sorted { ($0.key, $0.indicator) < ($1.key, $1.indicator) }.map { group in
+        let rows = order.sorted { ($0.key, $0.indicator) < ($1.key, $1.indicator) }.map { group in
             let total = totals[group]!
-            return ["key": group.key, "name": labels[group.key]?.name ?? group.key,
-                    "region": labels[group.key]?.region ?? "", "indicator": group.indicator,
-                    "value": total.0, "records": total.1]
+            return TallySummaryResponse.Row(key: group.key, name: labels[group.key]?.name ?? group.key,
+                                            region: labels[group.key]?.region ?? "", indicator: group.indicator,
+                                            value: total.0, records: total.1)
         }
-        return JSONWriter.response(["from": parameters.from, "to": parameters.to, "by": by, "rows": rows])
+        return JSONResponses.tallies(TallySummaryResponse(from: parameters.from, to: parameters.to, by: by, rows: rows))
     }
 
     /// `GET /api/v1/targets/progress?[phase=ID|date=D][&region=][&departement=]`:
@@ -122,8 +121,7 @@ struct TallyHandlers: Sendable {
                                                   departementCodes: parameters.departementCodes)
         var json = JSONWriter(capacity: 1024 + (progress.lines.count + progress.byDepartement.count) * 320)
         progress.write(to: &json)
-        return Response(status: 200, contentType: "application/json; charset=utf-8", body: json.data,
-                        headers: [("Cache-Control", "no-cache")])
+        return JSONResponses.tallies(bytes: json.bytes)
     }
 
     /// `GET /api/v1/completeness?date=D | from=&to= [&region=][&departement=]`.
@@ -133,7 +131,8 @@ struct TallyHandlers: Sendable {
         let parameters = try TallyParameters(request, principal: principal, departements: context.departements)
         let rows = try await reports.completeness(from: parameters.from, to: parameters.to,
                                                   departementCodes: parameters.departementCodes)
-        return JSONWriter.response(["from": parameters.from, "to": parameters.to, "rows": rows.map(\.json)])
+        return JSONResponses.tallies(CompletenessResponse(from: parameters.from, to: parameters.to,
+                                                          rows: rows.map(CompletenessLineResponse.init)))
     }
 
     /// `GET /api/v1/dashboard/places`: the regions and départements the
@@ -143,20 +142,16 @@ struct TallyHandlers: Sendable {
         try principal.require(.readTallies)
         let visible = context.departements.filter { principal.scope.includes($0.code) }
         let today = CalendarDay.string(of: Date())
-        var regions: [String: [String: String]] = [:]
-        for departement in visible { regions[departement.regionCode] = ["code": departement.regionCode, "name": departement.region] }
-        let indicators = try await context.indicators.all().filter(\.active).map { indicator -> [String: Any] in
-            ["id": indicator.id, "name_fr": indicator.nameFrench, "name_en": indicator.nameEnglish]
-        }
-        return JSONWriter.response([
-            "regions": regions.values.sorted { $0["name"]! < $1["name"]! },
-            "departements": visible.map { ["code": $0.code, "name": $0.name, "region_code": $0.regionCode, "region": $0.region] },
-            "indicators": indicators,
-            "national": principal.scope.departementCodes == nil,
-            "today": today,
-            "default_day": try await context.tallies.defaultDay(
-                today: today, departementCodes: principal.scope.departementCodes),
-        ])
+        var regions: [String: DashboardPlacesResponse.Region] = [:]
+        for departement in visible { regions[departement.regionCode] = .init(code: departement.regionCode, name: departement.region) }
+        let indicators = try await context.indicators.all().filter(\.active)
+        return JSONResponses.tallies(DashboardPlacesResponse(
+            regions: regions.values.sorted { $0.name < $1.name },
+            departements: visible.map(DepartementResponse.init),
+            indicators: indicators.map(IndicatorNamesResponse.init),
+            national: principal.scope.departementCodes == nil,
+            today: today,
+            defaultDay: try await context.tallies.defaultDay(today: today, departementCodes: principal.scope.departementCodes)))
     }
 }
 
