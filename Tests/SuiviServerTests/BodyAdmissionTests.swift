@@ -7,8 +7,9 @@ import Testing
 /// attack sent 20 unauthenticated 60 MB posts to a made-up personal link and
 /// put 1 GB in the spool before each 403. Each test sends a head announcing a
 /// big body and expects the answer before sending a byte of it (before the
-/// fix there was none: the server waited for the body), then tries to send
-/// the body anyway while watching the spool directory.
+/// fix there was none: the server waited for the body until the inactivity
+/// timeout), then tries to send the body anyway while watching the spool
+/// directory.
 @Suite struct BodyAdmissionTests {
     static let sixtyMegabytes = 60 << 20
 
@@ -121,10 +122,14 @@ import Testing
             let first = upload("first")
             let second = upload("second")
 
-            // The first upload holds 600 KB of the 1 MiB spool while it arrives.
-            let holding = try TestConnection(port: port, receiveTimeoutSeconds: 10)
+            // The first upload holds 600 KB of the 1 MiB spool while it arrives
+            // (its file shows once it is let in and has its room).
+            let holding = try TestConnection(port: port, receiveTimeoutSeconds: 30)
             holding.write(Data(first.head.utf8) + first.body.prefix(300_000))
-            try await Task.sleep(for: .milliseconds(300))
+            let waitUntil = Date().addingTimeInterval(30)
+            while try FileManager.default.contentsOfDirectory(atPath: server.spoolDirectory).isEmpty, Date() < waitUntil {
+                try await Task.sleep(for: .milliseconds(50))
+            }
 
             let refused = try await HeadFirst.send(second.head, port: port, bodyBytes: second.body.count)
             #expect(refused.reply.status == 503)
@@ -165,11 +170,11 @@ struct HeadFirst: Sendable {
     /// Body bytes the connection accepted before it was found closed.
     let bodyBytesTaken: Int
 
-    /// Throws when no answer comes within 5 s of the head: the server is
-    /// waiting for the body.
+    /// Throws when no answer comes before the server gives up waiting for
+    /// the body (its 30 s inactivity timeout).
     static func send(_ head: String, port: UInt16, bodyBytes: Int) async throws -> HeadFirst {
         try await blocking {
-            let connection = try TestConnection(port: port, receiveTimeoutSeconds: 5)
+            let connection = try TestConnection(port: port, receiveTimeoutSeconds: 45)
             connection.write(Data(head.utf8))
             let reply = try connection.readReply()
             var taken = 0
