@@ -36,6 +36,8 @@ struct MHD_Daemon *suivi_mhd_start(const suivi_mhd_config *config,
                                    void *access_handler_cls,
                                    MHD_RequestCompletedCallback completed,
                                    void *completed_cls,
+                                   MHD_NotifyConnectionCallback connection_notified,
+                                   void *connection_notified_cls,
                                    suivi_mhd_log_callback log_callback,
                                    void *log_cls,
                                    char *error_out,
@@ -69,6 +71,7 @@ struct MHD_Daemon *suivi_mhd_start(const suivi_mhd_config *config,
         { MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)forward_log, logger },
         { MHD_OPTION_SOCK_ADDR, 0, address },
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, completed_cls },
+        { MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)connection_notified, connection_notified_cls },
         { MHD_OPTION_CONNECTION_LIMIT, config->connection_limit, NULL },
         { MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->per_ip_connection_limit, NULL },
         { MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout_seconds, NULL },
@@ -95,6 +98,18 @@ struct MHD_Daemon *suivi_mhd_start(const suivi_mhd_config *config,
 uint16_t suivi_mhd_bound_port(struct MHD_Daemon *daemon) {
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     return info == NULL ? 0 : info->port;
+}
+
+int suivi_mhd_connection_fd(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
+}
+
+void *suivi_mhd_socket_context(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info == NULL ? NULL : info->socket_context;
 }
 
 int suivi_mhd_client_address(struct MHD_Connection *connection, char *buffer, size_t length) {

@@ -24,7 +24,11 @@ enum Routes {
         let adminPages = AdminPageHandlers(files: StaticFiles(root: context.configuration.publicDirectory))
         let render = ErrorBoundary(logger: context.logger)
 
-        var router = MeasuredRouter(metrics: context.metrics)
+        // Bodies are let in only for callers the head proves known (see RouteBodies).
+        let bodies = RouteBodies(
+            personalLink: .admitted(by: render.openRosaAdmission { try await authentication.admitPersonalLink($0) }),
+            caller: .admitted(by: render.jsonAdmission { try await authentication.admitCaller($0) }))
+        var router = MeasuredRouter(metrics: context.metrics, bodies: bodies)
         // OpenRosa, under each resource person's personal link.
         router.add("GET", "/key/:token/formList", render.openRosa(openRosa.formList))
         router.add("GET", "/key/:token/forms/:formId.xml", render.openRosa(openRosa.formDownload))
@@ -45,7 +49,7 @@ enum Routes {
         router.add("GET", "/admin/:page", render.json(adminPages.named))
 
         // Coordinators sign in; pages then call the API with the cookie.
-        router.add("POST", "/api/v1/session", render.json(sessions.signIn))
+        router.add("POST", "/api/v1/session", render.json(sessions.signIn), body: .small(maximumBytes: JSONBody.maximumBytes))
         router.add("GET", "/api/v1/session", render.json(sessions.current))
         router.add("DELETE", "/api/v1/session", render.json(sessions.signOut))
 
@@ -139,24 +143,61 @@ enum Routes {
 
 /// Registers routes so that each request is counted under its route
 /// pattern (never its path: paths carry tokens), with its status and the
-/// time its handler took.
+/// time its handler took; a body refused on its head is counted there too.
 struct MeasuredRouter {
     let metrics: Metrics
+    let bodies: RouteBodies
     private(set) var router = Router()
 
-    init(metrics: Metrics) {
+    init(metrics: Metrics, bodies: RouteBodies) {
         self.metrics = metrics
+        self.bodies = bodies
     }
 
-    mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Router.Handler) {
+    /// `body`: what the route does with a request body; by default the one
+    /// `RouteBodies` gives its method and pattern.
+    mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Router.Handler, body: BodyPolicy? = nil) {
         let route = metrics.route(method: method, pattern: pattern)
-        router.add(method, pattern) { [metrics] request in
+        router.add(method, pattern, body: measured(body ?? bodies.policy(method: method, pattern: pattern), route)) { [metrics] request in
             let started = DispatchTime.now().uptimeNanoseconds
             let response = await handler(request)
             let elapsed = DispatchTime.now().uptimeNanoseconds - started
             metrics.recordRequest(route, status: response.status, seconds: Double(elapsed) / 1e9)
             return response
         }
+    }
+
+    private func measured(_ policy: BodyPolicy, _ route: Metrics.Route) -> BodyPolicy {
+        guard let admission = policy.admission else { return policy }
+        return BodyPolicy(maximumBytes: policy.maximumBytes) { [metrics] request in
+            let started = DispatchTime.now().uptimeNanoseconds
+            guard let refusal = await admission(request) else { return nil }
+            let elapsed = DispatchTime.now().uptimeNanoseconds - started
+            metrics.recordRequest(route, status: refusal.status, seconds: Double(elapsed) / 1e9)
+            return refusal
+        }
+    }
+}
+
+/// What a route does with a request body unless it says otherwise, decided
+/// on the head before a byte of the body is read. An unauthenticated caller
+/// could otherwise fill the spool with bodies refused only once they were
+/// all in (20 posts of 60 MB to a made-up link put 1 GB on disk):
+/// - GET and HEAD routes take no body;
+/// - under `/key/:token` the personal link must be valid (failed lookups
+///   count for the `GuessingLimiter` as usual);
+/// - under `/api/` an API key or a live session must be valid (who may do
+///   what, and the CSRF check, stay the handler's);
+/// - any other route must declare its policy when it is registered.
+struct RouteBodies {
+    let personalLink: BodyPolicy
+    let caller: BodyPolicy
+
+    func policy(method: String, pattern: String) -> BodyPolicy {
+        if method == "GET" || method == "HEAD" { return .none }
+        if pattern.hasPrefix("/key/:token") { return personalLink }
+        if pattern.hasPrefix("/api/") { return caller }
+        preconditionFailure("\(method) \(pattern): say what the route does with a request body (body:)")
     }
 }
 
@@ -175,27 +216,56 @@ struct ErrorBoundary: Sendable {
         wrap(handler) { problem, _ in ProblemRendering.json(problem) }
     }
 
+    /// A check on a request head that throws to refuse its body.
+    typealias Check = @Sendable (Request) async throws -> Void
+
+    func openRosaAdmission(_ check: @escaping Check) -> BodyPolicy.Admission {
+        admission(check) { problem, request in OpenRosaResponses.problem(problem, language: Language(request)) }
+    }
+
+    func jsonAdmission(_ check: @escaping Check) -> BodyPolicy.Admission {
+        admission(check) { problem, _ in ProblemRendering.json(problem) }
+    }
+
     private func wrap(_ handler: @escaping Handler,
                       render: @escaping @Sendable (Problem, Request) -> Response) -> Router.Handler {
-        { [logger] request in
+        { [self] request in
             do {
                 return try await handler(request)
-            } catch let problem as Problem {
-                if problem.status >= 500 {
-                    logger.error("request failed", metadata: [
-                        "request.id": "\(request.id)", "problem.code": "\(problem.code)",
-                        "problem.detail": "\(problem.detail ?? "")"])
-                } else {
-                    logger.notice("request refused", metadata: [
-                        "request.id": "\(request.id)", "problem.code": "\(problem.code)",
-                        "problem.field": "\(problem.field ?? "")", "problem.detail": "\(problem.detail ?? "")"])
-                }
-                return render(problem, request)
             } catch {
-                logger.error("unexpected error", metadata: [
-                    "request.id": "\(request.id)", "error.type": "\(type(of: error))"])
-                return render(.internalError(requestID: request.id), request)
+                return answer(error, request, render: render)
             }
         }
+    }
+
+    private func admission(_ check: @escaping Check,
+                           render: @escaping @Sendable (Problem, Request) -> Response) -> BodyPolicy.Admission {
+        { [self] request in
+            do {
+                try await check(request)
+                return nil
+            } catch {
+                return answer(error, request, render: render)
+            }
+        }
+    }
+
+    private func answer(_ error: any Error, _ request: Request,
+                        render: @Sendable (Problem, Request) -> Response) -> Response {
+        if let problem = error as? Problem {
+            if problem.status >= 500 {
+                logger.error("request failed", metadata: [
+                    "request.id": "\(request.id)", "problem.code": "\(problem.code)",
+                    "problem.detail": "\(problem.detail ?? "")"])
+            } else {
+                logger.notice("request refused", metadata: [
+                    "request.id": "\(request.id)", "problem.code": "\(problem.code)",
+                    "problem.field": "\(problem.field ?? "")", "problem.detail": "\(problem.detail ?? "")"])
+            }
+            return render(problem, request)
+        }
+        logger.error("unexpected error", metadata: [
+            "request.id": "\(request.id)", "error.type": "\(type(of: error))"])
+        return render(.internalError(requestID: request.id), request)
     }
 }

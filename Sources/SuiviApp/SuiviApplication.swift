@@ -101,9 +101,9 @@ public final class SuiviApplication: Sendable {
                               router: Router, metrics: Metrics) {
         var pattern: String?
         switch refusal {
-        case .bodyTooLarge, .bodyUnreadable:
-            if case .found(_, _, let matched) = router.match(method: request.method, path: request.path) {
-                pattern = matched
+        case .bodyTooLarge, .bodyNotAccepted, .spoolFull, .bodyUnreadable:
+            if case .found(let found) = router.match(method: request.method, path: request.path) {
+                pattern = found.pattern
             }
         case .notFound, .methodNotAllowed:
             break
@@ -115,6 +115,8 @@ public final class SuiviApplication: Sendable {
     private static func refusal(_ refusal: TransportRefusal, _ request: Request) -> Response {
         let problem: Problem = switch refusal {
         case .bodyTooLarge(let limit): .bodyTooLarge(limit: limit)
+        case .bodyNotAccepted: .bodyNotExpected()
+        case .spoolFull(let seconds): .spoolFull(retryAfterSeconds: seconds)
         case .notFound: .notFound()
         case .methodNotAllowed(let allowed): .methodNotAllowed(allowed)
         case .bodyUnreadable: .storageUnavailable("request body could not be spooled")

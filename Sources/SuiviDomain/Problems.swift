@@ -162,8 +162,17 @@ extension Problem {
     }
 
     public static func bodyTooLarge(limit: Int) -> Problem {
-        Problem(code: "413.1", message: "L'envoi est trop volumineux (maximum \(limit / 1_048_576) Mo).",
-                englishMessage: "Request body larger than \(limit) bytes.", field: "body")
+        // Whole mebibytes for the server's cap, kibibytes for a route's small one (sign-in).
+        let size = limit >= 1_048_576 ? "\(limit / 1_048_576) Mo" : "\(max(1, limit / 1024)) Ko"
+        return Problem(code: "413.1", message: "L'envoi est trop volumineux (maximum \(size)).",
+                       englishMessage: "Request body larger than \(limit) bytes.", field: "body")
+    }
+
+    /// A body sent to an address that takes none (a page, `/healthz`): refused
+    /// before it is read, so it never reaches memory or disk.
+    public static func bodyNotExpected() -> Problem {
+        Problem(code: "413.2", message: "Cette adresse n'accepte pas d'envoi de données.",
+                englishMessage: "This route takes no request body.", field: "body")
     }
 
     // MARK: 429: too many attempts
@@ -193,6 +202,14 @@ extension Problem {
 
     // 503.2 retired (never thrown: a stopping server finishes the requests it has
     // and libmicrohttpd refuses new connections). Do not reuse.
+
+    /// The spool of request bodies is at its size limit (other large uploads
+    /// are under way); refused before the body is read.
+    public static func spoolFull(retryAfterSeconds seconds: Int) -> Problem {
+        Problem(code: "503.3", message: "Le serveur reçoit déjà beaucoup d'envois volumineux. Votre fiche reste sur le téléphone : réessayez dans quelques minutes.",
+                englishMessage: "The request-body spool is full: too many large uploads at once. Try again later.",
+                field: "body", retryAfterSeconds: seconds)
+    }
 
     // MARK: Accounts and sessions (400.20-29, 401.2-9, 403.10-19, 409.10-19, 429.2-9)
 

@@ -1,23 +1,28 @@
 import Foundation
 
 /// Collects upload chunks as libmicrohttpd hands them over: in memory while
-/// small, then in a temporary file, with a hard cap. Used only from the
-/// connection's own callbacks, so it needs no lock.
+/// small, then in a temporary file, with a hard cap. Bytes bound for the
+/// file are first reserved from the server's `SpoolBudget`. Used only from
+/// the connection's own callbacks, so it needs no lock.
 final class BodySpooler {
-    enum Outcome { case accepted, overLimit }
+    enum Outcome { case accepted, overLimit, spoolFull }
 
-    private let limit: Int
+    private(set) var limit: Int
     private let inMemoryLimit: Int
     private let directory: String
+    private let budget: SpoolBudget
+    /// Taken from `budget`, given back by `removeFile()`.
+    private var reservedBytes = 0
     private var buffer = Data()
     private var fileDescriptor: Int32 = -1
     private(set) var filePath: String?
     private(set) var size = 0
 
-    init(limit: Int, inMemoryLimit: Int, directory: String) {
+    init(limit: Int, inMemoryLimit: Int, directory: String, budget: SpoolBudget) {
         self.limit = limit
         self.inMemoryLimit = inMemoryLimit
         self.directory = directory
+        self.budget = budget
     }
 
     deinit {
@@ -25,13 +30,27 @@ final class BodySpooler {
         removeFile()
     }
 
+    /// A route's own, smaller cap; set before the first byte arrives.
+    func narrowLimit(to routeLimit: Int) {
+        limit = min(limit, routeLimit)
+    }
+
+    /// Reserves a body announced by `Content-Length` at once when it will go
+    /// to disk, so one the spool cannot hold is refused before it is read.
+    func reserveAnnounced(_ length: Int) -> Bool {
+        length <= inMemoryLimit || reserve(total: length)
+    }
+
     func append(_ bytes: UnsafeRawBufferPointer) throws -> Outcome {
         guard size + bytes.count <= limit else { return .overLimit }
-        size += bytes.count
         if fileDescriptor < 0 && buffer.count + bytes.count <= inMemoryLimit {
+            size += bytes.count
             buffer.append(contentsOf: bytes)
             return .accepted
         }
+        // Everything received so far goes to the file, the memory part included.
+        guard reserve(total: size + bytes.count) else { return .spoolFull }
+        size += bytes.count
         if fileDescriptor < 0 { try openFile() }
         try writeAll(bytes)
         return .accepted
@@ -47,39 +66,52 @@ final class BodySpooler {
         return size == 0 ? .empty : .memory(buffer)
     }
 
+    /// Deletes the file, if any, and gives its bytes back to the budget.
     func removeFile() {
         if let filePath { unlink(filePath) }
         filePath = nil
+        if reservedBytes > 0 {
+            budget.release(reservedBytes)
+            reservedBytes = 0
+        }
+    }
+
+    private func reserve(total: Int) -> Bool {
+        guard total > reservedBytes else { return true }
+        guard budget.reserve(total - reservedBytes) else { return false }
+        reservedBytes = total
+        return true
     }
 
     private func openFile() throws {
-        var template = Array((directory + "/suivi-upload-XXXXXX").utf8CString)
-        var descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        if descriptor < 0 && errno == ENOENT {
+        var made = Self.makeTemporaryFile(in: directory)
+        if case .failure(let failure) = made, failure.code == ENOENT {
             // The spool directory was removed under the running server (a
             // temporary-file cleaner): make it again rather than refuse every
             // large body until a restart.
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            template = Array((directory + "/suivi-upload-XXXXXX").utf8CString)
-            descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            made = Self.makeTemporaryFile(in: directory)
         }
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let (descriptor, path) = try made.get()
         fileDescriptor = descriptor
-        filePath = String(nulTerminated: template)
+        filePath = path
         let pending = buffer
         buffer = Data()
         try pending.withUnsafeBytes { try writeAll($0) }
     }
 
+    private static func makeTemporaryFile(in directory: String) -> Result<(Int32, String), SystemCallError> {
+        var template = Array((directory + "/suivi-upload-XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer in
+            Result { () throws(SystemCallError) -> Int32 in try SystemCall.check("mkstemp") { mkstemp(buffer.baseAddress!) } }
+        }
+        return made.map { ($0, String(nulTerminated: template)) }
+    }
+
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
         var offset = 0
         while offset < bytes.count {
-            let written = write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-            }
-            offset += written
+            offset += try SystemCall.check("write") { write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset) }
         }
     }
 

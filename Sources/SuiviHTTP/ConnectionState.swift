@@ -5,8 +5,8 @@ import Foundation
 /// first callback, released in the completed callback.
 final class ConnectionState: @unchecked Sendable {
     // @unchecked: libmicrohttpd calls back for one connection from one thread at
-    // a time; only `response`, set by the handler task, crosses threads and it
-    // is guarded by `lock`.
+    // a time; only `response` and `admissionRefusal`, set by tasks, cross
+    // threads and they are guarded by `lock`.
     let id: String
     let method: String
     let path: String
@@ -16,7 +16,9 @@ final class ConnectionState: @unchecked Sendable {
     let startedAt = Date()
     let spooler: BodySpooler
     var refusal: TransportRefusal?
-    var dispatched = false
+    var phase = Phase.receiving
+    /// The route, once the head has been matched.
+    var found: Router.Found?
     /// Set when suspended; cleared once libmicrohttpd calls back after resume.
     private var awaitingResume = false
     var route = "-"
@@ -24,8 +26,20 @@ final class ConnectionState: @unchecked Sendable {
     var logMetadata: [(key: String, value: String)] = []
     private let lock = NSLock()
     private var response: Response?
+    private var admissionRefusal: Response?
 
-    init(id: String, connection: OpaquePointer, url: String, method: String, configuration: ServerConfiguration) {
+    enum Phase {
+        /// The head is in; the body, if any, is being read.
+        case receiving
+        /// Suspended while the route's admission check looks at the head;
+        /// not a byte of the body has been read.
+        case admitting
+        /// Suspended while the handler runs.
+        case handling
+    }
+
+    init(id: String, connection: OpaquePointer, url: String, method: String, configuration: ServerConfiguration,
+         spoolBudget: SpoolBudget) {
         self.id = id
         self.method = method
         self.path = url
@@ -40,17 +54,48 @@ final class ConnectionState: @unchecked Sendable {
         self.spooler = BodySpooler(
             limit: configuration.maximumBodyBytes,
             inMemoryLimit: configuration.inMemoryBodyBytes,
-            directory: configuration.spoolDirectory)
+            directory: configuration.spoolDirectory,
+            budget: spoolBudget)
     }
 
+    /// The body length the client announced with `Content-Length`, if it did.
+    var announcedBodyBytes: Int? {
+        headers["Content-Length"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// Whether a body follows the head: some announced length, or chunks.
+    var bodyIsComing: Bool {
+        (announcedBodyBytes ?? 0) > 0
+            || (headers["Transfer-Encoding"]?.lowercased().contains("chunked") ?? false)
+    }
+
+    /// The request as handlers and admission checks see it: with the route's
+    /// parameters once it has been matched.
     func makeRequest(body: RequestBody) -> Request {
-        Request(
+        var request = Request(
             id: id, method: method, path: path, query: query, headers: headers,
             body: body, clientAddress: clientAddress, receivedAt: startedAt)
+        if let found {
+            request.parameters = found.parameters
+            request.route = found.pattern
+        }
+        return request
     }
 
     func setResponse(_ response: Response) {
         lock.withLock { self.response = response }
+    }
+
+    /// What the admission check answered: nil lets the body in.
+    func setAdmissionRefusal(_ refusal: Response?) {
+        lock.withLock { admissionRefusal = refusal }
+    }
+
+    func takeAdmissionRefusal() -> Response? {
+        lock.withLock {
+            defer { admissionRefusal = nil }
+            return admissionRefusal
+        }
     }
 
     func markSuspended() {

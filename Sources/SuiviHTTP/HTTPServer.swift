@@ -9,6 +9,12 @@ import Logging
 /// handler (a group commit waiting for fsync) never blocks a network thread.
 /// The task resumes the connection, and libmicrohttpd calls back to send the
 /// response.
+///
+/// Before any body is read, the head alone decides whether it will be: an
+/// unknown route, a body too large for its route, a route's admission check
+/// (a personal link, a session or key looked up while the connection is
+/// suspended the same way) or a full spool refuse it unread. The
+/// `ConnectionTracker` cuts off clients too slow to send a head at all.
 public final class HTTPServer: @unchecked Sendable {
     // @unchecked: `daemon` and `boundPort` change only under `lock`; everything
     // else is immutable after init.
@@ -26,6 +32,8 @@ public final class HTTPServer: @unchecked Sendable {
     /// daemon must not stop while any remain (it aborts if it does).
     private let suspended = SuspendedCounter()
     private let requestIDs = RequestIDGenerator()
+    private let tracker: ConnectionTracker
+    private let spoolBudget: SpoolBudget
 
     public init(
         configuration: ServerConfiguration,
@@ -37,6 +45,8 @@ public final class HTTPServer: @unchecked Sendable {
         self.router = router
         self.logger = logger
         self.refusalResponder = refusalResponder
+        tracker = ConnectionTracker(configuration: configuration, logger: logger)
+        spoolBudget = SpoolBudget(limit: configuration.spoolLimitBytes)
     }
 
     deinit {
@@ -69,13 +79,14 @@ public final class HTTPServer: @unchecked Sendable {
                 let context = Unmanaged.passUnretained(self).toOpaque()
                 return suivi_mhd_start(
                     &config, accessHandler, context, requestCompleted, context,
-                    daemonLog, context, &errorText, errorText.count)
+                    connectionEvent, context, daemonLog, context, &errorText, errorText.count)
             }
             guard let started else {
                 throw HTTPServerError.cannotStart(String(nulTerminated: errorText))
             }
             daemon = started
             boundPort = suivi_mhd_bound_port(started)
+            tracker.startSweeping()
         }
     }
 
@@ -112,10 +123,15 @@ public final class HTTPServer: @unchecked Sendable {
         if suspended.count > 0 {
             logger.error("connections still suspended at stop", metadata: ["count": "\(suspended.count)"])
         }
+        tracker.stopSweeping()
         MHD_stop_daemon(running)
     }
 
     // MARK: - Callbacks from libmicrohttpd
+
+    /// How long a client refused for a full spool is asked to wait: uploads
+    /// in progress finish (or hit their deadline) within minutes.
+    static let spoolRetryAfterSeconds = 60
 
     fileprivate func handle(
         connection: OpaquePointer, url: String, method: String,
@@ -123,84 +139,154 @@ public final class HTTPServer: @unchecked Sendable {
         slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     ) -> MHD_Result {
         guard let existing = slot.pointee else {
+            if let entry = Self.trackedEntry(of: connection) { tracker.headComplete(entry) }
             let state = ConnectionState(
                 id: requestIDs.next(), connection: connection, url: url, method: method,
-                configuration: configuration)
+                configuration: configuration, spoolBudget: spoolBudget)
             slot.pointee = Unmanaged.passRetained(state).toOpaque()
-            if let announced = state.headers["Content-Length"].flatMap(Int.init),
-               announced > configuration.maximumBodyBytes {
-                return refuse(.bodyTooLarge(limit: configuration.maximumBodyBytes), state, connection)
-            }
-            return .YES
+            return begin(state, connection)
         }
         let state = Unmanaged<ConnectionState>.fromOpaque(existing).takeUnretainedValue()
+        if state.markResumed() { suspended.decrement() }
 
         if uploadSize.pointee > 0 {
             let chunk = UnsafeRawBufferPointer(start: upload, count: uploadSize.pointee)
             uploadSize.pointee = 0
-            guard state.refusal == nil else { return .YES }
-            if Date().timeIntervalSince(state.startedAt) > configuration.requestDeadlineSeconds {
-                logger.warning("request dropped: body still arriving after the deadline",
-                               metadata: ["request.id": "\(state.id)"])
-                return .NO
-            }
-            do {
-                if try state.spooler.append(chunk) == .overLimit {
-                    state.refusal = .bodyTooLarge(limit: configuration.maximumBodyBytes)
-                    state.spooler.removeFile()
-                }
-            } catch {
-                logger.error("cannot spool request body", metadata: [
-                    "request.id": "\(state.id)", "error": "\(error)"])
-                state.refusal = .bodyUnreadable
-            }
-            return .YES
+            return receive(chunk, state)
         }
 
-        if let response = state.takeResponse() {
-            if state.markResumed() { suspended.decrement() }
+        switch state.phase {
+        case .admitting:
+            // Back from the admission check, still at the head.
+            state.phase = .receiving
+            if let refusal = state.takeAdmissionRefusal() {
+                return queueBeforeBody(refusal, state, connection)
+            }
+            return reserveSpool(state, connection)
+        case .handling:
+            guard let response = state.takeResponse() else { return .YES }
             return queue(response, state, connection)
+        case .receiving:
+            if let refusal = state.refusal {
+                return refuse(refusal, state, connection)
+            }
+            dispatch(state, connection)
+            return .YES
         }
-        if let refusal = state.refusal {
-            return refuse(refusal, state, connection)
+    }
+
+    /// The head is complete and no byte of the body has been read: settle
+    /// here whether the body will be read at all. A refusal now is queued
+    /// before the body, so libmicrohttpd never reads it and closes the
+    /// connection after answering.
+    private func begin(_ state: ConnectionState, _ connection: OpaquePointer) -> MHD_Result {
+        let found: Router.Found
+        let beforeBody = state.bodyIsComing
+        switch router.match(method: state.method, path: state.path) {
+        case .notFound:
+            return refuse(.notFound, state, connection, beforeBody: beforeBody)
+        case .methodNotAllowed(let allowed):
+            return refuse(.methodNotAllowed(allowed: allowed), state, connection, beforeBody: beforeBody)
+        case .found(let match):
+            found = match
         }
-        guard !state.dispatched else { return .YES }
-        state.dispatched = true
-        dispatch(state, connection)
+        state.found = found
+        state.route = found.pattern
+        guard beforeBody else { return .YES }
+        if let routeLimit = found.body.maximumBytes { state.spooler.narrowLimit(to: routeLimit) }
+        if state.spooler.limit == 0 {
+            return refuse(.bodyNotAccepted, state, connection, beforeBody: true)
+        }
+        if let announced = state.announcedBodyBytes, announced > state.spooler.limit {
+            return refuse(.bodyTooLarge(limit: state.spooler.limit), state, connection, beforeBody: true)
+        }
+        guard let admission = found.body.admission else {
+            return reserveSpool(state, connection)
+        }
+        let request = state.makeRequest(body: .empty)
+        state.phase = .admitting
+        suspend(state, connection) {
+            state.setAdmissionRefusal(await admission(request))
+        }
+        return .YES
+    }
+
+    /// The body may come: an announced one bound for disk takes its room in
+    /// the spool now, or is refused unread.
+    private func reserveSpool(_ state: ConnectionState, _ connection: OpaquePointer) -> MHD_Result {
+        if let announced = state.announcedBodyBytes, !state.spooler.reserveAnnounced(announced) {
+            return refuse(.spoolFull(retryAfterSeconds: Self.spoolRetryAfterSeconds), state, connection,
+                          beforeBody: true)
+        }
+        return .YES
+    }
+
+    private func receive(_ chunk: UnsafeRawBufferPointer, _ state: ConnectionState) -> MHD_Result {
+        // After a refusal the rest of the body is read and dropped: the
+        // answer can only be queued once it is all in.
+        guard state.refusal == nil else { return .YES }
+        if Date().timeIntervalSince(state.startedAt) > configuration.requestDeadlineSeconds {
+            logger.warning("request dropped: body still arriving after the deadline",
+                           metadata: ["request.id": "\(state.id)"])
+            return .NO
+        }
+        do {
+            switch try state.spooler.append(chunk) {
+            case .accepted:
+                break
+            case .overLimit:
+                state.refusal = .bodyTooLarge(limit: state.spooler.limit)
+                state.spooler.removeFile()
+            case .spoolFull:
+                state.refusal = .spoolFull(retryAfterSeconds: Self.spoolRetryAfterSeconds)
+                state.spooler.removeFile()
+            }
+        } catch {
+            logger.error("cannot spool request body", metadata: [
+                "request.id": "\(state.id)", "error": "\(error)"])
+            state.refusal = .bodyUnreadable
+            state.spooler.removeFile()
+        }
         return .YES
     }
 
     private func dispatch(_ state: ConnectionState, _ connection: OpaquePointer) {
-        var request = state.makeRequest(body: state.spooler.finish())
-        let match = router.match(method: request.method, path: request.path)
-        switch match {
-        case .notFound:
-            _ = refuse(.notFound, state, connection)
-            return
-        case .methodNotAllowed(let allowed):
-            _ = refuse(.methodNotAllowed(allowed: allowed), state, connection)
-            return
-        case .found(let handler, let parameters, let pattern):
-            request.parameters = parameters
-            request.route = pattern
-            state.route = pattern
-            inFlight.enter()
-            suspended.increment()
-            state.markSuspended()
-            MHD_suspend_connection(connection)
-            let suspended = SuspendedConnection(pointer: connection)
-            Task { [inFlight] in
-                let response = await handler(request)
-                state.setResponse(response)
-                MHD_resume_connection(suspended.pointer)
-                inFlight.leave()
-            }
+        guard let found = state.found else { return }
+        let request = state.makeRequest(body: state.spooler.finish())
+        state.phase = .handling
+        suspend(state, connection) {
+            state.setResponse(await found.handler(request))
         }
     }
 
-    private func refuse(_ refusal: TransportRefusal, _ state: ConnectionState, _ connection: OpaquePointer) -> MHD_Result {
+    /// Runs `work` as a task while the connection is suspended, so no
+    /// libmicrohttpd thread waits on it; the task resumes the connection.
+    private func suspend(_ state: ConnectionState, _ connection: OpaquePointer,
+                         while work: @escaping @Sendable () async -> Void) {
+        inFlight.enter()
+        suspended.increment()
+        state.markSuspended()
+        MHD_suspend_connection(connection)
+        let suspended = SuspendedConnection(pointer: connection)
+        Task { [inFlight] in
+            await work()
+            MHD_resume_connection(suspended.pointer)
+            inFlight.leave()
+        }
+    }
+
+    private func refuse(_ refusal: TransportRefusal, _ state: ConnectionState, _ connection: OpaquePointer,
+                        beforeBody: Bool = false) -> MHD_Result {
         let response = refusalResponder(refusal, state.makeRequest(body: .empty))
-        return queue(response, state, connection)
+        return beforeBody ? queueBeforeBody(response, state, connection) : queue(response, state, connection)
+    }
+
+    /// An answer queued while the body is still unread: libmicrohttpd will
+    /// not read it and closes the connection after the answer, which says so.
+    private func queueBeforeBody(_ response: Response, _ state: ConnectionState, _ connection: OpaquePointer) -> MHD_Result {
+        var closing = response
+        closing.setHeader("Connection", "close")
+        return queue(closing, state, connection)
     }
 
     private func queue(_ response: Response, _ state: ConnectionState, _ connection: OpaquePointer) -> MHD_Result {
@@ -214,7 +300,35 @@ public final class HTTPServer: @unchecked Sendable {
         return MHD_queue_response(connection, UInt32(response.status), native)
     }
 
-    fileprivate func completed(_ state: ConnectionState, termination: MHD_RequestTerminationCode) {
+    fileprivate func connectionNotified(
+        _ connection: OpaquePointer, _ socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
+        _ code: MHD_ConnectionNotificationCode
+    ) {
+        switch code {
+        case .CONNECTION_NOTIFY_STARTED:
+            let descriptor = suivi_mhd_connection_fd(connection)
+            guard descriptor >= 0 else { return }
+            // The tracker keeps the entry alive until `closed`; the socket
+            // context only points at it.
+            socketContext.pointee = Unmanaged.passUnretained(tracker.opened(descriptor: descriptor)).toOpaque()
+        case .CONNECTION_NOTIFY_CLOSED:
+            guard let raw = socketContext.pointee else { return }
+            socketContext.pointee = nil
+            tracker.closed(Unmanaged<ConnectionTracker.Entry>.fromOpaque(raw).takeUnretainedValue())
+        default:
+            break
+        }
+    }
+
+    fileprivate static func trackedEntry(of connection: OpaquePointer) -> ConnectionTracker.Entry? {
+        suivi_mhd_socket_context(connection).map {
+            Unmanaged<ConnectionTracker.Entry>.fromOpaque($0).takeUnretainedValue()
+        }
+    }
+
+    fileprivate func completed(_ state: ConnectionState, connection: OpaquePointer?,
+                               termination: MHD_RequestTerminationCode) {
+        if let connection, let entry = Self.trackedEntry(of: connection) { tracker.requestFinished(entry) }
         if state.markResumed() { suspended.decrement() }
         state.spooler.removeFile()
         let milliseconds = Date().timeIntervalSince(state.startedAt) * 1000
@@ -300,12 +414,18 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         upload: upload, uploadSize: uploadSize, slot: slot)
 }
 
-private let requestCompleted: MHD_RequestCompletedCallback = { context, _, slot, termination in
+private let requestCompleted: MHD_RequestCompletedCallback = { context, connection, slot, termination in
     guard let context, let slot, let raw = slot.pointee else { return }
     slot.pointee = nil
     let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
     let state = Unmanaged<ConnectionState>.fromOpaque(raw).takeRetainedValue()
-    server.completed(state, termination: termination)
+    server.completed(state, connection: connection, termination: termination)
+}
+
+private let connectionEvent: MHD_NotifyConnectionCallback = { context, connection, socketContext, code in
+    guard let context, let connection, let socketContext else { return }
+    let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+    server.connectionNotified(connection, socketContext, code)
 }
 
 private let daemonLog: suivi_mhd_log_callback = { context, message in

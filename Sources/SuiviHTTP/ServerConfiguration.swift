@@ -11,10 +11,27 @@ public struct ServerConfiguration: Sendable {
     /// Bodies up to this size stay in memory; larger ones are spooled to disk.
     public var inMemoryBodyBytes: Int
     public var spoolDirectory: String
+    /// The most the spool may hold on disk at once, all requests together: a
+    /// body that would take it past this is refused with 503 (and
+    /// `Retry-After`) before it is read.
+    public var spoolLimitBytes: Int
     public var connectionLimit: UInt32
+    /// Behind the reverse proxy of docs/production.md every connection comes
+    /// from its one address, so this bounds the proxy as much as any client.
     public var perAddressConnectionLimit: UInt32
+    /// Connections kept for newcomers: once more than `connectionLimit -
+    /// reservedConnections` are open, each new one closes the connection that
+    /// has waited longest for a complete request head (a slow client, or an
+    /// idle kept-alive one). Connections busy with a request are never closed.
+    public var reservedConnections: UInt32
     /// A connection that sends nothing for this long is closed.
     public var inactivityTimeoutSeconds: UInt32
+    /// A new connection must deliver its whole request head within this time,
+    /// however steadily it trickles. A kept-alive connection gets the longer
+    /// of this and `inactivityTimeoutSeconds` from the end of its previous
+    /// answer, so a proxy reusing idle connections for less than the
+    /// inactivity timeout never meets a connection being closed.
+    public var headerDeadlineSeconds: Double
     /// A request whose body is still arriving after this long is dropped.
     public var requestDeadlineSeconds: Double
     public var threadPoolSize: UInt32
@@ -29,7 +46,10 @@ public struct ServerConfiguration: Sendable {
         perAddressConnectionLimit: UInt32 = 256,
         inactivityTimeoutSeconds: UInt32 = 30,
         requestDeadlineSeconds: Double = 300,
-        threadPoolSize: UInt32 = 2
+        threadPoolSize: UInt32 = 2,
+        spoolLimitBytes: Int = 512 << 20,
+        reservedConnections: UInt32 = 100,
+        headerDeadlineSeconds: Double = 15
     ) {
         self.host = host
         self.port = port
@@ -41,6 +61,9 @@ public struct ServerConfiguration: Sendable {
         self.inactivityTimeoutSeconds = inactivityTimeoutSeconds
         self.requestDeadlineSeconds = requestDeadlineSeconds
         self.threadPoolSize = threadPoolSize
+        self.spoolLimitBytes = spoolLimitBytes
+        self.reservedConnections = reservedConnections
+        self.headerDeadlineSeconds = headerDeadlineSeconds
     }
 }
 
@@ -48,6 +71,10 @@ public struct ServerConfiguration: Sendable {
 /// decides how they are worded (JSON or OpenRosa XML, French first).
 public enum TransportRefusal: Sendable, Equatable {
     case bodyTooLarge(limit: Int)
+    /// A body sent to a route that takes none.
+    case bodyNotAccepted
+    /// The spool is at `spoolLimitBytes`; worth trying again later.
+    case spoolFull(retryAfterSeconds: Int)
     case notFound
     case methodNotAllowed(allowed: [String])
     case bodyUnreadable

@@ -27,6 +27,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("public"), help: "Directory of web pages.") var publicDirectory = "Public"
     @Option(help: "Attachments directory (default: beside the database).") var attachments: String?
     @Option(name: .customLong("max-body-mb"), help: "Largest request body accepted, in MiB.") var maximumBodyMegabytes = 64
+    @Option(name: .customLong("spool-limit-mb"),
+            help: "Most the spool of large request bodies may hold on disk at once, in MiB (past it: 503.3).")
+    var spoolLimitMegabytes = 512
     @Option(name: .customLong("metrics-token"),
             help: "Bearer token /metrics requires (default: SUIVI_METRICS_TOKEN; none: /metrics only on loopback).")
     var metricsToken: String?
@@ -35,6 +38,7 @@ struct Serve: AsyncParsableCommand {
         let logger = LogSetup.bootstrap()
         var server = ServerConfiguration(host: host, port: port)
         server.maximumBodyBytes = maximumBodyMegabytes << 20
+        server.spoolLimitBytes = spoolLimitMegabytes << 20
         // The environment keeps the token out of `ps`; only its digest is kept.
         let token = (self.metricsToken ?? ProcessInfo.processInfo.environment["SUIVI_METRICS_TOKEN"]).flatMap { $0.isEmpty ? nil : $0 }
         let configuration = AppConfiguration(

@@ -27,11 +27,14 @@ typedef struct suivi_mhd_config {
 typedef void (*suivi_mhd_log_callback)(void *cls, const char *message);
 
 /// Starts a daemon, or returns NULL and writes a reason into `error_out`.
+/// `connection_notified` hears of every connection opened and closed.
 struct MHD_Daemon *suivi_mhd_start(const suivi_mhd_config *config,
                                    MHD_AccessHandlerCallback access_handler,
                                    void *access_handler_cls,
                                    MHD_RequestCompletedCallback completed,
                                    void *completed_cls,
+                                   MHD_NotifyConnectionCallback connection_notified,
+                                   void *connection_notified_cls,
                                    suivi_mhd_log_callback logger,
                                    void *logger_cls,
                                    char *error_out,
@@ -39,6 +42,12 @@ struct MHD_Daemon *suivi_mhd_start(const suivi_mhd_config *config,
 
 /// The port the daemon is bound to (useful after asking for port 0).
 uint16_t suivi_mhd_bound_port(struct MHD_Daemon *daemon);
+
+/// The connection's socket, or -1.
+int suivi_mhd_connection_fd(struct MHD_Connection *connection);
+
+/// What the connection-notify callback stored for this connection, or NULL.
+void *suivi_mhd_socket_context(struct MHD_Connection *connection);
 
 /// Writes the peer's numeric address into `buffer`; returns 0 on success.
 int suivi_mhd_client_address(struct MHD_Connection *connection, char *buffer, size_t length);

@@ -39,11 +39,27 @@ final class TestConnection: @unchecked Sendable {
     // @unchecked: a connection is used by one test task at a time.
     let descriptor: Int32
 
-    init(port: UInt16, receiveTimeoutSeconds: Int = 30) throws {
+    /// `sourceAddress`: another loopback address (127.0.0.2, ...) to come
+    /// from, so a test can play many clients; Linux routes all of 127/8 to lo.
+    init(port: UInt16, receiveTimeoutSeconds: Int = 30, sourceAddress: String? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw TestSocketError(description: "socket() failed") }
         var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let sourceAddress {
+            var source = sockaddr_in()
+            source.sin_family = sa_family_t(AF_INET)
+            source.sin_addr.s_addr = inet_addr(sourceAddress)
+            let bound = withUnsafePointer(to: &source) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else {
+                close(descriptor)
+                throw TestSocketError(description: "bind(\(sourceAddress)) failed: errno \(errno)")
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -112,6 +128,14 @@ final class TestConnection: @unchecked Sendable {
             return line.dropFirst("set-cookie:".count).trimmingCharacters(in: .whitespaces)
         }
         return HTTPReply(status: status, headers: Self.headers(head), body: body, setCookies: cookies)
+    }
+
+    /// True when the server has closed the connection, without waiting.
+    var closedByServer: Bool {
+        var byte: UInt8 = 0
+        let received = recv(descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        if received == 0 { return true }
+        return received < 0 && (errno == ECONNRESET || errno == EPIPE)
     }
 
     /// True when the server closed the connection (read returns 0) within the timeout.
