@@ -22,7 +22,7 @@ public enum SystemCalls {
     /// Runs `body` until it is not interrupted; a negative result throws
     /// with the errno it set.
     @inline(__always)
-    static func retrying<Result: FixedWidthInteger>(_ call: String, _ path: String,
+    public static func retrying<Result: FixedWidthInteger>(_ call: String, _ path: String = "",
                                                     _ body: () -> Result) throws(SystemCallError) -> Result {
         while true {
             let result = body()

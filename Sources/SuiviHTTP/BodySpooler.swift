@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 
 /// Collects upload chunks as libmicrohttpd hands them over: in memory while
 /// small, then in a temporary file, with a hard cap. Bytes bound for the
@@ -85,7 +86,7 @@ final class BodySpooler {
 
     private func openFile() throws {
         var made = Self.makeTemporaryFile(in: directory)
-        if case .failure(let failure) = made, failure.code == ENOENT {
+        if case .failure(let failure) = made, failure.errno == ENOENT {
             // The spool directory was removed under the running server (a
             // temporary-file cleaner): make it again rather than refuse every
             // large body until a restart.
@@ -103,16 +104,13 @@ final class BodySpooler {
     private static func makeTemporaryFile(in directory: String) -> Result<(Int32, String), SystemCallError> {
         var template = Array((directory + "/suivi-upload-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in
-            Result { () throws(SystemCallError) -> Int32 in try SystemCall.check("mkstemp") { mkstemp(buffer.baseAddress!) } }
+            Result { () throws(SystemCallError) -> Int32 in try SystemCalls.retrying("mkstemp", directory) { mkstemp(buffer.baseAddress!) } }
         }
         return made.map { ($0, String(nulTerminated: template)) }
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            offset += try SystemCall.check("write") { write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset) }
-        }
+        try SystemCalls.writeAll(bytes, to: fileDescriptor, path: filePath ?? "")
     }
 
     private func closeFile() {

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 import Logging
 
 /// Every open connection, and whether it is waiting for a complete request
@@ -161,9 +162,9 @@ final class ConnectionTracker: @unchecked Sendable {
         entry.cutOff = true
         cutOffCount += 1
         let outcome = Result { () throws(SystemCallError) -> Int32 in
-            try SystemCall.check("shutdown") { shutdown(entry.descriptor, Int32(SHUT_RDWR)) }
+            try SystemCalls.retrying("shutdown") { shutdown(entry.descriptor, Int32(SHUT_RDWR)) }
         }
-        if case .failure(let failure) = outcome, failure.code != ENOTCONN {
+        if case .failure(let failure) = outcome, failure.errno != ENOTCONN {
             // ENOTCONN: the client already reset the connection. Anything
             // else means the descriptor is not this connection's socket any
             // more, which the locking above rules out.
