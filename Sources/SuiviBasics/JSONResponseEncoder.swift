@@ -112,6 +112,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     private func set(_ key: Key, _ child: NodeBox) {
         guard case .object(var members) = box.node else { return }
+        box.node = .null  // so `members` alone holds its storage: no copy per key
         members[key.stringValue] = child
         box.node = .object(members)
     }
@@ -192,6 +193,7 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
 
     private func append(_ child: NodeBox) {
         guard case .array(var elements) = box.node else { return }
+        box.node = .null  // so `elements` alone holds its storage: no copy per element
         elements.append(child)
         box.node = .array(elements)
     }
