@@ -28,7 +28,7 @@ struct ExportHandlers: Sendable {
         let from = request.query["from"].flatMap { $0.isEmpty ? nil : $0 }
         let to = request.query["to"].flatMap { $0.isEmpty ? nil : $0 }
         for (name, value) in [("from", from), ("to", to)] {
-            if let value, !LeadHandlers.isDay(value) { throw Problem.invalidParameter(name, "expected a day as YYYY-MM-DD") }
+            if let value, !CalendarDay.isValid(value) { throw Problem.invalidParameter(name, "expected a day as YYYY-MM-DD") }
         }
         var codes = principal.scope.departementCodes
         let departement = request.query["departement"].flatMap { $0.isEmpty ? nil : $0 }

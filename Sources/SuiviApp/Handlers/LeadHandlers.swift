@@ -94,7 +94,7 @@ struct LeadHandlers: Sendable {
         let body = try JSONBody(request)
         let number = try body.string("member_number", maximumLength: 100)!
         let date = try body.string("date", maximumLength: 10)!
-        guard Self.isDay(date) else { throw Problem.invalidParameter("date", "expected a day as YYYY-MM-DD") }
+        guard CalendarDay.isValid(date) else { throw Problem.invalidParameter("date", "expected a day as YYYY-MM-DD") }
         let lead = try await leads.setMembership(leadID: id, memberNumber: number, day: date, actor: principal.auditActor,
                                                  scope: principal.scope.departements)
         return JSONResponses.ok(Self.json(lead))
@@ -143,7 +143,7 @@ struct LeadHandlers: Sendable {
             let date = value(dateColumn) ?? ""
             var problem: String?
             if number.isEmpty { problem = "member_number missing" }
-            else if !Self.isDay(date) { problem = "date: expected YYYY-MM-DD" }
+            else if !CalendarDay.isValid(date) { problem = "date: expected YYYY-MM-DD" }
             var leadID: Int64?
             if let text = value(leadColumn) {
                 if let id = Int64(text) { leadID = id } else { problem = problem ?? "lead_id: expected a number" }
@@ -244,20 +244,6 @@ struct LeadHandlers: Sendable {
     static func leadID(_ request: Request) throws -> Int64 {
         guard let id = Int64(request.parameter("id")), id > 0 else { throw Problem.unknownLead() }
         return id
-    }
-
-    /// A real calendar day written YYYY-MM-DD.
-    static func isDay(_ text: String) -> Bool {
-        guard text.count == 10, text.utf8.enumerated().allSatisfy({ index, byte in
-            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (byte >= 48 && byte <= 57)
-        }) else { return false }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        let components = DateComponents(year: parts[0], month: parts[1], day: parts[2])
-        guard let date = calendar.date(from: components) else { return false }
-        let back = calendar.dateComponents([.year, .month, .day], from: date)
-        return back.year == parts[0] && back.month == parts[1] && back.day == parts[2] && parts[0] >= 1900 && parts[0] <= 2200
     }
 }
 

@@ -18,8 +18,9 @@ public enum CalendarDay {
     /// Year, month and day of a valid day, else nil.
     public static func parts(_ text: some StringProtocol,
                              years: ClosedRange<Int> = years) -> (year: Int, month: Int, day: Int)? {
+        guard text.utf8.count == 10 else { return nil }
         let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for index in range {
