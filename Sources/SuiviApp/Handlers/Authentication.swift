@@ -21,6 +21,9 @@ struct Authentication: Sendable {
     /// Suivi's public address, for `RequestOrigin`.
     let baseURL: @Sendable () -> String
 
+    /// Persons found when a record's head was admitted (`admitPersonalLink`).
+    let admittedPeople = AdmittedPeople()
+
     static let sessionCookie = "suivi_session"
 
     init(people: PeopleStore, apiKeys: APIKeyStore, accounts: AccountStore, guessing: GuessingLimiter,

@@ -33,7 +33,7 @@ struct SubmissionIntakeHandler: Sendable {
     }
 
     private func receive(_ request: Request, form knownForm: inout String?) async throws -> Response {
-        let person = try await authentication.person(request)
+        let person = try await authentication.admittedPerson(request)
         let upload = try multipart(request)
         guard let xmlPart = upload.first(named: "xml_submission_file") else { throw Problem.missingSubmissionFile() }
         let xml = Data(xmlPart.body)
