@@ -135,3 +135,34 @@ import Testing
         #expect { try XFormParser.parse(form) } throws: { "\($0)".contains("/data/q") && "\($0)".contains("relevant") }
     }
 }
+
+@Suite struct RepeatReadingTests {
+    @Test func repeatsAreKnownOuterFirstWithTheLabelOfTheirGroup() throws {
+        let xml = """
+        <h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa">
+        <h:head><h:title>Foyer</h:title><model>
+          <instance><data id="foyer" version="1">
+            <member jr:template=""><name/><photo_set jr:template=""><photo/></photo_set></member>
+            <member><name/><photo_set><photo/></photo_set></member>
+            <meta><instanceID/></meta>
+          </data></instance>
+          <bind nodeset="/data/member/photo_set/photo" type="binary"/>
+        </model></h:head>
+        <h:body>
+          <group ref="/data/member"><label>Membres</label>
+            <repeat nodeset="/data/member">
+              <input ref="/data/member/name"><label>Nom</label></input>
+              <repeat nodeset="photo_set"><upload ref="photo" mediatype="image/*"><label>Photo</label></upload></repeat>
+            </repeat>
+          </group>
+        </h:body></h:html>
+        """
+        let form = try XFormParser.parse(Data(xml.utf8))
+        #expect(form.repeatPaths == ["/data/member", "/data/member/photo_set"])
+        #expect(form.field(at: "/data/member")?.labels[""] == "Membres")
+        #expect(form.enclosingRepeat(of: "/data/member/photo_set/photo") == "/data/member/photo_set")
+        #expect(form.enclosingRepeat(of: "/data/member/name") == "/data/member")
+        #expect(form.enclosingRepeat(of: "/data/meta/instanceID") == nil)
+        #expect(form.binaryFieldPaths == ["/data/member/photo_set/photo"])
+    }
+}

@@ -16,6 +16,9 @@ public struct FormDefinition: Sendable {
     /// Paths of the fields whose answers are files (photos, audio...). Made
     /// once: every submission received asks for them.
     public let binaryFieldPaths: [String]
+    /// Paths of the repeats (`/data/household/member`), outer before inner:
+    /// a record may hold any number of instances of each.
+    public let repeatPaths: [String]
     /// What a form author should know but ODK accepts (JavaRosa warns too):
     /// a bind on a node that does not exist, for example. English.
     public let warnings: [String]
@@ -30,11 +33,18 @@ public struct FormDefinition: Sendable {
         self.defaultLanguage = defaultLanguage
         self.fields = fields
         self.binaryFieldPaths = fields.filter { $0.dataType == .binary }.map(\.path)
+        self.repeatPaths = fields.filter(\.isRepeat).map(\.path)
         self.warnings = warnings
     }
 
     public func field(at path: String) -> FormField? {
         fields.first { $0.path == path }
+    }
+
+    /// The innermost repeat holding `path` (itself when it is a repeat), nil
+    /// for a node outside every repeat.
+    public func enclosingRepeat(of path: String) -> String? {
+        repeatPaths.filter { path == $0 || path.hasPrefix($0 + "/") }.max { $0.count < $1.count }
     }
 }
 
@@ -46,6 +56,8 @@ public struct FormField: Sendable {
     public let name: String
     public let dataType: FieldType
     public let isGroup: Bool
+    /// A `<repeat>` in the body names this node: it may occur many times.
+    public let isRepeat: Bool
     public let required: Expression?
     public let relevant: Expression?
     public let constraint: Expression?
@@ -73,7 +85,7 @@ public struct FormField: Sendable {
         public let labels: [String: String]
     }
 
-    public init(path: String, dataType: FieldType, isGroup: Bool = false, required: Expression? = nil,
+    public init(path: String, dataType: FieldType, isGroup: Bool = false, isRepeat: Bool = false, required: Expression? = nil,
                 relevant: Expression? = nil, constraint: Expression? = nil, calculate: Expression? = nil,
                 readonly: Bool = false, preload: String? = nil, control: String? = nil, appearance: String? = nil,
                 labels: [String: String] = [:], hints: [String: String] = [:],
@@ -83,6 +95,7 @@ public struct FormField: Sendable {
         self.name = String(path.split(separator: "/").last ?? "")
         self.dataType = dataType
         self.isGroup = isGroup
+        self.isRepeat = isRepeat
         self.required = required
         self.relevant = relevant
         self.constraint = constraint

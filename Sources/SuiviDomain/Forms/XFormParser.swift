@@ -129,7 +129,7 @@ public enum XFormParser {
             if kind == "select" { type = .select }
         }
         return FormField(
-            path: path, dataType: type, isGroup: isGroup,
+            path: path, dataType: type, isGroup: isGroup, isRepeat: control?.kind == "repeat",
             required: try expression("required"), relevant: try expression("relevant"),
             constraint: try expression("constraint"), calculate: try expression("calculate"),
             readonly: bind?.attribute("readonly").map { $0.hasPrefix("true") } ?? false,
@@ -248,9 +248,11 @@ struct BodyControls {
                 childContext = path
                 let labelElement = child.child("label")
                 let hintElement = child.child("hint")
+                // pyxform labels the group around a repeat, not the repeat.
+                let outerLabels = byPath[path]?.labels ?? [:]
                 byPath[path] = Control(
                     kind: kind, appearance: child.attribute("appearance"),
-                    labels: labelElement.map { label(of: $0, translations) } ?? [:],
+                    labels: labelElement.map { label(of: $0, translations) } ?? outerLabels,
                     hints: hintElement.map { label(of: $0, translations) } ?? [:],
                     choices: choices(of: child, translations, secondary))
             }
