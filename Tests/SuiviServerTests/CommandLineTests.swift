@@ -20,7 +20,7 @@ import Testing
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = stdin
-        try process.run()
+        try ProcessLaunch.run(process)
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
@@ -86,7 +86,7 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         let line = try await blocking { () -> String in
             var text = ""
             while !text.contains("\n") {
@@ -123,7 +123,7 @@ import Testing
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        try ProcessLaunch.run(process)
         defer { if process.isRunning { process.terminate() } }
         let line = try await blocking { () -> String in
             var text = ""

@@ -287,7 +287,7 @@ extension RoleScopeTests {
             .json("/api/v1/phases/\(matrix.phaseID)/neighbourhoods",
                   ["departement": region!.region.departement, "name": "Quartier \(UUID().uuidString.prefix(8))"])
         },
-        line("DELETE", "/api/v1/neighbourhoods/:id", .roles(coordinators), .perRegion(outOfScope: 403), 200) { matrix, region in
+        line("DELETE", "/api/v1/neighbourhoods/:id", .roles(coordinators), .perRegion(outOfScope: 404), 200) { matrix, region in
             Call(path: "/api/v1/neighbourhoods/\(try await matrix.freshNeighbourhood(region!))")
         },
         line("GET", "/api/v1/phases/:id/targets", .roles(tallyReaders), .list(everyRegion: false), 200) { matrix, _ in
@@ -297,7 +297,7 @@ extension RoleScopeTests {
             .json("/api/v1/phases/\(matrix.phaseID)/targets",
                   ["indicator": "visits", "departement": region!.region.departement, "target": 160])
         },
-        line("GET", "/api/v1/targets/:id/history", .roles(tallyReaders), .perRegion(outOfScope: 403), 200) { _, region in
+        line("GET", "/api/v1/targets/:id/history", .roles(tallyReaders), .perRegion(outOfScope: 404), 200) { _, region in
             Call(path: "/api/v1/targets/\(region!.targetID)/history")
         },
 
@@ -322,13 +322,13 @@ extension RoleScopeTests {
             .csv("/api/v1/people/import", "nom;téléphone;département;organisation\nImporté \(region!.region.marker);"
                  + "\(Matrix.freshPhone());\(region!.region.departement);OPA\n")
         },
-        line("PATCH", "/api/v1/people/:id", .roles(coordinators), .perRegion(outOfScope: 403), 200) { _, region in
+        line("PATCH", "/api/v1/people/:id", .roles(coordinators), .perRegion(outOfScope: 404), 200) { _, region in
             .json("/api/v1/people/\(region!.personID)", ["organisation": "OPA relais"])
         },
-        line("POST", "/api/v1/people/:id/link", .roles(coordinators), .perRegion(outOfScope: 403), 200) { _, region in
+        line("POST", "/api/v1/people/:id/link", .roles(coordinators), .perRegion(outOfScope: 404), 200) { _, region in
             Call(path: "/api/v1/people/\(region!.personID)/link")
         },
-        line("DELETE", "/api/v1/people/:id/link", .roles(coordinators), .perRegion(outOfScope: 403), 200) { _, region in
+        line("DELETE", "/api/v1/people/:id/link", .roles(coordinators), .perRegion(outOfScope: 404), 200) { _, region in
             Call(path: "/api/v1/people/\(region!.personID)/link")
         },
 

@@ -44,7 +44,6 @@ struct SubmissionIntakeHandler: Sendable {
             throw Problem.unknownFormVersion(formID: document.formID, version: document.version)
         }
 
-        let issues = SubmissionChecker(form: form.definition).issues(in: document, receivedAt: request.receivedAt)
         let expected = form.definition.binaryFieldPaths.compactMap { document.value(at: $0) }.filter { !$0.isEmpty }
         var attachments: [SubmissionIntake.Attachment] = []
         for part in upload.parts where part.name != "xml_submission_file" {
@@ -54,7 +53,9 @@ struct SubmissionIntakeHandler: Sendable {
             attachments.append(.init(name: name, sha256: digest, size: part.body.count, contentType: part.contentType))
         }
         let summary = RecordSummary(document: document, form: form.definition, person: person,
-                                    receivedAt: request.receivedAt)
+                                    receivedAt: request.receivedAt, regionOf: context.regionOf)
+        let issues = SubmissionChecker(form: form.definition).issues(in: document, receivedAt: request.receivedAt)
+            + summary.issues
         let intake = SubmissionIntake(
             instanceID: document.instanceID, deprecatedID: document.deprecatedID, formID: document.formID,
             formVersion: document.version, resourcePersonID: person.id, receivedAt: request.receivedAt,
