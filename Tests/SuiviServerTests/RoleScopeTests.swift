@@ -248,6 +248,27 @@ extension RoleScopeTests {
         line("GET", "/api/v1/forms", .roles(tallyReaders), .plain, 200, showsEveryDepartement: true) { _, _ in
             Call(path: "/api/v1/forms")
         },
+        // Forms published from the admin: drafts for national editors, publishing and states for admins.
+        // Requests whose answer is the same for every allowed caller, however many call before.
+        line("POST", "/api/v1/forms", .roles(nationalEditors), .plain, 415) { _, _ in .json("/api/v1/forms", [:]) },
+        line("PATCH", "/api/v1/forms/:formId", .roles(admin), .plain, 200) { _, _ in
+            .json("/api/v1/forms/causerie", ["state": "open"])
+        },
+        line("POST", "/api/v1/forms/:formId/draft", .roles(nationalEditors), .plain, 415) { _, _ in
+            .json("/api/v1/forms/causerie/draft", [:])
+        },
+        line("GET", "/api/v1/forms/:formId/draft", .roles(nationalEditors), .plain, 404) { _, _ in
+            Call(path: "/api/v1/forms/causerie/draft")
+        },
+        line("DELETE", "/api/v1/forms/:formId/draft", .roles(nationalEditors), .plain, 404) { _, _ in
+            Call(path: "/api/v1/forms/causerie/draft")
+        },
+        line("POST", "/api/v1/forms/:formId/draft/media", .roles(nationalEditors), .plain, 404) { _, _ in
+            .json("/api/v1/forms/causerie/draft/media", [:])
+        },
+        line("POST", "/api/v1/forms/:formId/draft/publish", .roles(admin), .plain, 404) { _, _ in
+            Call(path: "/api/v1/forms/causerie/draft/publish")
+        },
         line("GET", "/api/v1/forms/:formId/submissions.csv", .roles(coordinators), .list(everyRegion: true), 200) { _, _ in
             Call(path: "/api/v1/forms/visite/submissions.csv")
         },

@@ -40,6 +40,9 @@ struct SubmissionIntakeHandler: Sendable {
         let document = try SubmissionDocument(xml: xml)
         guard context.forms.knows(formID: document.formID) else { throw Problem.unknownForm(document.formID) }
         knownForm = document.formID
+        if let current = context.forms.currentForm(document.formID), !current.state.acceptsRecords {
+            throw Problem.formClosed(document.formID)
+        }
         guard let form = context.forms.form(document.formID, version: document.version) else {
             throw Problem.unknownFormVersion(formID: document.formID, version: document.version)
         }
