@@ -94,9 +94,8 @@ public struct FormStore: Sendable {
             }
             let now = Timestamp.string(date)
             try Self.insert(form, status: .published, source: nil, publishedAt: now, publishedBy: "server", at: now, in: db)
+            // Not an audit line: no one acted; `published_by` says 'server'.
             try Self.makeCurrent(form.formID, form.version, at: now, in: db)
-            try AuditStore.record(.system, "form.publish", targetKind: "form", targetID: form.formID,
-                                  details: ["version": form.version, "from": "forms folder"], at: date, in: db)
             return .added
         }
     }
