@@ -100,6 +100,17 @@ public struct FormStore: Sendable {
         }
     }
 
+    /// Moves whenever a form is published, drafted, given files or changes
+    /// state, by this process or another.
+    public func generation() throws -> String {
+        try database.readNow { db in
+            try String.fetchOne(db, sql: """
+                SELECT (SELECT coalesce(max(updated_at), '') || '/' || count(*) FROM forms) || '/'
+                    || (SELECT count(*) FROM form_versions) || '/' || (SELECT count(*) || '/' || coalesce(sum(size), 0) FROM form_media)
+                """) ?? ""
+        }
+    }
+
     /// Every version, drafts included.
     public func allVersions() throws -> [StoredFormVersion] {
         try database.readNow { db in
@@ -142,15 +153,16 @@ public struct FormStore: Sendable {
     }
 
     /// Keeps `form` as the form's draft, replacing an earlier draft and its
-    /// files. `newForm`: the upload meant to create a form, refused when the
-    /// id is taken; otherwise the form must exist.
-    public func saveDraft(_ form: StoredFormVersion, source: Data?, media: [FormMediaFile], newForm: Bool,
+    /// files. `newForm`: true when the upload is meant to create a form
+    /// (refused when the id is taken), false when the form must exist, nil
+    /// for either.
+    public func saveDraft(_ form: StoredFormVersion, source: Data?, media: [FormMediaFile], newForm: Bool?,
                          by actor: AuditActor, at date: Date = Date()) async throws {
         try await database.write { db in
             let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM form_versions WHERE form_id = ?)",
                                            arguments: [form.formID]) ?? false
-            if newForm && exists { throw Problem.formIDTaken(form.formID) }
-            if !newForm && !exists { throw Problem.formNotFound(form.formID) }
+            if newForm == true && exists { throw Problem.formIDTaken(form.formID) }
+            if newForm == false && !exists { throw Problem.formNotFound(form.formID) }
             if try Bool.fetchOne(db, sql: """
                 SELECT EXISTS (SELECT 1 FROM form_versions WHERE form_id = ? AND version = ? AND status = 'published')
                 """, arguments: [form.formID, form.version]) ?? false {

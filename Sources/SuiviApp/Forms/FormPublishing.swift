@@ -4,29 +4,57 @@ import SuiviStore
 
 /// Drafts and publishing, for the API and the command line alike: a file
 /// (XLSForm or XForm) and its media in, a draft stored, then published.
-struct FormPublishing: Sendable {
+package struct FormPublishing: Sendable {
     let store: FormStore
     let registry: FormRegistry
     let converter: XLSFormConverter
 
-    struct File: Sendable {
+    /// On a database alone, for the command line.
+    package init(database: SuiviDatabase) throws {
+        store = FormStore(database: database)
+        registry = try FormRegistry(store: store)
+        converter = XLSFormConverter()
+    }
+
+    init(store: FormStore, registry: FormRegistry, converter: XLSFormConverter) {
+        self.store = store
+        self.registry = registry
+        self.converter = converter
+    }
+
+    package struct File: Sendable {
         let name: String
         let bytes: Data
         let contentType: String?
+
+        package init(name: String, bytes: Data, contentType: String?) {
+            self.name = name
+            self.bytes = bytes
+            self.contentType = contentType
+        }
     }
 
-    struct Draft: Sendable {
-        let form: FormRegistry.LoadedForm
+    package struct Draft: Sendable {
+        package let form: FormRegistry.LoadedForm
         /// pyxform's warnings and the form reader's, as they are worded.
-        let warnings: [String]
-        let changes: FormChanges
+        package let warnings: [String]
+        package let changes: FormChanges
     }
 
     static let maximumFormBytes = 10 << 20
     static let maximumMediaBytes = 20 << 20
 
-    /// `formID`: the form the file must be a new version of; nil for a new form.
-    func saveDraft(_ file: File, media: [File], formID: String?, by actor: AuditActor) async throws -> Draft {
+    /// Which form an upload is for.
+    package enum Target: Sendable {
+        /// A new form: its id must be free.
+        case newForm
+        /// A new version of this form: the file must carry its id.
+        case version(of: String)
+        /// Whichever the file's own id says (the command line).
+        case byFileID
+    }
+
+    package func saveDraft(_ file: File, media: [File], for target: Target, by actor: AuditActor) async throws -> Draft {
         guard file.bytes.count <= Self.maximumFormBytes else {
             throw Problem.formFileUnreadable("form file over \(Self.maximumFormBytes >> 20) MiB")
         }
@@ -50,7 +78,7 @@ struct FormPublishing: Sendable {
         } catch {
             throw Problem.formFileUnreadable("\(error)")
         }
-        if let formID, definition.formID != formID {
+        if case .version(let formID) = target, definition.formID != formID {
             throw Problem.formUploadMismatch(expected: formID, found: definition.formID)
         }
         let files = try media.map { file in
@@ -63,8 +91,13 @@ struct FormPublishing: Sendable {
         }
         let version = StoredFormVersion(formID: definition.formID, version: definition.version, title: definition.title,
                                         xml: xml, md5: Secrets.md5Hex(xml), status: .draft, sourceName: sourceName)
+        let newForm: Bool? = switch target {
+        case .newForm: true
+        case .version: false
+        case .byFileID: nil
+        }
         try await store.saveDraft(version, source: sourceName == nil ? nil : file.bytes, media: files,
-                                  newForm: formID == nil, by: actor)
+                                  newForm: newForm, by: actor)
         try registry.reload()
         guard let draft = registry.draft(definition.formID) else { throw Problem.noDraft(definition.formID) }
         return Draft(form: draft, warnings: warnings + definition.warnings,
@@ -84,7 +117,7 @@ struct FormPublishing: Sendable {
         try registry.reload()
     }
 
-    func publish(formID: String, by actor: AuditActor) async throws -> FormRegistry.LoadedForm {
+    package func publish(formID: String, by actor: AuditActor) async throws -> FormRegistry.LoadedForm {
         let version = try await store.publishDraft(formID: formID, by: actor)
         try registry.reload()
         guard let form = registry.form(formID, version: version) else { throw Problem.formNotFound(formID) }

@@ -39,6 +39,9 @@ public final class FormRegistry: @unchecked Sendable {
     }
 
     private struct Snapshot {
+        /// `FormStore.generation` when read: another process (`suivi form
+        /// publish`) moving it makes the next form list read again.
+        var generation = ""
         var current: [LoadedForm] = []
         var byVersion: [String: LoadedForm] = [:]
         var drafts: [String: LoadedForm] = [:]
@@ -91,16 +94,32 @@ public final class FormRegistry: @unchecked Sendable {
         lock.withLock { snapshot.current.contains { $0.formID == formID } }
     }
 
+    /// The forms of the database alone (the command line, publishing).
+    package init(store: FormStore) throws {
+        self.unusable = []
+        self.store = store
+        self.snapshot = try Self.read(store)
+    }
+
     /// Reads the database again after a publish, a draft or a state change.
     public func reload() throws {
         let fresh = try Self.read(store)
         lock.withLock { snapshot = fresh }
     }
 
+    /// Reads the database again when another process published or closed a
+    /// form since the last read (one small query otherwise).
+    public func reloadIfChanged() throws {
+        let generation = try store.generation()
+        guard generation != lock.withLock({ snapshot.generation }) else { return }
+        try reload()
+    }
+
     private static func read(_ store: FormStore) throws -> Snapshot {
+        let generation = try store.generation()
         let media = try store.allMedia()
         let states = Dictionary(uniqueKeysWithValues: try store.forms().map { ($0.formID, $0) })
-        var snapshot = Snapshot()
+        var snapshot = Snapshot(generation: generation)
         for version in try store.allVersions() {
             // Every stored version was readable when it was stored; one the
             // reader no longer understands is skipped rather than fatal.

@@ -15,7 +15,7 @@ struct FormAdminHandlers: Sendable {
     func create(_ request: Request) async throws -> Response {
         let principal = try await nationalEditor(request)
         let (file, media) = try upload(request)
-        let draft = try await publishing.saveDraft(file, media: media, formID: nil, by: principal.auditActor)
+        let draft = try await publishing.saveDraft(file, media: media, for: .newForm, by: principal.auditActor)
         return JSONResponses.ok(try await draftResponse(draft.form, warnings: draft.warnings), status: 201, personalData: false)
     }
 
@@ -25,7 +25,7 @@ struct FormAdminHandlers: Sendable {
         let formID = request.parameter("formId")
         guard context.forms.knows(formID: formID) else { throw Problem.formNotFound(formID) }
         let (file, media) = try upload(request)
-        let draft = try await publishing.saveDraft(file, media: media, formID: formID, by: principal.auditActor)
+        let draft = try await publishing.saveDraft(file, media: media, for: .version(of: formID), by: principal.auditActor)
         return JSONResponses.ok(try await draftResponse(draft.form, warnings: draft.warnings), status: 201, personalData: false)
     }
 

@@ -16,6 +16,8 @@ struct OpenRosaHandlers: Sendable {
     func formList(_ request: Request) async throws -> Response {
         _ = try await authentication.person(request)
         let wanted = request.query["formID"]
+        // A form published by `suivi form publish` shows on the next list.
+        try context.forms.reloadIfChanged()
         // Closing and closed forms leave the list (phones keep what they have).
         let entries = context.forms.listed
             .filter { wanted == nil || $0.formID == wanted }

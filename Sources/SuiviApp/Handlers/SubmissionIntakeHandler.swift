@@ -38,6 +38,9 @@ struct SubmissionIntakeHandler: Sendable {
         guard let xmlPart = upload.first(named: "xml_submission_file") else { throw Problem.missingSubmissionFile() }
         let xml = Data(xmlPart.body)
         let document = try SubmissionDocument(xml: xml)
+        if context.forms.form(document.formID, version: document.version) == nil {
+            try context.forms.reloadIfChanged()  // published meanwhile by another process?
+        }
         guard context.forms.knows(formID: document.formID) else { throw Problem.unknownForm(document.formID) }
         knownForm = document.formID
         if let current = context.forms.currentForm(document.formID), !current.state.acceptsRecords {
