@@ -90,6 +90,14 @@ public final class FormRegistry: @unchecked Sendable {
         lock.withLock { snapshot.drafts[formID] }
     }
 
+    /// Drafts of forms never published yet (a new form being prepared).
+    public var newDrafts: [LoadedForm] {
+        lock.withLock {
+            let current = Set(snapshot.current.map(\.formID))
+            return snapshot.drafts.values.filter { !current.contains($0.formID) }.sorted { $0.formID < $1.formID }
+        }
+    }
+
     public func knows(formID: String) -> Bool {
         lock.withLock { snapshot.current.contains { $0.formID == formID } }
     }
