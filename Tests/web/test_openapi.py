@@ -123,9 +123,10 @@ def test_schemathesis_finds_no_server_error(server):
          "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
          "--exclude-path", "/api/v1/api-keys/{id}",
          "--seed", "7", "--request-timeout", "20", "--generation-deterministic"],
-        capture_output=True, text=True, timeout=240)
-    assert time.monotonic() - started < 180, "schemathesis run over its 3-minute budget"
+        capture_output=True, text=True, timeout=360)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    # 57 operations since the forms routes (issue 16); a loaded 2-core machine took 3.5 minutes.
+    assert time.monotonic() - started < 300, "schemathesis run over its 5-minute budget"
 
 
 def test_schemathesis_with_a_session_cookie_and_csrf_token(server, tmp_path):
