@@ -132,6 +132,8 @@ public struct SubmissionStore: Sendable {
         public let attachmentsExpected: Int
         public let attachmentsReceived: Int
         public let xml: Data
+        /// An encrypted record: `xml` is its envelope, the answers are sealed.
+        public let encrypted: Bool
     }
 
     /// A page of a form's records in id order, after `afterID`, limited to
@@ -140,7 +142,8 @@ public struct SubmissionStore: Sendable {
         try await database.read { db in
             var sql = """
                 SELECT id, instance_id, form_id, form_version, resource_person_id, received_at, departement_code,
-                       review_state, current, deprecated_id, issues, attachments_expected, attachments_received, xml
+                       review_state, current, deprecated_id, issues, attachments_expected, attachments_received, xml,
+                       encrypted
                 FROM submissions WHERE form_id = ? AND id > ?
                 """
             var arguments: StatementArguments = [formID, afterID]
@@ -157,7 +160,8 @@ public struct SubmissionStore: Sendable {
                         reviewState: row["review_state"], current: row["current"] as Bool,
                         deprecatedID: row["deprecated_id"], issuesJSON: row["issues"],
                         attachmentsExpected: row["attachments_expected"],
-                        attachmentsReceived: row["attachments_received"], xml: row["xml"])
+                        attachmentsReceived: row["attachments_received"], xml: row["xml"],
+                        encrypted: row["encrypted"] as Bool)
             }
         }
     }
