@@ -13,6 +13,7 @@ ODK's encryption spec and Collect's EncryptionUtils:
   keygen DIR                 -> DIR/private-pkcs1.pem, private-pkcs8.pem,
                                 public.b64, other-private.pem
   form MD_FILE PUBLIC_B64 OUT -> the XLSForm converted by pyxform with the key
+  xlsx FILE                  -> the workbook's first sheet as JSON rows (openpyxl)
   encrypt DIR FORM_ID VERSION INSTANCE_ID PUBLIC_B64 [MEDIA...]
       reads DIR/submission.xml and DIR/MEDIA; writes DIR/out/submission.xml
       (the envelope), DIR/out/submission.xml.enc and DIR/out/MEDIA.enc
@@ -95,12 +96,22 @@ def encrypt(directory, form_id, version, instance_id, public_b64, media):
         f.write(envelope)
 
 
+def xlsx(path):
+    import json
+    from openpyxl import load_workbook
+    sheet = load_workbook(path, read_only=True).worksheets[0]
+    rows = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    print(json.dumps(rows))
+
+
 if __name__ == "__main__":
     command, arguments = sys.argv[1], sys.argv[2:]
     if command == "keygen":
         keygen(*arguments)
     elif command == "form":
         form(*arguments)
+    elif command == "xlsx":
+        xlsx(*arguments)
     elif command == "encrypt":
         encrypt(arguments[0], arguments[1], arguments[2], arguments[3], arguments[4], arguments[5:])
     else:
