@@ -128,6 +128,12 @@ import Testing
             // The form is served with its public key, as written.
             let formList = try await server.client.get("\(server.linkPath)/formList", headers: ["X-OpenRosa-Version": "1.0"])
             #expect(formList.text.contains("visite_chiffree"))
+            // An indicator counting this form's records: a plain record would add to it.
+            let indicator = try await server.client.request(
+                "POST", "/api/v1/indicators",
+                headers: ["Authorization": "Bearer \(server.adminKey)", "Content-Type": "application/json"],
+                body: Data(#"{"id": "visites_chiffrees", "name_fr": "Visites chiffrées", "name_en": "Encrypted visits", "sources": [{"form": "visite_chiffree", "aggregate": "count"}]}"#.utf8))
+            #expect(indicator.status == 201, "\(indicator.text)")
             let tallyRows: [Int64] = try server.query("SELECT count(*) FROM tally_contributions")
             let leadRows: [Int64] = try server.query("SELECT count(*) FROM leads")
 
