@@ -165,9 +165,17 @@ import Testing
             let store = try AttachmentStore(directory: attachmentsDirectory)
             #expect(FileManager.default.contents(atPath: store.path(forSHA256: Self.sha256(sealed.photoFile))) == sealed.photoFile)
 
-            // Counted as received, never in tallies or leads.
+            // Counted as received, never in tallies or leads, not even by an
+            // indicator added after it came (filled from stored records).
+            let later = try await server.client.request(
+                "POST", "/api/v1/indicators",
+                headers: ["Authorization": "Bearer \(server.adminKey)", "Content-Type": "application/json"],
+                body: Data(#"{"id": "visites_chiffrees_2", "name_fr": "Visites chiffrées 2", "name_en": "Encrypted visits 2", "sources": [{"form": "visite_chiffree", "aggregate": "count"}]}"#.utf8))
+            #expect(later.status == 201, "\(later.text)")
             #expect(try server.query("SELECT count(*) FROM tally_contributions") as [Int64] == tallyRows)
             #expect(try server.query("SELECT count(*) FROM leads") as [Int64] == leadRows)
+            let verify = try await blocking { try CommandLineTests.run(["verify", "--db", server.databasePath]) }
+            #expect(verify.status == 0, "\(verify.output) \(verify.errors)")
 
             // The API says encrypted and shows no answers.
             let listed = try await server.client.get("/api/v1/submissions?form=visite_chiffree", headers: auth(server.adminKey))
