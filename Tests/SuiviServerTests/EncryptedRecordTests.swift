@@ -128,6 +128,9 @@ import Testing
             // The form is served with its public key, as written.
             let formList = try await server.client.get("\(server.linkPath)/formList", headers: ["X-OpenRosa-Version": "1.0"])
             #expect(formList.text.contains("visite_chiffree"))
+            let served = try await server.client.get("\(server.linkPath)/forms/visite_chiffree.xml")
+            #expect(served.status == 200)
+            #expect(served.text.contains("base64RsaPublicKey=\"\(keys.publicKey)\""))
             // An indicator counting this form's records: a plain record would add to it.
             let indicator = try await server.client.request(
                 "POST", "/api/v1/indicators",
