@@ -245,13 +245,13 @@ import Testing
             #expect(try await Self.send(server, sealed).status == 201)
             let wrong = try await Self.exportWithKey(server, "csv", json: keys.otherKey)
             #expect(wrong.status == 400)
-            #expect(try wrong.json()["code"] as? String == "400.61")
+            #expect(try wrong.json()["code"] as? String == "400.81")
             #expect(!wrong.text.contains(keys.otherKey.split(separator: "\n")[1]))
             let garbage = try await Self.exportWithKey(server, "xlsx", json: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")
             #expect(garbage.status == 400)
-            #expect(try garbage.json()["code"] as? String == "400.60")
+            #expect(try garbage.json()["code"] as? String == "400.80")
             let notPEM = try await Self.exportWithKey(server, "csv", json: "hello")
-            #expect(try notPEM.json()["code"] as? String == "400.60")
+            #expect(try notPEM.json()["code"] as? String == "400.80")
         }
     }
 
