@@ -27,3 +27,11 @@ struct AppContext: Sendable {
     /// Moves when tallies may have changed; live dashboards wait on it.
     let changes: ChangeFeed
 }
+
+extension AppContext {
+    /// The region code of a département code; nil for a code Suivi does not know.
+    /// A scan of 46 entries, cheaper than building a table per record.
+    @Sendable func regionOf(_ departementCode: String) -> String? {
+        departements.first { $0.code == departementCode }?.regionCode
+    }
+}

@@ -33,6 +33,7 @@ enum Routes {
         router.add("GET", "/key/:token/formList", render.openRosa(openRosa.formList))
         router.add("GET", "/key/:token/forms/:formId.xml", render.openRosa(openRosa.formDownload))
         router.add("GET", "/key/:token/forms/:formId/manifest", render.openRosa(openRosa.manifest))
+        router.add("GET", "/key/:token/forms/:formId/media/:name", render.openRosa(openRosa.mediaFile))
         router.add("HEAD", "/key/:token/submission", render.openRosa(openRosa.submissionProbe))
         router.add("POST", "/key/:token/submission", render.openRosa(intake.submit))
 
@@ -112,6 +113,17 @@ enum Routes {
         router.add("POST", "/api/v1/memberships", render.json(leads.importMemberships))
         let formCatalogue = FormCatalogueHandlers(context: context, authentication: authentication)
         router.add("GET", "/api/v1/forms", render.json(formCatalogue.list))
+        // Forms published from the admin (issue 16): drafts, publishing, states.
+        let formAdmin = FormAdminHandlers(
+            context: context, authentication: authentication,
+            publishing: FormPublishing(store: context.forms.store, registry: context.forms, converter: XLSFormConverter()))
+        router.add("POST", "/api/v1/forms", render.json(formAdmin.create))
+        router.add("PATCH", "/api/v1/forms/:formId", render.json(formAdmin.update), body: .small(maximumBytes: JSONBody.maximumBytes))
+        router.add("POST", "/api/v1/forms/:formId/draft", render.json(formAdmin.replaceDraft))
+        router.add("GET", "/api/v1/forms/:formId/draft", render.json(formAdmin.showDraft))
+        router.add("DELETE", "/api/v1/forms/:formId/draft", render.json(formAdmin.discardDraft))
+        router.add("POST", "/api/v1/forms/:formId/draft/media", render.json(formAdmin.addMedia))
+        router.add("POST", "/api/v1/forms/:formId/draft/publish", render.json(formAdmin.publish))
         router.add("GET", "/api/v1/forms/:formId/submissions.csv", render.json(exports.csv))
         router.add("GET", "/api/v1/forms/:formId/submissions.xlsx", render.json(exports.xlsx))
         // With the form's private key in the body: encrypted records decrypted.

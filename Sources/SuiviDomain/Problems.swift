@@ -445,3 +445,63 @@ extension Problem {
                 field: "private_key", detail: reason)
     }
 }
+
+extension Problem {
+    // MARK: Forms published from the admin (400.60-69, 403.20-29, 404.40-49, 409.50-59)
+
+    public static func formFileUnreadable(_ detail: String, field: String = "file") -> Problem {
+        Problem(code: "400.60", message: "Ce fichier n'est ni un XLSForm (.xlsx, .xls) ni un XForm (.xml) lisible.",
+                englishMessage: "The file is neither a readable XLSForm (.xlsx, .xls) nor a readable XForm (.xml).",
+                field: field, detail: detail)
+    }
+
+    /// pyxform's own words, shown as they are: they name the sheet and row.
+    public static func xlsformRejected(_ pyxformMessage: String) -> Problem {
+        Problem(code: "400.61", message: "Le XLSForm contient une erreur (message de pyxform) : \(pyxformMessage)",
+                englishMessage: "pyxform refused the XLSForm: \(pyxformMessage)", field: "file")
+    }
+
+    public static func mediaNameInvalid(_ name: String) -> Problem {
+        Problem(code: "400.62", message: "Nom de fichier joint refusé : il ne doit contenir ni chemin ni caractère de contrôle (255 caractères au plus).",
+                englishMessage: "Media file name refused: no path, no control character, at most 255 characters.",
+                field: "media", detail: "name of \(name.utf8.count) bytes")
+    }
+
+    public static func xlsformConversionFailed(_ detail: String) -> Problem {
+        Problem(code: "400.63", message: "La conversion du XLSForm n'a pas abouti (trop longue ou trop lourde). Simplifiez le fichier ou demandez de l'aide.",
+                englishMessage: "The XLSForm conversion did not finish within its time and memory limits.",
+                field: "file", detail: detail)
+    }
+
+    public static func formUploadMismatch(expected: String, found: String) -> Problem {
+        Problem(code: "400.64", message: "Ce fichier est celui du formulaire « \(found) », pas de « \(expected) ».",
+                englishMessage: "The file's form id does not match the form it is uploaded to.",
+                field: "file", detail: "expected \(expected), found \(found)")
+    }
+
+    public static func formClosed(_ formID: String) -> Problem {
+        Problem(code: "403.20", message: "Le formulaire « \(formID) » est fermé : il n'accepte plus de fiches. Voyez avec votre coordinateur.",
+                englishMessage: "This form is closed: it accepts no more records.", field: "id")
+    }
+
+    public static func formNotFound(_ formID: String) -> Problem {
+        Problem(code: "404.40", message: "Le formulaire « \(formID) » n'existe pas.",
+                englishMessage: "No such form.", detail: "form: \(formID)")
+    }
+
+    public static func noDraft(_ formID: String) -> Problem {
+        Problem(code: "404.41", message: "Le formulaire « \(formID) » n'a pas de brouillon.",
+                englishMessage: "This form has no draft.")
+    }
+
+    public static func formIDTaken(_ formID: String) -> Problem {
+        Problem(code: "409.50", message: "Un formulaire « \(formID) » existe déjà : déposez la nouvelle version comme brouillon de ce formulaire.",
+                englishMessage: "A form with this id exists: upload the file as a draft of that form.", field: "file")
+    }
+
+    public static func formVersionExists(formID: String, version: String) -> Problem {
+        Problem(code: "409.51", message: "La version « \(version) » du formulaire « \(formID) » est déjà publiée : changez la version (paramètre version de l'onglet settings) pour publier ce changement.",
+                englishMessage: "This version is already published: a changed form needs a new version string.",
+                field: "version")
+    }
+}

@@ -20,13 +20,41 @@ import Testing
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = stdin
-        try process.run()
+        try ProcessLaunch.run(process)
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    }
+
+    /// Issue 16: `suivi form publish` beside a running server; phones see
+    /// the form at their next form list, without a restart.
+    @Test func formPublishWhileTheServerRunsShowsOnTheNextFormList() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let directory = server.directory.appendingPathComponent("upload")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let xlsform = directory.appendingPathComponent("marche.xlsx")
+            try FormPublishingTests.xlsform("marche").write(to: xlsform)
+            let communes = directory.appendingPathComponent("communes.csv")
+            try FormPublishingTests.communes.write(to: communes)
+            let published = try await blocking {
+                try Self.run(["form", "publish", "--db", server.databasePath, xlsform.path, "--media", communes.path])
+            }
+            #expect(published.status == 0, "\(published.errors)")
+            #expect(published.output.contains("publié / published\tmarche\t"))
+            let list = try await server.client.get("\(server.linkPath)/formList", headers: ["X-OpenRosa-Version": "1.0"]).text
+            #expect(list.contains("<formID>marche</formID>") && list.contains("manifestUrl"))
+            let listed = try await blocking { try Self.run(["form", "list", "--db", server.databasePath]) }
+            #expect(listed.output.split(separator: "\n").contains { $0.hasPrefix("marche\t") && $0.contains("\topen\t0\tno\t") })
+            // A version already published: refused with the reason, exit 1.
+            let again = try await blocking {
+                try Self.run(["form", "publish", "--db", server.databasePath,
+                              repositoryRoot.appendingPathComponent("Forms/visite.xml").path])
+            }
+            #expect(again.status == 1 && again.errors.contains("déjà publiée"))
+        }
     }
 
     @Test func personAddPrintsAWorkingLinkWhileTheServerRuns() async throws {
@@ -86,7 +114,7 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         let line = try await blocking { () -> String in
             var text = ""
             while !text.contains("\n") {
@@ -123,7 +151,7 @@ import Testing
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        try ProcessLaunch.run(process)
         defer { if process.isRunning { process.terminate() } }
         let line = try await blocking { () -> String in
             var text = ""

@@ -69,7 +69,8 @@ import Testing
     @Test func regionalCoordinatorsExportOnlyTheirRegion() async throws {
         try await withTestServer { server in
             try await visit(server, ["departement": "guediawaye"])
-            try await visit(server, ["departement": "mbacke", "phone": "78 000 00 09"])
+            try await visit(server, ["departement": "mbacke", "phone": "78 000 00 09"],
+                            link: try server.addPerson(name: "Awa Diop", departement: "Mbacké"))
             let (_, regional) = try server.administration.addAPIKey(name: "r", role: .coordinator, region: "Diourbel")
             let reply = try await server.client.get("/api/v1/forms/visite/submissions.csv", headers: auth(regional))
             #expect(reply.status == 200)

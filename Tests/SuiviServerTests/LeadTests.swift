@@ -217,7 +217,8 @@ import Testing
     @Test func rolesAndScope() async throws {
         try await withTestServer { server in
             try await visit(server, ["departement": "guediawaye", "phone": "77 500 00 01", "national_id": ""])
-            try await visit(server, ["departement": "mbacke", "phone": "77 500 00 02", "national_id": ""])
+            try await visit(server, ["departement": "mbacke", "phone": "77 500 00 02", "national_id": ""],
+                            link: try server.addPerson(name: "Awa Diop", departement: "Mbacké"))
             let (_, viewer) = try server.administration.addAPIKey(name: "v", role: .viewer, region: nil)
             #expect(try await server.client.get("/api/v1/leads", headers: auth(viewer)).status == 403)
             let (_, regional) = try server.administration.addAPIKey(name: "r", role: .coordinator, region: "Diourbel")
@@ -386,6 +387,40 @@ import Testing
         }
     }
 
+    /// Item 1, the other way in: a Thiès link files the visit "in Pikine".
+    /// It counts in the sender's own département and is flagged; the
+    /// Pikine lead's fields and Pikine's tallies do not move.
+    @Test func aVisitFiledInAnotherRegionCountsAtHomeAndIsFlagged() async throws {
+        try await withTestServer { server in
+            let pikine = try server.addPerson(name: "Modou Faye", departement: "Pikine")
+            #expect(try await server.client.submit("\(pikine)/submission", xml: Records.visit(overrides: [
+                "departement": "pikine", "artisan_name": "Mariama Ndoye", "phone": "77 810 20 30",
+                "national_id": "", "neighbourhood": "Thiaroye Gare", "household_size": "11"])).status == 201)
+            let dakarID = try #require(try await feed(server).first?["id"] as? Int)
+
+            let thies = try server.addPerson(name: "Ousmane Sarr", departement: "Mbour")
+            let attack = "uuid:\(UUID().uuidString.lowercased())"
+            #expect(try await server.client.submit("\(thies)/submission", xml: Records.visit(instanceID: attack, overrides: [
+                "departement": "pikine", "artisan_name": "Faux Nom", "phone": "77 810 20 30", "national_id": "",
+                "neighbourhood": "Ailleurs", "household_size": "2"])).status == 201)
+
+            let filed: [String] = try server.query(
+                "SELECT departement_code || ' ' || review_state FROM submissions WHERE instance_id = '\(attack)'")
+            #expect(filed == ["mbour flagged"])
+            let issues: [String] = try server.query("SELECT issues FROM submissions WHERE instance_id = '\(attack)'")
+            #expect(issues.first?.contains("hors de la région") == true)
+            let pikineVisits: [Int64] = try server.query(
+                "SELECT count(*) FROM submissions WHERE departement_code = 'pikine' AND form_id = 'visite'")
+            #expect(pikineVisits == [1])
+
+            let (_, dakarKey) = try server.administration.addAPIKey(name: "dakar", role: .coordinator, region: "Dakar")
+            let kept = try await server.client.get("/api/v1/leads/\(dakarID)", headers: auth(dakarKey)).json()
+            #expect(kept["name"] as? String == "Mariama Ndoye")
+            #expect(kept["household_size"] as? Int == 11)
+            #expect(kept["visit_count"] as? Int == 1)
+        }
+    }
+
     /// Within a region, matching works as before: a visit in another
     /// département of the region finds the lead, which stays where it was made.
     @Test func aVisitElsewhereInTheRegionFindsTheLead() async throws {
@@ -408,7 +443,8 @@ import Testing
             try await visit(server, ["departement": "pikine", "artisan_name": "Mariama Ndoye", "phone": "77 810 20 30",
                                      "national_id": "", "neighbourhood": "Thiaroye Gare"])
             try await visit(server, ["departement": "mbour", "artisan_name": "Inconnu", "phone": "77 810 20 30",
-                                     "national_id": "", "neighbourhood": "Saly"])
+                                     "national_id": "", "neighbourhood": "Saly"],
+                            link: try server.addPerson(name: "Ousmane Sarr", departement: "Mbour"))
             let leads = try await feed(server)
             let dakarID = try #require(leads.first { $0["departement"] as? String == "pikine" }?["id"] as? Int)
             let thiesID = try #require(leads.first { $0["departement"] as? String == "mbour" }?["id"] as? Int)
@@ -468,7 +504,7 @@ import Testing
             try await visit(server, ["departement": "pikine", "artisan_name": "Mariama Ndoye", "phone": "77 810 20 30",
                                      "national_id": "1751199001234"])
             try await visit(server, ["departement": "mbour", "artisan_name": "Khady Diouf", "phone": "77 820 20 30",
-                                     "national_id": ""])
+                                     "national_id": ""], link: try server.addPerson(name: "Ousmane Sarr", departement: "Mbour"))
             try await visit(server, ["departement": "pikine", "artisan_name": "Mariama Ndoye", "phone": "77 810 20 31",
                                      "national_id": ""])
             let leads = try await feed(server)
@@ -576,11 +612,14 @@ func auth(_ key: String) -> [String: String] {
 }
 
 /// Posts one visit like a phone does and checks it was accepted.
+/// `link`: the sender's personal link path, the test server's Pikine
+/// person's by default. A visit counts only in its sender's region, so
+/// visits of other regions come through a person of that region.
 func visit(_ server: TestServer, _ overrides: [String: String], instanceID: String? = nil,
-           deprecatedID: String? = nil) async throws {
+           deprecatedID: String? = nil, link: String? = nil) async throws {
     let xml = Records.visit(instanceID: instanceID ?? "uuid:\(UUID().uuidString.lowercased())", deprecatedID: deprecatedID,
                             overrides: overrides)
-    let reply = try await server.client.submit("\(server.linkPath)/submission", xml: xml)
+    let reply = try await server.client.submit("\(link ?? server.linkPath)/submission", xml: xml)
     #expect(reply.status == 201)
 }
 

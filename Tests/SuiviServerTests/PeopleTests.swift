@@ -101,10 +101,12 @@ import Testing
             #expect(people.map { $0["name"] as? String } == ["Awa Ndiaye"])
 
             let thiesPersonID = try #require((try server.query("SELECT id FROM resource_persons WHERE departement_code = 'thies'") as [Int64]).first)
+            // Another region's person by id: the same 404 as an id that does not exist.
             let edit = try await server.call("PATCH", "/api/v1/people/\(thiesPersonID)", key: dakar, json: ["name": "X"])
-            #expect(edit.status == 403)
+            let unknown = try await server.call("PATCH", "/api/v1/people/999999", key: dakar, json: ["name": "X"])
+            #expect(edit.status == 404 && edit.body == unknown.body)
             let reissue = try await server.call("POST", "/api/v1/people/\(thiesPersonID)/link", key: dakar)
-            #expect(reissue.status == 403)
+            #expect(reissue.status == 404)
             let filtered = try await server.call("GET", "/api/v1/people?departement=thies", key: dakar)
             #expect(filtered.status == 403)
             let add = try await server.call("POST", "/api/v1/people", key: dakar,
@@ -273,7 +275,7 @@ import Testing
                     process.arguments = ["--quiet", "--raw", file.path]
                     let output = Pipe()
                     process.standardOutput = output
-                    try process.run()
+                    try ProcessLaunch.run(process)
                     let data = output.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()
                     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)

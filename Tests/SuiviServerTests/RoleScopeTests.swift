@@ -248,6 +248,27 @@ extension RoleScopeTests {
         line("GET", "/api/v1/forms", .roles(tallyReaders), .plain, 200, showsEveryDepartement: true) { _, _ in
             Call(path: "/api/v1/forms")
         },
+        // Forms published from the admin: drafts for national editors, publishing and states for admins.
+        // Requests whose answer is the same for every allowed caller, however many call before.
+        line("POST", "/api/v1/forms", .roles(nationalEditors), .plain, 415) { _, _ in .json("/api/v1/forms", [:]) },
+        line("PATCH", "/api/v1/forms/:formId", .roles(admin), .plain, 200) { _, _ in
+            .json("/api/v1/forms/causerie", ["state": "open"])
+        },
+        line("POST", "/api/v1/forms/:formId/draft", .roles(nationalEditors), .plain, 415) { _, _ in
+            .json("/api/v1/forms/causerie/draft", [:])
+        },
+        line("GET", "/api/v1/forms/:formId/draft", .roles(nationalEditors), .plain, 404) { _, _ in
+            Call(path: "/api/v1/forms/causerie/draft")
+        },
+        line("DELETE", "/api/v1/forms/:formId/draft", .roles(nationalEditors), .plain, 404) { _, _ in
+            Call(path: "/api/v1/forms/causerie/draft")
+        },
+        line("POST", "/api/v1/forms/:formId/draft/media", .roles(nationalEditors), .plain, 404) { _, _ in
+            .json("/api/v1/forms/causerie/draft/media", [:])
+        },
+        line("POST", "/api/v1/forms/:formId/draft/publish", .roles(admin), .plain, 404) { _, _ in
+            Call(path: "/api/v1/forms/causerie/draft/publish")
+        },
         line("GET", "/api/v1/forms/:formId/submissions.csv", .roles(coordinators), .list(everyRegion: true), 200) { _, _ in
             Call(path: "/api/v1/forms/visite/submissions.csv")
         },
@@ -294,7 +315,7 @@ extension RoleScopeTests {
             .json("/api/v1/phases/\(matrix.phaseID)/neighbourhoods",
                   ["departement": region!.region.departement, "name": "Quartier \(UUID().uuidString.prefix(8))"])
         },
-        line("DELETE", "/api/v1/neighbourhoods/:id", .roles(coordinators), .perRegion(outOfScope: 403), 200) { matrix, region in
+        line("DELETE", "/api/v1/neighbourhoods/:id", .roles(coordinators), .perRegion(outOfScope: 404), 200) { matrix, region in
             Call(path: "/api/v1/neighbourhoods/\(try await matrix.freshNeighbourhood(region!))")
         },
         line("GET", "/api/v1/phases/:id/targets", .roles(tallyReaders), .list(everyRegion: false), 200) { matrix, _ in
@@ -304,7 +325,7 @@ extension RoleScopeTests {
             .json("/api/v1/phases/\(matrix.phaseID)/targets",
                   ["indicator": "visits", "departement": region!.region.departement, "target": 160])
         },
-        line("GET", "/api/v1/targets/:id/history", .roles(tallyReaders), .perRegion(outOfScope: 403), 200) { _, region in
+        line("GET", "/api/v1/targets/:id/history", .roles(tallyReaders), .perRegion(outOfScope: 404), 200) { _, region in
             Call(path: "/api/v1/targets/\(region!.targetID)/history")
         },
 
@@ -329,13 +350,13 @@ extension RoleScopeTests {
             .csv("/api/v1/people/import", "nom;téléphone;département;organisation\nImporté \(region!.region.marker);"
                  + "\(Matrix.freshPhone());\(region!.region.departement);OPA\n")
         },
-        line("PATCH", "/api/v1/people/:id", .roles(coordinators), .perRegion(outOfScope: 403), 200) { _, region in
+        line("PATCH", "/api/v1/people/:id", .roles(coordinators), .perRegion(outOfScope: 404), 200) { _, region in
             .json("/api/v1/people/\(region!.personID)", ["organisation": "OPA relais"])
         },
-        line("POST", "/api/v1/people/:id/link", .roles(coordinators), .perRegion(outOfScope: 403), 200) { _, region in
+        line("POST", "/api/v1/people/:id/link", .roles(coordinators), .perRegion(outOfScope: 404), 200) { _, region in
             Call(path: "/api/v1/people/\(region!.personID)/link")
         },
-        line("DELETE", "/api/v1/people/:id/link", .roles(coordinators), .perRegion(outOfScope: 403), 200) { _, region in
+        line("DELETE", "/api/v1/people/:id/link", .roles(coordinators), .perRegion(outOfScope: 404), 200) { _, region in
             Call(path: "/api/v1/people/\(region!.personID)/link")
         },
 

@@ -105,6 +105,7 @@ export const PAGES = [
   ["/admin/exports", "Exports", "Exports", ["admin", "coordinator"]],
   ["/admin/review", "Revue des fiches", "Review", ["admin", "coordinator"]],
   ["/admin/indicators", "Indicateurs", "Indicators", ["admin"]],
+  ["/admin/forms", "Formulaires", "Forms", ["admin", "coordinator"]],
   ["/admin/campaigns", "Campagnes", "Campaigns", ["admin", "coordinator", "viewer"]],
   ["/admin/targets", "Cibles", "Targets", ["admin", "coordinator", "viewer"]],
   ["/admin/people", "Personnes ressources", "Resource persons", ["admin", "coordinator"]],

@@ -2,16 +2,34 @@ import Foundation
 import SuiviDomain
 import SuiviStore
 
-/// The forms Suivi serves: every XForm in `Forms/`, parsed and checked at
-/// start, plus every older version kept in the database for reading old
-/// records.
-public struct FormRegistry: Sendable {
+/// The forms Suivi serves, as published in the database: each form's
+/// current version and state, every older version (to read old records),
+/// drafts, and each version's media files. The shipped forms folder is
+/// published into the database at start (a new version string only).
+///
+/// Publishing or closing a form changes what phones see at once: the
+/// registry re-reads the database and swaps its snapshot, under a lock,
+/// while requests read whole snapshots.
+public final class FormRegistry: @unchecked Sendable {
+    // @unchecked: `snapshot` is only read or replaced while holding `lock`.
     public struct LoadedForm: Sendable {
         public let definition: FormDefinition
         public let xml: Data
         public let md5: String
+        public var state: FormState = .open
+        /// The version's media and data files, without their bytes.
+        public var media: [FormMediaFile] = []
         public var formID: String { definition.formID }
         public var version: String { definition.version }
+
+        public init(definition: FormDefinition, xml: Data, md5: String, state: FormState = .open,
+                    media: [FormMediaFile] = []) {
+            self.definition = definition
+            self.xml = xml
+            self.md5 = md5
+            self.state = state
+            self.media = media
+        }
     }
 
     public struct LoadError: Error, CustomStringConvertible {
@@ -20,45 +38,121 @@ public struct FormRegistry: Sendable {
         public var description: String { "Formulaire inutilisable / unusable form \(file): \(reason)" }
     }
 
-    /// The versions phones get now, by form id, in a stable order.
-    public let current: [LoadedForm]
+    private struct Snapshot {
+        /// `FormStore.generation` when read: another process (`suivi form
+        /// publish`) moving it makes the next form list read again.
+        var generation = ""
+        var current: [LoadedForm] = []
+        var byVersion: [String: LoadedForm] = [:]
+        var drafts: [String: LoadedForm] = [:]
+    }
+
     /// Files of the forms folder Suivi cannot serve, each with its reason:
     /// one bad form never stops the server, the others are served.
     public let unusable: [LoadError]
-    private let byVersion: [String: LoadedForm]
+    let store: FormStore
+    private let lock = NSLock()
+    private var snapshot: Snapshot
 
-    /// Reads every form of `directory`. Throws only when the folder itself
-    /// is missing or holds no XForm (a wrong `--forms` path).
+    /// Publishes the forms of `directory` that the database lacks, then
+    /// reads every form from the database. Throws only when the folder
+    /// itself is missing or holds no XForm (a wrong `--forms` path).
     public init(directory: String, store: FormStore) throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: directory)
             .filter { $0.hasSuffix(".xml") }.sorted()
         guard !files.isEmpty else { throw LoadError(file: directory, reason: "no .xml form in this directory") }
-        var stored: [String: LoadedForm] = [:]
-        for version in try store.allVersions() {
-            if let definition = try? XFormParser.parse(version.xml) {
-                stored[Self.key(version.formID, version.version)] = LoadedForm(definition: definition, xml: version.xml, md5: version.md5)
-            }
-        }
-        var current: [LoadedForm] = []
         var unusable: [LoadError] = []
+        var seen: [String: String] = [:]  // form id → file
         for file in files {
-            let loaded = Self.load(file, in: directory, store: store, stored: stored, current: current)
-            if let form = loaded.form { current.append(form) }
-            if let problem = loaded.problem { unusable.append(problem) }
+            if let problem = Self.publishShipped(file, in: directory, store: store, seen: &seen) { unusable.append(problem) }
         }
-        var byVersion = stored
-        for form in current { byVersion[Self.key(form.formID, form.version)] = form }
-        self.current = current
         self.unusable = unusable
-        self.byVersion = byVersion
+        self.store = store
+        self.snapshot = try Self.read(store)
     }
 
-    /// One file of the forms folder: the form to serve, and what is wrong
-    /// with the file. A form changed without a new version is refused and
-    /// the version already published stays served: phones that have it
-    /// would never fetch the change.
-    private static func load(_ file: String, in directory: String, store: FormStore, stored: [String: LoadedForm],
-                             current: [LoadedForm]) -> (form: LoadedForm?, problem: LoadError?) {
+    /// The version phones get now of every form, whatever its state, in a
+    /// stable order. Phones list only the `open` ones.
+    public var current: [LoadedForm] { lock.withLock { snapshot.current } }
+
+    /// The forms phones see in their form list.
+    public var listed: [LoadedForm] { current.filter { $0.state.isListed } }
+
+    public func currentForm(_ formID: String) -> LoadedForm? {
+        lock.withLock { snapshot.current.first { $0.formID == formID } }
+    }
+
+    public func form(_ formID: String, version: String) -> LoadedForm? {
+        lock.withLock { snapshot.byVersion[FormStore.mediaKey(formID: formID, version: version)] }
+    }
+
+    public func draft(_ formID: String) -> LoadedForm? {
+        lock.withLock { snapshot.drafts[formID] }
+    }
+
+    /// Drafts of forms never published yet (a new form being prepared).
+    public var newDrafts: [LoadedForm] {
+        lock.withLock {
+            let current = Set(snapshot.current.map(\.formID))
+            return snapshot.drafts.values.filter { !current.contains($0.formID) }.sorted { $0.formID < $1.formID }
+        }
+    }
+
+    public func knows(formID: String) -> Bool {
+        lock.withLock { snapshot.current.contains { $0.formID == formID } }
+    }
+
+    /// The forms of the database alone (the command line, publishing).
+    package init(store: FormStore) throws {
+        self.unusable = []
+        self.store = store
+        self.snapshot = try Self.read(store)
+    }
+
+    /// Reads the database again after a publish, a draft or a state change.
+    public func reload() throws {
+        let fresh = try Self.read(store)
+        lock.withLock { snapshot = fresh }
+    }
+
+    /// Reads the database again when another process published or closed a
+    /// form since the last read (one small query otherwise).
+    public func reloadIfChanged() throws {
+        let generation = try store.generation()
+        guard generation != lock.withLock({ snapshot.generation }) else { return }
+        try reload()
+    }
+
+    private static func read(_ store: FormStore) throws -> Snapshot {
+        let generation = try store.generation()
+        let media = try store.allMedia()
+        let states = Dictionary(uniqueKeysWithValues: try store.forms().map { ($0.formID, $0) })
+        var snapshot = Snapshot(generation: generation)
+        for version in try store.allVersions() {
+            // Every stored version was readable when it was stored; one the
+            // reader no longer understands is skipped rather than fatal.
+            guard let definition = try? XFormParser.parse(version.xml) else { continue }
+            let key = FormStore.mediaKey(formID: version.formID, version: version.version)
+            var form = LoadedForm(definition: definition, xml: version.xml, md5: version.md5, media: media[key] ?? [])
+            switch version.status {
+            case .draft:
+                snapshot.drafts[version.formID] = form
+            case .published:
+                if let published = states[version.formID] { form.state = published.state }
+                snapshot.byVersion[key] = form
+            }
+        }
+        snapshot.current = states.values.sorted { $0.formID < $1.formID }.compactMap { published in
+            snapshot.byVersion[FormStore.mediaKey(formID: published.formID, version: published.currentVersion)]
+        }
+        return snapshot
+    }
+
+    /// One file of the forms folder. A form changed without a new version
+    /// is refused and the version already published stays served: phones
+    /// that have it would never fetch the change.
+    private static func publishShipped(_ file: String, in directory: String, store: FormStore,
+                                       seen: inout [String: String]) -> LoadError? {
         let path = (directory as NSString).appendingPathComponent(file)
         let definition: FormDefinition
         let xml: Data
@@ -66,37 +160,22 @@ public struct FormRegistry: Sendable {
             xml = try Data(contentsOf: URL(fileURLWithPath: path))
             definition = try XFormParser.parse(xml)
         } catch {
-            return (nil, LoadError(file: file, reason: "\(error)"))
+            return LoadError(file: file, reason: "\(error)")
         }
-        if let clash = current.first(where: { $0.formID == definition.formID }) {
-            return (nil, LoadError(file: file, reason: "form id '\(definition.formID)' is also used by another file (version \(clash.version)); this one is not served"))
+        if let clash = seen[definition.formID] {
+            return LoadError(file: file, reason: "form id '\(definition.formID)' is also used by \(clash); this one is not served")
         }
-        let form = LoadedForm(definition: definition, xml: xml, md5: Secrets.md5Hex(xml))
+        seen[definition.formID] = file
         do {
-            let outcome = try store.register(StoredFormVersion(
-                formID: definition.formID, version: definition.version, title: definition.title, xml: xml, md5: form.md5))
+            let outcome = try store.registerShipped(StoredFormVersion(
+                formID: definition.formID, version: definition.version, title: definition.title, xml: xml,
+                md5: Secrets.md5Hex(xml)))
             if outcome == .changedWithoutNewVersion {
-                return (stored[key(definition.formID, definition.version)], LoadError(file: file, reason: "form '\(definition.formID)' changed but its version '\(definition.version)' did not; the version already published is still served: give the change a new version so phones fetch it"))
+                return LoadError(file: file, reason: "form '\(definition.formID)' changed but its version '\(definition.version)' did not; the version already published is still served: give the change a new version so phones fetch it")
             }
         } catch {
-            return (nil, LoadError(file: file, reason: "cannot record the form version: \(error)"))
+            return LoadError(file: file, reason: "cannot record the form version: \(error)")
         }
-        return (form, nil)
-    }
-
-    public func currentForm(_ formID: String) -> LoadedForm? {
-        current.first { $0.formID == formID }
-    }
-
-    public func form(_ formID: String, version: String) -> LoadedForm? {
-        byVersion[Self.key(formID, version)]
-    }
-
-    public func knows(formID: String) -> Bool {
-        byVersion.values.contains { $0.formID == formID }
-    }
-
-    private static func key(_ formID: String, _ version: String) -> String {
-        formID + "\u{1F}" + version
+        return nil
     }
 }

@@ -128,7 +128,7 @@ struct CampaignHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.editCampaign)
         let id = try Self.id(request, .neighbourhoodNotFound())
-        try principal.requireDepartement(try await store.neighbourhood(id: id).departementCode)
+        try principal.requireVisible(try await store.neighbourhood(id: id).departementCode, otherwise: .neighbourhoodNotFound())
         try await store.deleteNeighbourhood(id: id, by: principal.auditActor)
         return Self.ok(DeletedResponse())
     }
@@ -170,7 +170,7 @@ struct CampaignHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.readTallies)
         let id = try Self.id(request, .targetNotFound())
-        try principal.requireDepartement(try await store.target(id: id).departementCode)
+        try principal.requireVisible(try await store.target(id: id).departementCode, otherwise: .targetNotFound())
         let changes = try await store.targetHistory(id: id)
         return Self.ok(TargetHistoryResponse(changes))
     }

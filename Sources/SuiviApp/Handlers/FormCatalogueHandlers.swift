@@ -13,7 +13,12 @@ struct FormCatalogueHandlers: Sendable {
     func list(_ request: Request) async throws -> Response {
         let principal = try await authentication.principal(request)
         try principal.require(.readTallies)
-        return JSONResponses.ok(FormCatalogueResponse(forms: context.forms.current.map(FormDescriptionResponse.init)),
-                                personalData: false)
+        let forms = context.forms
+        return JSONResponses.ok(FormCatalogueResponse(forms: forms.current.map { form in
+            .init(form: FormDescriptionResponse(form), state: form.state, draftVersion: forms.draft(form.formID)?.version,
+                  mediaCount: form.media.count)
+        }, newDrafts: forms.newDrafts.map { draft in
+            .init(id: draft.formID, title: draft.definition.title, draftVersion: draft.version)
+        }), personalData: false)
     }
 }

@@ -52,7 +52,7 @@ struct PeopleHandlers: Sendable {
         try principal.require(.managePeople)
         let id = try Self.id(request)
         let current = try await directory.person(id: id)
-        try principal.requireDepartement(current.departementCode)
+        try principal.requireVisible(current.departementCode, otherwise: .personNotFound())
         let body = try JSONBody(request)
         let departement = try body.string("departement", required: false, maximumLength: 60).map(departementCode)
         if let departement { try principal.requireDepartement(departement) }
@@ -71,7 +71,7 @@ struct PeopleHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.managePeople)
         let id = try Self.id(request)
-        try principal.requireDepartement(try await directory.person(id: id).departementCode)
+        try principal.requireVisible(try await directory.person(id: id).departementCode, otherwise: .personNotFound())
         let issued = try await directory.reissueLink(personID: id, newToken: PersonalLinks.newToken, by: principal.auditActor)
         return JSONResponses.ok(try await answer(issued))
     }
@@ -81,7 +81,7 @@ struct PeopleHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.managePeople)
         let id = try Self.id(request)
-        try principal.requireDepartement(try await directory.person(id: id).departementCode)
+        try principal.requireVisible(try await directory.person(id: id).departementCode, otherwise: .personNotFound())
         try await directory.revokeLinks(personID: id, by: principal.auditActor)
         return JSONResponses.ok(RevokedLinksResponse(person: PersonResponse(try await directory.person(id: id))))
     }

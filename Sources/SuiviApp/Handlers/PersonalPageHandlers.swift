@@ -54,7 +54,7 @@ struct PersonalPageHandlers: Sendable {
                 "name": departement?.name ?? person.departementCode,
                 "region": departement?.region ?? "",
             ],
-            "forms": context.forms.current.map { form in
+            "forms": context.forms.listed.map { form in
                 ["id": form.formID, "title": form.definition.title, "version": form.version, "hash": "md5:\(form.md5)"]
             },
             "collect_server_url": "\(context.baseURL())/key/\(request.parameter("token"))",

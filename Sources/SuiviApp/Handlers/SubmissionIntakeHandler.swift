@@ -38,8 +38,14 @@ struct SubmissionIntakeHandler: Sendable {
         guard let xmlPart = upload.first(named: "xml_submission_file") else { throw Problem.missingSubmissionFile() }
         let xml = Data(xmlPart.body)
         let document = try SubmissionDocument(xml: xml)
+        if context.forms.form(document.formID, version: document.version) == nil {
+            try context.forms.reloadIfChanged()  // published meanwhile by another process?
+        }
         guard context.forms.knows(formID: document.formID) else { throw Problem.unknownForm(document.formID) }
         knownForm = document.formID
+        if let current = context.forms.currentForm(document.formID), !current.state.acceptsRecords {
+            throw Problem.formClosed(document.formID)
+        }
         guard let form = context.forms.form(document.formID, version: document.version) else {
             throw Problem.unknownFormVersion(formID: document.formID, version: document.version)
         }
@@ -48,7 +54,6 @@ struct SubmissionIntakeHandler: Sendable {
             return try await receiveEncrypted(envelope, xml: xml, upload: upload, person: person, request: request)
         }
 
-        let issues = SubmissionChecker(form: form.definition).issues(in: document, receivedAt: request.receivedAt)
         let expected = form.definition.binaryFieldPaths.compactMap { document.value(at: $0) }.filter { !$0.isEmpty }
         var attachments: [SubmissionIntake.Attachment] = []
         for part in upload.parts where part.name != "xml_submission_file" {
@@ -58,7 +63,9 @@ struct SubmissionIntakeHandler: Sendable {
             attachments.append(.init(name: name, sha256: digest, size: part.body.count, contentType: part.contentType))
         }
         let summary = RecordSummary(document: document, form: form.definition, person: person,
-                                    receivedAt: request.receivedAt)
+                                    receivedAt: request.receivedAt, regionOf: context.regionOf)
+        let issues = SubmissionChecker(form: form.definition).issues(in: document, receivedAt: request.receivedAt)
+            + summary.issues
         let intake = SubmissionIntake(
             instanceID: document.instanceID, deprecatedID: document.deprecatedID, formID: document.formID,
             formVersion: document.version, resourcePersonID: person.id, receivedAt: request.receivedAt,

@@ -82,9 +82,46 @@ struct FormDescriptionResponse: Encodable {
     }
 }
 
-/// `GET /api/v1/forms`: the forms phones get now.
+/// `GET /api/v1/forms`: the forms phones get now, each with its state and
+/// the version of its draft, if it has one.
 struct FormCatalogueResponse: Encodable {
-    let forms: [FormDescriptionResponse]
+    let forms: [Entry]
+    /// Forms not published yet: id, title and draft version only.
+    let newDrafts: [NewDraft]
+
+    enum CodingKeys: String, CodingKey {
+        case forms, newDrafts = "new_drafts"
+    }
+
+    struct NewDraft: Encodable {
+        let id: String
+        let title: String
+        let draftVersion: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, title, draftVersion = "draft_version"
+        }
+    }
+
+    struct Entry: Encodable {
+        let form: FormDescriptionResponse
+        let state: FormState
+        let draftVersion: String?
+        let mediaCount: Int
+
+        enum CodingKeys: String, CodingKey {
+            case state, draftVersion = "draft_version", mediaCount = "media_count"
+        }
+
+        /// The description's keys, then these beside them in the same object.
+        func encode(to encoder: any Encoder) throws {
+            try form.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(state, forKey: .state)
+            try container.encode(draftVersion, forKey: .draftVersion)
+            try container.encode(mediaCount, forKey: .mediaCount)
+        }
+    }
 }
 
 enum FormDescription {

@@ -16,3 +16,12 @@ extension String {
         return result
     }
 }
+
+extension String {
+    /// One path segment of a URL: everything but unreserved characters
+    /// percent-encoded (a media file may be named "logo mutuelle.png").
+    var percentEncodedPathSegment: String {
+        addingPercentEncoding(withAllowedCharacters: .init(charactersIn:
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? self
+    }
+}

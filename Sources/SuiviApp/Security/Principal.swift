@@ -37,6 +37,13 @@ struct Principal: Sendable {
         guard scope.includes(departementCode) else { throw Problem.forbidden() }
     }
 
+    /// For one record named by its id (a person, a neighbourhood, a target):
+    /// outside the caller's scope it answers as an unknown id does (404), as
+    /// leads do, so ids tell nothing about other regions.
+    func requireVisible(_ departementCode: String, otherwise notFound: @autoclosure () -> Problem) throws {
+        guard scope.includes(departementCode) else { throw notFound() }
+    }
+
     /// For the audit log: who, without personal data.
     var auditActor: AuditActor {
         switch actor {

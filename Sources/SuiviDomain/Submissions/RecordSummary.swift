@@ -8,8 +8,12 @@ public struct RecordSummary: Sendable {
     public let answers: [String: String]
     public let departementCode: String?
     public let activityDate: String?
+    /// What a coordinator should know about where the record counts.
+    public let issues: [AnswerIssue]
 
-    public init(document: SubmissionDocument, form: FormDefinition, person: ResourcePerson?, receivedAt: Date) {
+    /// `regionOf`: the region code of a département code (nil: unknown).
+    public init(document: SubmissionDocument, form: FormDefinition, person: ResourcePerson?, receivedAt: Date,
+                regionOf: ((String) -> String?)? = nil) {
         var answers: [String: String] = [:]
         for field in form.fields where !field.isGroup {
             if let value = document.value(at: field.path) {
@@ -25,7 +29,24 @@ public struct RecordSummary: Sendable {
             form.fields.first { $0.name == "departement" }?.choices?.contains { $0.value == answer } == true
                 ? answer : nil
         }
-        departementCode = answered ?? person?.departementCode
+        // A resource person works for their own region: a visit they file in
+        // another region's département counts in their own département and
+        // is flagged, so one region's link never adds to another region's
+        // tallies nor touches its leads (issue 13).
+        if let answered, let person, let regionOf,
+           let answeredRegion = regionOf(answered), let ownRegion = regionOf(person.departementCode),
+           answeredRegion != ownRegion {
+            departementCode = person.departementCode
+            issues = [AnswerIssue(
+                field: "/\(document.rootName)/departement", kind: .advisory,
+                message: "Département « \(answered) » hors de la région de la personne ressource : "
+                    + "la fiche compte pour son propre département (\(person.departementCode)).",
+                englishMessage: "Département '\(answered)' is outside the resource person's region: "
+                    + "the record counts for their own département (\(person.departementCode)).")]
+        } else {
+            departementCode = answered ?? person?.departementCode
+            issues = []
+        }
 
         // The form's first date answer that is a real date of this century,
         // else the day it arrived: a visit dated 1923 is a slip of the

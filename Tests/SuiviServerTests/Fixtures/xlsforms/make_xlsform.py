@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Writes one of the tests' own XLSForms as an .xlsx (openpyxl).
+
+Usage: make_xlsform.py NAME OUTPUT.xlsx
+  marche         a market-day form: select_one_from_file, an image label, no version
+  marche_broken  the same with a select_one naming a list that does not exist
+"""
+import sys
+
+from openpyxl import Workbook
+
+
+def marche(broken=False):
+    survey = [
+        ["type", "name", "label::Français (fr)", "label::English (en)", "media::image::Français (fr)", "required"],
+        ["today", "jour", "", "", "", ""],
+        ["note", "accueil", "Bienvenue au marché", "Welcome to the market", "logo.png", ""],
+        ["select_one_from_file communes.csv", "commune", "Commune", "Commune", "", "yes"],
+        ["select_one %s" % ("metiers_absents" if broken else "metiers"), "metier", "Métier", "Trade", "", "yes"],
+        ["integer", "exposants", "Nombre d'exposants", "Number of stallholders", "", ""],
+    ]
+    choices = [
+        ["list_name", "name", "label::Français (fr)", "label::English (en)"],
+        ["metiers", "couture", "Couture", "Tailoring"],
+        ["metiers", "poterie", "Poterie", "Pottery"],
+    ]
+    settings = [["form_title", "form_id", "default_language"], ["Jour de marché", "marche", "Français (fr)"]]
+    return {"survey": survey, "choices": choices, "settings": settings}
+
+
+def main():
+    name, output = sys.argv[1], sys.argv[2]
+    sheets = {"marche": marche, "marche_broken": lambda: marche(broken=True)}[name]()
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(output)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+import SuiviApp
+import Logging
+@testable import SuiviDomain
+
+/// Issue 16: forms published from the admin, through the real server, a
+/// real SQLite file and real pyxform.
+@Suite struct FormPublishingTests {
+    /// One of the tests' own XLSForms (Fixtures/xlsforms/make_xlsform.py), as .xlsx bytes.
+    static func xlsform(_ name: String) throws -> Data {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/SuiviServerTests/Fixtures/xlsforms/make_xlsform.py").path,
+                             name, output.path]
+        try ProcessLaunch.run(process)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return try Data(contentsOf: output)
+    }
+
+    static let communes = Data("name,label\nthiaroye,Thiaroye\nyeumbeul,Yeumbeul\n".utf8)
+    static let logo = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + (0..<200).map { UInt8($0) })
+
+    func upload(_ server: TestServer, _ path: String, file: (name: String, data: Data),
+                media: [(name: String, data: Data)] = [], key: String? = nil) async throws -> HTTPReply {
+        var parts = [MultipartPart(name: "file", filename: file.name, contentType: "application/octet-stream", data: file.data)]
+        parts += media.map { MultipartPart(name: "media", filename: $0.name, contentType: nil, data: $0.data) }
+        let (body, contentType) = MultipartPart.encode(parts)
+        return try await server.client.request("POST", path, headers: auth(key ?? server.adminKey).merging(
+            ["Content-Type": contentType]) { $1 }, body: body)
+    }
+
+    func formList(_ server: TestServer) async throws -> String {
+        try await server.client.get("\(server.linkPath)/formList", headers: ["X-OpenRosa-Version": "1.0"]).text
+    }
+
+    @Test func anXLSFormIsDraftedPublishedAndServedWithItsFiles() async throws {
+        try await withTestServer { server in
+            let uploaded = try await upload(server, "/api/v1/forms", file: ("marche.xlsx", try Self.xlsform("marche")),
+                                            media: [("communes.csv", Self.communes), ("logo.png", Self.logo)])
+            #expect(uploaded.status == 201, "\(uploaded.text)")
+            let draft = try uploaded.json()
+            #expect(draft["form_id"] as? String == "marche")
+            let version = try #require(draft["version"] as? String)
+            #expect(version.count == 14 && version.allSatisfy(\.isNumber), "a version is made when the XLSForm has none")
+            #expect((draft["media"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["communes.csv", "logo.png"])
+            #expect(((draft["changes"] as? [String: Any])?["added"] as? [String])?.contains("/data/metier") == true)
+            #expect((draft["warnings"] as? [String])?.contains { $0.contains("image") } == true, "pyxform's warnings are shown")
+
+            // A draft is not served to phones.
+            #expect(!(try await formList(server)).contains("<formID>marche</formID>"))
+            #expect(try await server.client.get("/api/v1/forms/marche/draft", headers: auth(server.adminKey)).status == 200)
+
+            let published = try await server.client.request("POST", "/api/v1/forms/marche/draft/publish", headers: auth(server.adminKey))
+            #expect(published.status == 200, "\(published.text)")
+            #expect(try published.json()["state"] as? String == "open")
+
+            // Collect's view: the list names a manifest, the manifest each file with its md5, the files are those bytes.
+            let list = try await formList(server)
+            #expect(list.contains("<formID>marche</formID>") && list.contains("<version>\(version)</version>"))
+            #expect(list.contains("\(server.linkPath)/forms/marche/manifest</manifestUrl>"))
+            let manifest = try await server.client.get("\(server.linkPath)/forms/marche/manifest", headers: ["X-OpenRosa-Version": "1.0"])
+            #expect(manifest.status == 200)
+            for (name, bytes) in [("communes.csv", Self.communes), ("logo.png", Self.logo)] {
+                #expect(manifest.text.contains("<filename>\(name)</filename>"))
+                #expect(manifest.text.contains("<hash>md5:\(md5Hex(bytes))</hash>"))
+                let file = try await server.client.get("\(server.linkPath)/forms/marche/media/\(name)")
+                #expect(file.status == 200 && file.body == bytes, "\(name)")
+            }
+            #expect(try await server.client.get("\(server.linkPath)/forms/marche/media/other.png").status == 404)
+            let xform = try await server.client.get("\(server.linkPath)/forms/marche.xml")
+            #expect(list.contains("<hash>md5:\(md5Hex(xform.body))</hash>"))
+            #expect(xform.text.contains("version=\"\(version)\""))
+
+            // Records of the published version come in.
+            let record = """
+                <data id="marche" version="\(version)"><jour>2023-03-09</jour><accueil/><commune>thiaroye</commune>\
+                <metier>poterie</metier><exposants>12</exposants><meta><instanceID>uuid:marche-1</instanceID></meta></data>
+                """
+            #expect(try await server.client.submit("\(server.linkPath)/submission", xml: record).status == 201)
+
+            // A restart reads the same forms back from the database.
+            let again = try SuiviApplication(configuration: server.application.configuration, logger: Logger(label: "second"))
+            let reread = try #require(again.forms.currentForm("marche"))
+            #expect(reread.version == version && reread.media.count == 2 && reread.state == .open)
+        }
+    }
+
+    @Test func aNewVersionOfAShippedFormReplacesItWithoutARestart() async throws {
+        try await withTestServer { server in
+            let shipped = try String(contentsOf: repositoryRoot.appendingPathComponent("Forms/causerie.xml"), encoding: .utf8)
+            let oldVersion = try #require(server.application.forms.currentForm("causerie")?.version)
+            // Same version, changed content: refused, nothing half-published.
+            let sameVersion = shipped.replacingOccurrences(of: "<h:title>", with: "<h:title>Nouvelle ")
+            let refused = try await upload(server, "/api/v1/forms/causerie/draft", file: ("causerie.xml", Data(sameVersion.utf8)))
+            #expect(refused.status == 409)
+            #expect(try refused.json()["code"] as? String == "409.51")
+            #expect(try await server.client.get("/api/v1/forms/causerie/draft", headers: auth(server.adminKey)).status == 404)
+
+            let newVersion = sameVersion.replacingOccurrences(of: "version=\"\(oldVersion)\"", with: "version=\"\(oldVersion)-b\"")
+            let drafted = try await upload(server, "/api/v1/forms/causerie/draft", file: ("causerie.xml", Data(newVersion.utf8)))
+            #expect(drafted.status == 201, "\(drafted.text)")
+            #expect(try drafted.json()["published_version"] as? String == oldVersion)
+            #expect(try await server.client.request("POST", "/api/v1/forms/causerie/draft/publish", headers: auth(server.adminKey)).status == 200)
+            let list = try await formList(server)
+            #expect(list.contains("<version>\(oldVersion)-b</version>"))
+            #expect(server.application.forms.form("causerie", version: oldVersion) != nil, "old versions stay readable")
+            let audit: [String] = try server.query("SELECT action FROM audit_log WHERE target_id = 'causerie' ORDER BY id")
+            #expect(audit.suffix(2) == ["form.draft", "form.publish"])
+        }
+    }
+
+    @Test func badUploadsAreRefusedWithTheirReason() async throws {
+        try await withTestServer { server in
+            let broken = try await upload(server, "/api/v1/forms", file: ("marche.xlsx", try Self.xlsform("marche_broken")))
+            #expect(broken.status == 400)
+            let problem = try broken.json()
+            #expect(problem["code"] as? String == "400.61")
+            #expect((problem["message"] as? String)?.contains("metiers_absents") == true, "pyxform's own message: \(problem)")
+
+            let clash = try await upload(server, "/api/v1/forms", file: ("visite.xml",
+                try Data(contentsOf: repositoryRoot.appendingPathComponent("Forms/visite.xml"))))
+            let clashCode = try clash.json()["code"] as? String
+            #expect(clash.status == 409 && clashCode == "409.50")
+
+            let notAForm = try await upload(server, "/api/v1/forms", file: ("notes.txt", Data("bonjour".utf8)))
+            let notAFormCode = try notAForm.json()["code"] as? String
+            #expect(notAForm.status == 400 && notAFormCode == "400.60")
+            let garbage = try await upload(server, "/api/v1/forms", file: ("x.xlsx", Data("PK\u{3}\u{4}not a zip".utf8)))
+            #expect(garbage.status == 400)
+
+            let pathName = try await upload(server, "/api/v1/forms", file: ("marche.xlsx", try Self.xlsform("marche")),
+                                            media: [("../communes.csv", Self.communes)])
+            let pathNameCode = try pathName.json()["code"] as? String
+            #expect(pathName.status == 400 && pathNameCode == "400.62")
+            #expect(try await server.client.get("/api/v1/forms/marche/draft", headers: auth(server.adminKey)).status == 404,
+                    "nothing half-published")
+        }
+    }
+
+    @Test func closingAndClosedFormsAsCentralHasThem() async throws {
+        try await withTestServer { server in
+            func state(_ value: String) async throws -> Int {
+                try await server.send("PATCH", "/api/v1/forms/causerie", ["state": value], key: server.adminKey).status
+            }
+            #expect(try await state("closing") == 200)
+            #expect(!(try await formList(server)).contains("<formID>causerie</formID>"))
+            #expect(try await server.client.get("\(server.linkPath)/forms/causerie.xml").status == 404)
+            let version = try #require(server.application.forms.currentForm("causerie")?.version)
+            func record(_ id: String) -> String {
+                """
+                <data id="causerie" version="\(version)"><meta><instanceID>uuid:\(id)</instanceID></meta></data>
+                """
+            }
+            #expect(try await server.client.submit("\(server.linkPath)/submission", xml: record("c-1")).status == 201)
+            #expect(try await state("closed") == 200)
+            let refused = try await server.client.submit("\(server.linkPath)/submission", xml: record("c-2"))
+            #expect(refused.status == 403)
+            #expect(refused.text.contains("fermé"))
+            #expect(try await state("archived") == 400)
+            #expect(try await state("open") == 200)
+            #expect((try await formList(server)).contains("<formID>causerie</formID>"))
+        }
+    }
+}
+
+func md5Hex(_ data: Data) -> String {
+    Secrets.md5Hex(data)
+}
