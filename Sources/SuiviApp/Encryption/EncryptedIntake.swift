@@ -15,7 +15,9 @@ extension SubmissionIntakeHandler {
     /// instance id. Nothing is checked against the form's questions.
     func receiveEncrypted(_ envelope: EncryptedEnvelope, xml: Data, upload: MultipartFormData,
                           person: ResourcePerson, request: Request) async throws -> Response {
-        let expected = envelope.files
+        // Each name once: a name listed twice would keep the record incomplete forever.
+        var seen = Set<String>()
+        let expected = envelope.files.filter { seen.insert($0).inserted }
         var attachments: [SubmissionIntake.Attachment] = []
         for part in upload.parts where part.name != "xml_submission_file" {
             let name = part.filename ?? part.name
