@@ -68,6 +68,8 @@ let package = Package(
                 "SuiviHTTP", "SuiviDomain", "SuiviStore", "SuiviBasics",
                 "CSodium", "CQRencode", "CXLSXWriter", "CDeflate", "CZxcvbn",
                 .product(name: "Crypto", package: "swift-crypto"),
+                // RSA-OAEP and AES-CFB for encrypted ODK records (BoringSSL underneath).
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -126,6 +126,9 @@ enum Routes {
         router.add("POST", "/api/v1/forms/:formId/draft/publish", render.json(formAdmin.publish))
         router.add("GET", "/api/v1/forms/:formId/submissions.csv", render.json(exports.csv))
         router.add("GET", "/api/v1/forms/:formId/submissions.xlsx", render.json(exports.xlsx))
+        // With the form's private key in the body: encrypted records decrypted.
+        router.add("POST", "/api/v1/forms/:formId/submissions.csv", render.json(exports.csvWithKey))
+        router.add("POST", "/api/v1/forms/:formId/submissions.xlsx", render.json(exports.xlsxWithKey))
 
         // Tallies, targets, completeness, review, indicators, live events, daily report.
         let tallyRoutes = TallyHandlers(context: context, authentication: authentication)

@@ -425,6 +425,25 @@ extension Problem {
         Problem(code: "409.42", message: "Cette pré-inscription a été fusionnée ou effacée.",
                 englishMessage: "This lead was merged or erased.")
     }
+    // MARK: Encrypted records (400.80-89)
+
+    public static func invalidPrivateKey(_ detail: String) -> Problem {
+        Problem(code: "400.80", message: "La clé privée n'est pas lisible : collez la clé RSA complète au format PEM (« -----BEGIN PRIVATE KEY----- » ou « -----BEGIN RSA PRIVATE KEY----- »).",
+                englishMessage: "The private key is unreadable: send the whole RSA private key as PEM (PKCS#1 or PKCS#8).",
+                field: "private_key", detail: detail)
+    }
+
+    public static func wrongPrivateKey(recordID: Int64) -> Problem {
+        Problem(code: "400.81", message: "Cette clé privée n'ouvre pas les fiches chiffrées de ce formulaire : vérifiez que c'est la clé du formulaire.",
+                englishMessage: "This private key does not open this form's encrypted records: check it is the form's key.",
+                field: "private_key", detail: "record \(recordID)")
+    }
+
+    public static func undecryptableRecord(recordID: Int64, _ reason: String) -> Problem {
+        Problem(code: "400.82", message: "La fiche chiffrée n°\(recordID) ne peut pas être déchiffrée avec cette clé : son contenu ne correspond pas à sa signature.",
+                englishMessage: "Encrypted record \(recordID) cannot be decrypted with this key: its content does not match its signature.",
+                field: "private_key", detail: reason)
+    }
 }
 
 extension Problem {

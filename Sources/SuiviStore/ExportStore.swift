@@ -40,6 +40,22 @@ public struct ExportStore: Sendable {
 
         public var id: Int64 { sqlite3_column_int64(statement, 0) }
 
+        /// Column 7: an encrypted record (its answers column is empty).
+        public var isEncrypted: Bool { sqlite3_column_int64(statement, 7) == 1 }
+
+        /// An encrypted record's envelope XML and its files' (name, SHA-256,
+        /// nil while not received), read only for encrypted records.
+        public func encryptedParts() -> (envelope: Data, files: [(name: String, sha256: String?)])? {
+            guard isEncrypted else { return nil }
+            let envelope = withBytes(8) { Data($0) }
+            let list = withBytes(9) { Data($0) }
+            let pairs = (try? JSONSerialization.jsonObject(with: list)) as? [[Any]] ?? []
+            return (envelope, pairs.compactMap { pair in
+                guard let name = pair.first as? String else { return nil }
+                return (name, pair.count > 1 ? pair[1] as? String : nil)
+            })
+        }
+
         /// A column's bytes as text (UTF-8; numbers as SQLite writes them,
         /// NULL as no bytes).
         public func withBytes<T>(_ column: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
@@ -57,6 +73,10 @@ public struct ExportStore: Sendable {
         // (AnswersScanner): one json_extract per field and record cost
         // most of an export's time.
         var sql = "SELECT id, instance_id, received_at, activity_date, departement_code, review_state, answers"
+        // Encrypted records bring their envelope and files for decryption; others pay one NULL each.
+        sql += ", encrypted, CASE WHEN encrypted = 1 THEN xml END, CASE WHEN encrypted = 1 THEN"
+        sql += " (SELECT json_group_array(json_array(name, sha256)) FROM submission_attachments a"
+        sql += " WHERE a.submission_id = submissions.id) END"
         sql += " FROM submissions WHERE form_id = ? AND id > ? AND current = 1"
         var arguments: StatementArguments = [filter.formID, afterID]
         if let from = filter.from { sql += " AND activity_date >= ?"; arguments += [from] }

@@ -117,9 +117,11 @@ public struct IndicatorStore: Sendable {
 /// `submissions.answers`, apart from `TallyBook`'s Swift: used to fill a new
 /// indicator and by `suivi verify` to check the running totals.
 enum TallySQL {
-    /// The records that count: current, not rejected, with a place and a day.
+    /// The records that count: current, not rejected, with a place and a
+    /// day, not encrypted (their fields are unknown to the server).
     static let counted = """
         current = 1 AND review_state <> 'rejected' AND departement_code IS NOT NULL AND activity_date IS NOT NULL
+        AND encrypted = 0
         """
 
     /// A SELECT of (submission_id, departement_code, day, value): what each

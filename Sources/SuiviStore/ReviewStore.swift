@@ -77,6 +77,8 @@ public struct ReviewStore: Sendable {
         public let issuesJSON: String
         public let answersJSON: String
         public let resourcePersonID: Int64?
+        /// Sealed answers: the list says "Fiche chiffrée".
+        public let encrypted: Bool
     }
 
     /// Records to review, flagged first, newest first within each group.
@@ -85,7 +87,7 @@ public struct ReviewStore: Sendable {
         try await database.read { db in
             var sql = """
                 SELECT id, instance_id, form_id, departement_code, activity_date, received_at, review_state, review_comment,
-                       current, issues, answers, resource_person_id
+                       current, issues, answers, resource_person_id, encrypted
                 FROM submissions WHERE current = 1
                 """
             var arguments: StatementArguments = []
@@ -106,7 +108,7 @@ public struct ReviewStore: Sendable {
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 Item(id: row[0], instanceID: row[1], formID: row[2], departementCode: row[3], activityDate: row[4],
                      receivedAt: row[5], reviewState: row[6], reviewComment: row[7], current: row[8] as Bool,
-                     issuesJSON: row[9], answersJSON: row[10], resourcePersonID: row[11])
+                     issuesJSON: row[9], answersJSON: row[10], resourcePersonID: row[11], encrypted: row[12] as Bool)
             }
         }
     }

@@ -36,6 +36,9 @@ public struct SubmissionIntake: Sendable {
     public let expectedAttachments: [String]
     /// Files that came with this request.
     public let attachments: [Attachment]
+    /// An encrypted record's envelope: its answers are unknown to the
+    /// server, so it is stored and counted as received, never tallied.
+    public let encrypted: Bool
     /// Prepared by the request's own task, so the single writer thread only
     /// runs SQL.
     let issuesJSON: String
@@ -58,7 +61,8 @@ public struct SubmissionIntake: Sendable {
     public init(instanceID: String, deprecatedID: String?, formID: String, formVersion: String,
                 resourcePersonID: Int64?, receivedAt: Date, xml: Data, xmlSHA256: String,
                 departementCode: String?, answers: [String: String] = [:], activityDate: String? = nil,
-                issues: [AnswerIssue], expectedAttachments: [String], attachments: [Attachment]) {
+                issues: [AnswerIssue], expectedAttachments: [String], attachments: [Attachment],
+                encrypted: Bool = false) {
         self.instanceID = instanceID
         self.deprecatedID = deprecatedID
         self.formID = formID
@@ -74,6 +78,7 @@ public struct SubmissionIntake: Sendable {
         self.issues = issues
         self.expectedAttachments = expectedAttachments
         self.attachments = attachments
+        self.encrypted = encrypted
         // Most records have no issue; JSONEncoder writes an empty array as "[]".
         self.issuesJSON = issues.isEmpty
             ? "[]" : String(decoding: (try? Self.issuesEncoder.encode(issues)) ?? Data("[]".utf8), as: UTF8.self)

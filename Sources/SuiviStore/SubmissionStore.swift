@@ -29,14 +29,14 @@ public struct SubmissionStore: Sendable {
             try db.cachedStatement(sql: """
                 INSERT INTO submissions (instance_id, form_id, form_version, resource_person_id, received_at, xml,
                     xml_sha256, deprecated_id, departement_code, review_state, issues, attachments_expected,
-                    answers, activity_date)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    answers, activity_date, encrypted)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(instance_id) DO NOTHING
                 """).execute(arguments: [
                     intake.instanceID, intake.formID, intake.formVersion, intake.resourcePersonID, received,
                     intake.xml, intake.xmlSHA256, intake.deprecatedID, intake.departementCode,
                     intake.issues.isEmpty ? "received" : "flagged", issuesJSON, intake.expectedAttachments.count,
-                    intake.answersJSON, intake.activityDate,
+                    intake.answersJSON, intake.activityDate, intake.encrypted,
                 ])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             // Only deprecated_id can still clash: this version was already edited.
@@ -56,12 +56,15 @@ public struct SubmissionStore: Sendable {
                 try db.cachedStatement(sql: "UPDATE submissions SET current = 0 WHERE instance_id = ?")
                     .execute(arguments: [deprecated])
             }
-            try TallyBook.count(submissionID: id, formID: intake.formID, departementCode: intake.departementCode,
-                                day: intake.activityDate, answers: intake.answers, sources: tallySources,
-                                into: &tallies, in: db)
-            // Leads from visits, in the visit's own transaction.
-            try LeadBook.record(submissionID: id, formID: intake.formID, departementCode: intake.departementCode,
-                                answers: intake.answers, replacedSubmissionID: replacedID, in: db)
+            // An encrypted record's fields are unknown here: received, not tallied, no lead.
+            if !intake.encrypted {
+                try TallyBook.count(submissionID: id, formID: intake.formID, departementCode: intake.departementCode,
+                                    day: intake.activityDate, answers: intake.answers, sources: tallySources,
+                                    into: &tallies, in: db)
+                // Leads from visits, in the visit's own transaction.
+                try LeadBook.record(submissionID: id, formID: intake.formID, departementCode: intake.departementCode,
+                                    answers: intake.answers, replacedSubmissionID: replacedID, in: db)
+            }
             for name in Set(intake.expectedAttachments) {
                 try db.cachedStatement(sql: "INSERT INTO submission_attachments (submission_id, name) VALUES (?, ?)")
                     .execute(arguments: [id, name])
@@ -129,6 +132,8 @@ public struct SubmissionStore: Sendable {
         public let attachmentsExpected: Int
         public let attachmentsReceived: Int
         public let xml: Data
+        /// An encrypted record: `xml` is its envelope, the answers are sealed.
+        public let encrypted: Bool
     }
 
     /// A page of a form's records in id order, after `afterID`, limited to
@@ -137,7 +142,8 @@ public struct SubmissionStore: Sendable {
         try await database.read { db in
             var sql = """
                 SELECT id, instance_id, form_id, form_version, resource_person_id, received_at, departement_code,
-                       review_state, current, deprecated_id, issues, attachments_expected, attachments_received, xml
+                       review_state, current, deprecated_id, issues, attachments_expected, attachments_received, xml,
+                       encrypted
                 FROM submissions WHERE form_id = ? AND id > ?
                 """
             var arguments: StatementArguments = [formID, afterID]
@@ -154,7 +160,8 @@ public struct SubmissionStore: Sendable {
                         reviewState: row["review_state"], current: row["current"] as Bool,
                         deprecatedID: row["deprecated_id"], issuesJSON: row["issues"],
                         attachmentsExpected: row["attachments_expected"],
-                        attachmentsReceived: row["attachments_received"], xml: row["xml"])
+                        attachmentsReceived: row["attachments_received"], xml: row["xml"],
+                        encrypted: row["encrypted"] as Bool)
             }
         }
     }

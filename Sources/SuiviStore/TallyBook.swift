@@ -126,13 +126,14 @@ enum TallyBook {
     }
 
     /// Counts a stored record again from its row (after a rejection is
-    /// lifted). Does nothing if it is already counted.
+    /// lifted). Does nothing if it is already counted, or encrypted (its
+    /// fields are unknown to the server).
     static func recount(submissionID: Int64, sources: [Source], in db: Database) throws {
         let already = try Int.fetchOne(db, sql: "SELECT count(*) FROM tally_contributions WHERE submission_id = ?",
                                        arguments: [submissionID]) ?? 0
         guard already == 0,
               let row = try Row.fetchOne(db, sql: """
-                SELECT form_id, departement_code, activity_date, answers FROM submissions WHERE id = ?
+                SELECT form_id, departement_code, activity_date, answers FROM submissions WHERE id = ? AND encrypted = 0
                 """, arguments: [submissionID])
         else { return }
         try count(submissionID: submissionID, formID: row[0], departementCode: row[1], day: row[2],

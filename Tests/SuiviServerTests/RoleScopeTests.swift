@@ -278,6 +278,13 @@ extension RoleScopeTests {
         line("GET", "/api/v1/forms/:formId/submissions.xlsx", .roles(coordinators), .perRegion(outOfScope: 403), 200) { _, region in
             Call(path: "/api/v1/forms/visite/submissions.xlsx?departement=\(region!.region.departement)")
         },
+        // The same exports with the form's private key in the body (none sent: the plain export).
+        line("POST", "/api/v1/forms/:formId/submissions.csv", .roles(coordinators), .perRegion(outOfScope: 403), 200) { _, region in
+            .json("/api/v1/forms/visite/submissions.csv?departement=\(region!.region.departement)", [:])
+        },
+        line("POST", "/api/v1/forms/:formId/submissions.xlsx", .roles(coordinators), .perRegion(outOfScope: 403), 200) { _, region in
+            .json("/api/v1/forms/visite/submissions.xlsx?departement=\(region!.region.departement)", [:])
+        },
 
         // Campaigns: national structure, regional days, neighbourhoods and targets.
         line("GET", "/api/v1/campaigns", .roles(tallyReaders), .plain, 200, showsEveryDepartement: true) { _, _ in

@@ -2,7 +2,10 @@
 flagged by the server's checks (sent over OpenRosa as a phone does) comes
 first with its issue explained, and rejecting it takes it out of the
 tallies; French first, English on the switch, usable at 360 px."""
+import base64
 import json
+import os
+import re
 import urllib.request
 import uuid
 
@@ -112,3 +115,43 @@ def test_the_review_page_fits_a_phone_and_switches_to_english(server, phone):
         timeout=20).read())["submissions"][0]["issues"][0]["message_en"]
     assert english in text
     assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+
+
+def send_encrypted_envelope(link, instance_id):
+    """An encrypted record as ODK Collect sends it for a form with a public key: the
+    plaintext envelope and the encrypted XML. The server cannot read its answers."""
+    version = re.search(r'id="visite" version="([^"]+)"', visit_xml("uuid:x")).group(1)
+    key = base64.b64encode(os.urandom(256)).decode()
+    envelope = (f'<data xmlns="http://www.opendatakit.org/xforms/encrypted" id="visite" version="{version}" '
+                f'encrypted="yes"><base64EncryptedKey>{key}</base64EncryptedKey>'
+                f'<orx:meta xmlns:orx="http://openrosa.org/xforms"><orx:instanceID>{instance_id}</orx:instanceID>'
+                f'</orx:meta><encryptedXmlFile>submission.xml.enc</encryptedXmlFile></data>')
+    boundary = "----suivi" + uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"xml_submission_file\"; filename=\"submission.xml\"\r\n"
+            f"Content-Type: text/xml\r\n\r\n{envelope}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"submission.xml.enc\"; filename=\"submission.xml.enc\"\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + os.urandom(160) + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(f"{link}/submission", data=body, method="POST", headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}", "X-OpenRosa-Version": "1.0"})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        assert response.status == 201
+
+
+def test_an_encrypted_record_is_shown_sealed_and_left_out_of_the_tallies(server, phone):
+    link = server.add_person(server.base_url)
+    key = server.add_api_key()
+    send_encrypted_envelope(link, f"uuid:{uuid.uuid4()}")
+    assert visits(server, key) == 0
+    login, password = server.add_user("coordinatrice", role="coordinator")
+    sign_in(phone, server, login, password, next_path="/admin/review")
+    wait(phone, lambda d: len(cards(d)) == 1)
+    card = phone.find_element(By.CSS_SELECTOR, "#records li[data-id]")
+    assert card.find_element(By.CSS_SELECTOR, ".review-state.encrypted").text == "Fiche chiffrée"
+    assert "seule la clé privée du formulaire les ouvre" in card.text
+    # No answers to show: the envelope's key and file names are not answers.
+    assert card.find_elements(By.CSS_SELECTOR, ".answers") == []
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+    phone.find_element(By.ID, "language").click()
+    wait(phone, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Review records")
+    wait(phone, lambda d: "Encrypted record" in d.find_element(By.ID, "records").text)
+    assert "only the form's private key opens them" in phone.find_element(By.ID, "records").text

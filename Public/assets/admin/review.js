@@ -20,7 +20,8 @@ const t = translate({
         issues: "Problèmes relevés", answers: "Réponses", comment: "Commentaire", commentPlaceholder: "Pourquoi ? (facultatif)",
         approve: "Approuver", hasIssues: "A des problèmes", reject: "Rejeter", record: "Fiche", received: "reçue le",
         activity: "activité du", reviewed: (state) => `Fiche ${state}.`, previousComment: "Commentaire :",
-        empty: "(vide)" },
+        empty: "(vide)", encrypted: "Fiche chiffrée",
+        encryptedHelp: "Les réponses ont été chiffrées sur le téléphone : seule la clé privée du formulaire les ouvre (export avec la clé). La fiche compte comme reçue, pas dans les totaux." },
   en: { title: "Review records", help: "Records flagged by the server's checks come first. A rejected record leaves the tallies.",
         show: "Show", toReview: "To review", flaggedOnly: "Flagged only", all: "All", approvedOnly: "Approved",
         rejectedOnly: "Rejected", form: "Form", allForms: "All", form_visite: "Visit", form_causerie: "Group talk",
@@ -28,7 +29,8 @@ const t = translate({
         issues: "Issues found", answers: "Answers", comment: "Comment", commentPlaceholder: "Why? (optional)",
         approve: "Approve", hasIssues: "Has issues", reject: "Reject", record: "Record", received: "received",
         activity: "activity on", reviewed: (state) => `Record ${state}.`, previousComment: "Comment:",
-        empty: "(empty)" },
+        empty: "(empty)", encrypted: "Encrypted record",
+        encryptedHelp: "The answers were encrypted on the phone: only the form's private key opens them (export with the key). The record counts as received, not in the tallies." },
 });
 const stateName = (state) => (STATES[language()] || STATES.fr)[state] || state;
 const formName = (form) => (FORMS[language()] || FORMS.fr)[form] || form;
@@ -71,7 +73,9 @@ function card(record) {
                 element("span", [record.departement, record.activity_date && `${t("activity")} ${record.activity_date}`,
                                  `${t("received")} ${record.received_at.slice(0, 16).replace("T", " ")}`]
                   .filter(Boolean).join(" · "), "muted"));
+  if (record.encrypted) header.append(element("span", t("encrypted"), "review-state encrypted"));
   item.append(header);
+  if (record.encrypted) item.append(element("p", t("encryptedHelp"), "muted encrypted-help"));
 
   const faulty = new Set();
   if (record.issues.length) {
@@ -99,7 +103,7 @@ function card(record) {
     answers.append(term, definition);
   }
   details.append(answers);
-  item.append(details);
+  if (!record.encrypted) item.append(details);
 
   const verdict = element("div", undefined, "verdict");
   const commentID = `comment-${record.id}`;

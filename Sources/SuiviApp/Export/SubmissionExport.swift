@@ -21,6 +21,9 @@ struct SubmissionExport {
     let store: ExportStore
     let form: FormDefinition
     let filter: ExportStore.Filter
+    /// Set when the caller sent the form's private key: encrypted records
+    /// are then written with their answers (Encryption/EncryptedExport.swift).
+    var encryptedRecords: EncryptedRecordReader? = nil
 
     /// The form's questions (not groups, not metadata), labelled in French.
     var fieldColumns: [Column] {
@@ -68,7 +71,7 @@ struct SubmissionExport {
                 for column in 0..<ExportStore.RowView.fixedColumnCount {
                     row.withBytes(column) { buffer.appendField(bytes: $0) }
                 }
-                try row.withBytes(ExportStore.RowView.answersColumn) { input in
+                try withAnswers(row) { input in
                     try Self.scan(&answers, input, recordID: row.id)
                     for index in 0..<answers.fieldCount {
                         answers.value(index, in: input) { buffer.appendField(bytes: $0) }
@@ -127,7 +130,7 @@ struct SubmissionExport {
                 for column in 1..<ExportStore.RowView.fixedColumnCount {
                     try row.withBytes(column) { try workbook.write(sheet, row: rowNumber, column: column, bytes: $0) }
                 }
-                try row.withBytes(ExportStore.RowView.answersColumn) { input in
+                try withAnswers(row) { input in
                     try Self.scan(&answers, input, recordID: row.id)
                     for (index, field) in columns.enumerated() {
                         let column = Self.fixedHeaders.count + index

@@ -20,7 +20,18 @@ struct ExportHandlers: Sendable {
         try await export(request, format: .xlsx)
     }
 
-    private func export(_ request: Request, format: SubmissionExport.Format) async throws -> Response {
+    /// `POST`: the same export, with the form's RSA private key in the body
+    /// (`private_key`, JSON or multipart) to write encrypted records decrypted.
+    func csvWithKey(_ request: Request) async throws -> Response {
+        try await export(request, format: .csv, privateKey: try ExportKey.read(request))
+    }
+
+    func xlsxWithKey(_ request: Request) async throws -> Response {
+        try await export(request, format: .xlsx, privateKey: try ExportKey.read(request))
+    }
+
+    private func export(_ request: Request, format: SubmissionExport.Format,
+                        privateKey: RecordDecryptor? = nil) async throws -> Response {
         let principal = try await authentication.principal(request)
         try principal.require(.readPersonalData)
         let formID = request.parameter("formId")
@@ -40,7 +51,11 @@ struct ExportHandlers: Sendable {
             codes = [departement]
         }
         let filter = ExportStore.Filter(formID: formID, from: from, to: to, departementCodes: codes)
-        let exporter = SubmissionExport(store: ExportStore(database: context.database), form: form.definition, filter: filter)
+        var exporter = SubmissionExport(store: ExportStore(database: context.database), form: form.definition, filter: filter)
+        exporter.encryptedRecords = privateKey.map {
+            EncryptedRecordReader(decryptor: $0, form: form.definition, attachments: context.attachments)
+        }
+        let export = exporter
         // Next to the database (the disk sized for data, not /tmp), unlinked once sent.
         let directory = ((context.database.path as NSString).deletingLastPathComponent as NSString)
             .appendingPathComponent("export-tmp")
@@ -48,13 +63,14 @@ struct ExportHandlers: Sendable {
         let path = (directory as NSString).appendingPathComponent("suivi-export-\(UUID().uuidString).\(format.rawValue)")
         let rows: Int
         do {
-            rows = try await BlockingWork.run(priority: .background) { try exporter.write(format, to: path) }
+            rows = try await BlockingWork.run(priority: .background) { try export.write(format, to: path) }
         } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw error as? Problem ?? Problem.storageUnavailable("export failed: \(error)")
         }
         // Who, which form, which filters, how many rows: never the data.
         var details = ["format": format.rawValue, "rows": String(rows)]
+        if privateKey != nil { details["decrypted"] = "yes" }
         if let from { details["from"] = from }
         if let to { details["to"] = to }
         if let departement { details["departement"] = departement }

@@ -23,7 +23,8 @@ struct SubmissionAPIHandlers: Sendable {
             formID: formID, afterID: Int64(after), limit: limit, departementCodes: scope.departementCodes)
         let items: [[String: Any]] = rows.map { row in
             var answers: [String: String] = [:]
-            if let document = try? SubmissionDocument(xml: row.xml) {
+            // An encrypted record's XML is its envelope: no answers to show.
+            if !row.encrypted, let document = try? SubmissionDocument(xml: row.xml) {
                 let prefix = "/\(document.rootName)/"
                 for (path, values) in document.values {
                     answers[String(path.dropFirst(prefix.count))] = values.first ?? ""
@@ -44,6 +45,7 @@ struct SubmissionAPIHandlers: Sendable {
                 "issues": issues,
                 "attachments": ["expected": row.attachmentsExpected, "received": row.attachmentsReceived],
                 "answers": answers,
+                "encrypted": row.encrypted,
             ]
         }
         let next: Any = rows.count == limit ? String(rows.last!.id) : NSNull()

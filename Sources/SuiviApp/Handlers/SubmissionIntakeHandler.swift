@@ -49,6 +49,10 @@ struct SubmissionIntakeHandler: Sendable {
         guard let form = context.forms.form(document.formID, version: document.version) else {
             throw Problem.unknownFormVersion(formID: document.formID, version: document.version)
         }
+        // Encrypted forms: answers sealed, files kept whole (Encryption/EncryptedIntake.swift).
+        if let envelope = EncryptedEnvelope(document: document) {
+            return try await receiveEncrypted(envelope, xml: xml, upload: upload, person: person, request: request)
+        }
 
         let expected = form.definition.binaryFieldPaths.compactMap { document.value(at: $0) }.filter { !$0.isEmpty }
         var attachments: [SubmissionIntake.Attachment] = []

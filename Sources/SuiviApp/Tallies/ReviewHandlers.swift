@@ -60,6 +60,7 @@ struct ReviewHandlers: Sendable {
                 "resource_person_id": item.resourcePersonID ?? NSNull(),
                 "issues": (try? JSONSerialization.jsonObject(with: Data(item.issuesJSON.utf8))) ?? [],
                 "answers": Answers.decode(item.answersJSON),
+                "encrypted": item.encrypted,
             ]
         }
         return JSONResponses.ok(["submissions": rows, "next_offset": items.count == limit ? (offset + limit) as Any : NSNull()])

@@ -32,6 +32,9 @@ enum Migrations {
         migrator.registerMigration(Migration0011RegionalLeads.identifier) { db in
             try db.execute(sql: Migration0011RegionalLeads.sql)
         }
+        migrator.registerMigration(Migration0012EncryptedSubmissions.identifier) { db in
+            try db.execute(sql: Migration0012EncryptedSubmissions.sql)
+        }
         migrator.registerMigration(Migration0016PublishedForms.identifier) { db in
             try db.execute(sql: Migration0016PublishedForms.sql)
         }
