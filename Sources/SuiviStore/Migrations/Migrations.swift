@@ -32,6 +32,9 @@ enum Migrations {
         migrator.registerMigration(Migration0011RegionalLeads.identifier) { db in
             try db.execute(sql: Migration0011RegionalLeads.sql)
         }
+        migrator.registerMigration(Migration0013ResourcePersonActivity.identifier) { db in
+            try db.execute(sql: Migration0013ResourcePersonActivity.sql)
+        }
         return migrator
     }
 }
