@@ -1,0 +1,147 @@
+"""Issue 18: the coordinator pages read at a glance on a laptop and on a
+360-px phone, in French and in English. Screenshots of every page go to
+.build/web-screenshots/ (names like dashboard-360-fr.png) for a person to
+look at."""
+import sqlite3
+import uuid
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import sign_in
+from test_dashboard import DAY, send_like_a_phone, text_of, visit_xml
+
+PAGES = ["/admin", "/admin/report", "/admin/leads", "/admin/exports", "/admin/indicators", "/admin/campaigns",
+         "/admin/targets", "/admin/people", "/admin/qr-sheet", "/admin/users", "/admin/audit", "/admin/account"]
+
+
+def dakar_phase(server):
+    """The Dakar phase of March 2023 with a target, written as a campaign set up earlier would be."""
+    connection = sqlite3.connect(server.database)
+    with connection:
+        connection.executescript("""
+            INSERT INTO campaigns (id, name, starts_on, ends_on, created_at) VALUES (1, 'Campagne 2023', '2023-03-01', '2023-12-31', '2023-02-01T00:00:00Z');
+            INSERT INTO campaign_phases (id, campaign_id, name, position, starts_on, ends_on) VALUES (1, 1, 'Dakar', 1, '2023-03-07', '2023-03-11');
+            INSERT INTO campaign_days (phase_id, departement_code, day) VALUES
+                (1, 'rufisque', '2023-03-07'), (1, 'keur-massar', '2023-03-08'), (1, 'guediawaye', '2023-03-09'),
+                (1, 'pikine', '2023-03-10'), (1, 'dakar', '2023-03-11');
+            INSERT INTO targets (phase_id, indicator_id, departement_code, baseline, milestone, target, updated_at) VALUES
+                (1, 'visits', 'guediawaye', 0, 80, 160, '2023-02-01T00:00:00Z'),
+                (1, 'visits', 'pikine', 0, 80, 3700, '2023-02-01T00:00:00Z');
+        """)
+        # Picked before the campaign: active since 1 March.
+        connection.execute("UPDATE resource_person_activity SET from_day = '2023-03-01' WHERE until_day IS NULL")
+    connection.close()
+
+
+@pytest.fixture
+def campaign(server):
+    link = server.add_person(server.base_url)
+    server.add_person(server.base_url, name="Ibrahima Sow", departement="Pikine")
+    dakar_phase(server)
+    for index in range(3):
+        send_like_a_phone(link, visit_xml(f"uuid:{uuid.uuid4()}", wants_to_join="yes" if index else "no"))
+    return server.add_user("admin-campagne", role="admin")
+
+
+def choose_language(driver, code):
+    driver.execute_script("localStorage.setItem('suivi.language', arguments[0])", code)
+
+
+def loaded(driver, path):
+    """Waits until the page has drawn itself (the bar, then a quiet moment)."""
+    WebDriverWait(driver, 15).until(lambda d: d.find_elements(By.ID, "sign-out") or d.find_elements(By.ID, "login"))
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    if path in ("/admin", "/admin/report"):
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.body.dataset.loaded"))
+    driver.execute_script("return new Promise((done) => setTimeout(done, 300))")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_no_page_scrolls_sideways_at_360_px(server, phone, campaign, screenshots, language):
+    login, password = campaign
+    sign_in(phone, server, login, password, next_path="/admin")
+    choose_language(phone, language)
+    wide = []
+    for path in PAGES:
+        query = f"?date={DAY}" if path in ("/admin", "/admin/report") else ""
+        phone.get(f"{server.base_url}{path}{query}")
+        loaded(phone, path)
+        name = path.strip("/").replace("admin/", "").replace("admin", "dashboard") or "dashboard"
+        phone.save_screenshot(str(screenshots / f"{name}-360-{language}.png"))
+        width = phone.execute_script("return document.documentElement.scrollWidth")
+        if width > 360:
+            wide.append((path, width))
+        # The menu is folded: the page's own title is on the first screen.
+        top = phone.execute_script("const m = document.querySelector('main'); return m ? m.getBoundingClientRect().top : 0")
+        assert top < 150, f"{path}: the page's content starts at {top} px"
+    assert not wide, f"pages wider than 360 px: {wide}"
+
+
+def test_the_menu_opens_and_closes_at_360_px(server, phone, campaign):
+    login, password = campaign
+    sign_in(phone, server, login, password, next_path="/admin")
+    loaded(phone, "/admin")
+    menu = phone.find_element(By.ID, "menu-toggle")
+    assert not phone.find_element(By.CSS_SELECTOR, ".admin-bar nav a[href='/admin/leads']").is_displayed()
+    menu.click()
+    assert phone.find_element(By.CSS_SELECTOR, ".admin-bar nav a[href='/admin/leads']").is_displayed()
+    assert menu.get_attribute("aria-expanded") == "true"
+
+
+def test_the_dashboard_keeps_day_and_place_in_the_url(server, browser, campaign):
+    login, password = campaign
+    sign_in(browser, server, login, password, next_path="/admin")
+    browser.get(f"{server.base_url}/admin?date={DAY}")
+    wait = WebDriverWait(browser, 15)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, 'button.drill[data-key="dakar"]'))
+    browser.find_element(By.CSS_SELECTOR, 'button.drill[data-key="dakar"]').click()
+    wait.until(lambda d: "region=dakar" in d.current_url)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, 'button.drill[data-key="guediawaye"]'))
+    browser.find_element(By.CSS_SELECTOR, 'button.drill[data-key="guediawaye"]').click()
+    wait.until(lambda d: "departement=guediawaye" in d.current_url)
+    assert f"date={DAY}" in browser.current_url
+    # A shared link (or a reload) opens the same view.
+    browser.refresh()
+    wait.until(lambda d: text_of(d, "#current-place") == "Guédiawaye")
+    # Back goes up one level, not to the sign-in page.
+    browser.back()
+    wait.until(lambda d: text_of(d, "#current-place") == "Dakar")
+    assert "/admin/login" not in browser.current_url
+    browser.back()
+    wait.until(lambda d: text_of(d, "#current-place") == "Sénégal")
+
+
+def test_the_menus_daily_report_opens_on_the_dashboards_day(server, browser, campaign):
+    login, password = campaign
+    sign_in(browser, server, login, password, next_path="/admin")
+    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return document.body.dataset.loaded"))
+    dashboard_day = browser.find_element(By.ID, "day").get_attribute("value")
+    browser.find_element(By.CSS_SELECTOR, ".admin-bar nav a[href^='/admin/report']").click()
+    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return document.body.dataset.loaded"))
+    assert dashboard_day.startswith("2023-03")
+    assert browser.find_element(By.ID, "day").get_attribute("value") == dashboard_day
+
+
+def test_the_daily_report_in_english_is_english(server, browser, campaign):
+    login, password = campaign
+    sign_in(browser, server, login, password, next_path="/admin")
+    choose_language(browser, "en")
+    browser.get(f"{server.base_url}/admin/report?date={DAY}")
+    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return document.body.dataset.loaded") == DAY)
+    text = browser.find_element(By.TAG_NAME, "main").text
+    for french in ["Bilan", "Objectifs", "Complétude", "Visites", "Région", "Attendus", "Émissions", "Cible", "Réalisé"]:
+        assert french not in text, french
+    assert "Visits" in text and "Reporting completeness" in text
+
+
+def test_numbers_follow_the_language(server, browser, campaign):
+    login, password = campaign
+    sign_in(browser, server, login, password, next_path="/admin")
+    browser.get(f"{server.base_url}/admin/report?date=2023-03-11")
+    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return document.body.dataset.loaded"))
+    text = browser.find_element(By.TAG_NAME, "main").text
+    # Visits target over the phase: 160 + 3,700.
+    assert "3860" not in text and "3\u202f860" in text.replace("\u00a0", "\u202f")
+    assert not any(part for part in text.split() if part.count(".") == 1 and part.replace(".", "").isdigit())
