@@ -145,3 +145,43 @@ def test_numbers_follow_the_language(server, browser, campaign):
     # Visits target over the phase: 160 + 3,700.
     assert "3860" not in text and "3\u202f860" in text.replace("\u00a0", "\u202f")
     assert not any(part for part in text.split() if part.count(".") == 1 and part.replace(".", "").isdigit())
+
+
+def test_qr_cards_printed_on_a4_keep_all_three_instructions(server, browser, campaign, screenshots):
+    login, password = campaign
+    sign_in(browser, server, login, password, next_path="/admin")
+    browser.get(f"{server.base_url}/admin/qr-sheet")
+    wait = WebDriverWait(browser, 15)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#departement option[value='guediawaye']"))
+    browser.execute_script("document.getElementById('departement').value = 'guediawaye'")
+    browser.find_element(By.ID, "confirm").click()
+    browser.find_element(By.ID, "prepare-submit").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#sheet .card ol li"))
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    # A4 printable width at 10 mm margins (190 mm) in CSS pixels.
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": int(190 / 25.4 * 96), "height": int(277 / 25.4 * 96), "deviceScaleFactor": 1, "mobile": False})
+    browser.execute_script("return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    assert browser.execute_script("return document.documentElement.clientWidth") == int(190 / 25.4 * 96)
+    cut = browser.execute_script("""
+        return [...document.querySelectorAll('#sheet .card')].filter((card) => {
+          const bottom = card.getBoundingClientRect().bottom;
+          return [...card.querySelectorAll('li')].some((item) => item.getBoundingClientRect().bottom > bottom - 2);
+        }).length""")
+    browser.save_screenshot(str(screenshots / "qr-sheet-print.png"))
+    assert cut == 0, f"{cut} cards lose an instruction"
+
+
+def test_people_rows_keep_their_actions_in_reach_at_360_px(server, phone, campaign, screenshots):
+    login, password = campaign
+    sign_in(phone, server, login, password, next_path="/admin")
+    phone.get(f"{server.base_url}/admin/people")
+    WebDriverWait(phone, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#people button.edit"))
+    rows = phone.execute_script("""
+        return [...document.querySelectorAll('#people tbody tr')].map((row) => ({
+          height: row.getBoundingClientRect().height,
+          right: Math.max(...[...row.querySelectorAll('button')].map((b) => b.getBoundingClientRect().right))}))""")
+    phone.save_screenshot(str(screenshots / "people-rows-360.png"))
+    # Before: ~400 px per person, the buttons beyond the right edge.
+    assert rows and all(row["height"] < 180 for row in rows), rows
+    assert all(row["right"] <= 360 for row in rows), rows
