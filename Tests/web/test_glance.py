@@ -185,3 +185,30 @@ def test_people_rows_keep_their_actions_in_reach_at_360_px(server, phone, campai
     # Before: ~400 px per person, the buttons beyond the right edge.
     assert rows and all(row["height"] < 180 for row in rows), rows
     assert all(row["right"] <= 360 for row in rows), rows
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_duplicate_leads_show_enough_to_decide_and_merging_says_so(server, phone, screenshots, language):
+    from test_leads_exports import send_visits, table_rows
+    send_visits(server)
+    login, password = server.add_user("coordinatrice", role="coordinator")
+    sign_in(phone, server, login, password, next_path="/admin/leads")
+    choose_language(phone, language)
+    phone.get(f"{server.base_url}/admin/leads")
+    wait = WebDriverWait(phone, 15)
+    wait.until(lambda d: len(table_rows(d, "leads")) == 4 and len(table_rows(d, "duplicates")) == 1)
+    pair = " ".join(table_rows(phone, "duplicates")[0])
+    trade = "Couture" if language == "fr" else "Tailoring"
+    for expected in ["Guédiawaye", trade, "+221771234567", "Wakhinane Nimzatt", "OPA Couture"]:
+        assert expected in pair, expected
+    assert "guediawaye" not in pair and "tailoring" not in pair
+    assert all(row[2] in ("Guédiawaye", "Pikine") for row in table_rows(phone, "leads"))
+    colours = phone.execute_script("""return [...document.querySelectorAll('#duplicates button')]
+        .map((b) => getComputedStyle(b).backgroundColor)""")
+    assert len(set(colours)) == 2, colours
+    phone.save_screenshot(str(screenshots / f"leads-duplicates-360-{language}.png"))
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+    phone.find_element(By.CSS_SELECTOR, "#duplicates button.merge").click()
+    wait.until(lambda d: d.find_element(By.ID, "status").is_displayed())
+    message = phone.find_element(By.ID, "status").text
+    assert ("Fusion faite" if language == "fr" else "Merged:") in message, message
