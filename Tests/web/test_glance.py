@@ -212,3 +212,22 @@ def test_duplicate_leads_show_enough_to_decide_and_merging_says_so(server, phone
     wait.until(lambda d: d.find_element(By.ID, "status").is_displayed())
     message = phone.find_element(By.ID, "status").text
     assert ("Fusion faite" if language == "fr" else "Merged:") in message, message
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_audit_log_names_actions_and_places(server, browser, campaign, language):
+    login, password = campaign
+    sign_in(browser, server, login, password, next_path="/admin")
+    # Something a coordinator does: deactivate a resource person (audited as person.deactivate).
+    browser.get(f"{server.base_url}/admin/people")
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#people button.toggle"))
+    browser.find_element(By.CSS_SELECTOR, "#people button.toggle").click()
+    choose_language(browser, language)
+    browser.get(f"{server.base_url}/admin/audit")
+    wait = WebDriverWait(browser, 15)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#entries tbody tr[data-action]"))
+    text = browser.find_element(By.ID, "entries").text
+    assert "person.deactivate" not in text
+    assert ("Personne ressource désactivée" if language == "fr" else "Resource person deactivated") in text
+    options = browser.execute_script("return [...document.querySelectorAll('#action option')].map((o) => o.value)")
+    assert {"person.add", "target.set", "lead.merge", "submission.review"} <= set(options)
