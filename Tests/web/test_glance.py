@@ -231,3 +231,17 @@ def test_the_audit_log_names_actions_and_places(server, browser, campaign, langu
     assert ("Personne ressource désactivée" if language == "fr" else "Resource person deactivated") in text
     options = browser.execute_script("return [...document.querySelectorAll('#action option')].map((o) => o.value)")
     assert {"person.add", "target.set", "lead.merge", "submission.review"} <= set(options)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_admin_page_loads_without_console_errors(server, browser, campaign, language):
+    login, password = campaign
+    sign_in(browser, server, login, password, next_path="/admin")
+    choose_language(browser, language)
+    browser.get_log("browser")  # what came before is not these pages'
+    errors = []
+    for path in PAGES:
+        browser.get(f"{server.base_url}{path}")
+        loaded(browser, path)
+        errors += [(path, entry["message"]) for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert not errors, errors

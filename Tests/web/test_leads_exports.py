@@ -12,6 +12,7 @@ import urllib.request
 import uuid
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -107,7 +108,11 @@ def test_a_csv_export_is_downloaded_and_read_with_python(server, browser):
     browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     login, password = server.add_user("coordinatrice", role="coordinator")
     sign_in(browser, server, login, password, next_path="/admin/exports")
-    browser.find_element(By.ID, "departement").send_keys("guediawaye")
+    # Chosen by name from a list (it was a free-text code).
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#departement option[value='guediawaye']"))
+    choice = Select(browser.find_element(By.ID, "departement"))
+    assert "Guédiawaye" in [option.text for option in choice.options]
+    choice.select_by_value("guediawaye")
     browser.execute_script("""
         const set = (id, value) => { const input = document.getElementById(id); input.value = value;
                                      input.dispatchEvent(new Event('input')); };
