@@ -164,9 +164,7 @@ def sign_in(driver, server, login, password, next_path="/admin"):
     driver.find_element(By.ID, "login").send_keys(login)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "submit").click()
-    # A page may write its state into the query (the dashboard adds its day).
-    WebDriverWait(driver, 15).until(lambda d: d.current_url.split("?")[0] == f"{server.base_url}{next_path}"
-                                    or d.current_url == f"{server.base_url}{next_path}")
+    WebDriverWait(driver, 15).until(EC.url_to_be(f"{server.base_url}{next_path}"))
     WebDriverWait(driver, 15).until(EC.presence_of_element_located((By.ID, "sign-out")))
 
 

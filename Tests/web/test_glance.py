@@ -90,7 +90,7 @@ def test_the_menu_opens_and_closes_at_360_px(server, phone, campaign):
     assert menu.get_attribute("aria-expanded") == "true"
 
 
-def test_the_dashboard_keeps_day_and_place_in_the_url(server, browser, campaign):
+def test_the_dashboard_keeps_day_and_place_in_the_url(server, browser, campaign, screenshots):
     login, password = campaign
     sign_in(browser, server, login, password, next_path="/admin")
     browser.get(f"{server.base_url}/admin?date={DAY}")
@@ -102,6 +102,7 @@ def test_the_dashboard_keeps_day_and_place_in_the_url(server, browser, campaign)
     browser.find_element(By.CSS_SELECTOR, 'button.drill[data-key="guediawaye"]').click()
     wait.until(lambda d: "departement=guediawaye" in d.current_url)
     assert f"date={DAY}" in browser.current_url
+    browser.save_screenshot(str(screenshots / "dashboard-1280-guediawaye-fr.png"))
     # A shared link (or a reload) opens the same view.
     browser.refresh()
     wait.until(lambda d: text_of(d, "#current-place") == "Guédiawaye")
@@ -109,6 +110,12 @@ def test_the_dashboard_keeps_day_and_place_in_the_url(server, browser, campaign)
     browser.back()
     wait.until(lambda d: text_of(d, "#current-place") == "Dakar")
     assert "/admin/login" not in browser.current_url
+    browser.save_screenshot(str(screenshots / "dashboard-1280-dakar-fr.png"))
+    # Guédiawaye (3 visits of 160) and Pikine (0 of 3,700) against target, furthest behind first;
+    # the three départements with nothing are folded away.
+    keys = browser.execute_script("return [...document.querySelectorAll('#breakdown tbody tr')].map((r) => r.dataset.key)")
+    assert keys == ["pikine", "guediawaye"], keys
+    assert "3 / 160" in text_of(browser, '#breakdown tr[data-key="guediawaye"]')
     browser.back()
     wait.until(lambda d: text_of(d, "#current-place") == "Sénégal")
 

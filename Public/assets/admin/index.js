@@ -75,8 +75,6 @@ function go(change) {
 
 const dayInput = document.getElementById("day");
 readURL();
-history.replaceState(null, "", `${location.pathname}?${new URLSearchParams(
-  Object.entries({ date: state.day, region: state.region, departement: state.departement }).filter(([, value]) => value))}`);
 dayInput.addEventListener("change", () => {
   if (!dayInput.value) return;
   go(() => { state.day = dayInput.value; });
@@ -293,6 +291,9 @@ function currentPlaceName() {
 function updateLinks() {
   const query = `date=${state.day}${placeQuery()}`;
   document.getElementById("report-link").href = `/admin/report?${query}`;
+  // The menu's "Rapport du jour" follows the day looked at.
+  const menuReport = document.querySelector(".admin-bar nav a[href^='/admin/report']");
+  if (menuReport) menuReport.href = `/admin/report?${query}`;
   document.getElementById("csv-link").href = `/api/v1/reports/daily?${query}&format=csv`;
   document.getElementById("xlsx-link").href = `/api/v1/reports/daily?${query}&format=xlsx`;
 }
