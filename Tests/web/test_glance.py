@@ -252,3 +252,14 @@ def test_every_admin_page_loads_without_console_errors(server, browser, campaign
         loaded(browser, path)
         errors += [(path, entry["message"]) for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert not errors, errors
+
+
+def test_a_refused_sign_in_shows_no_field_name(server, browser):
+    login, _ = server.add_user("coordinatrice", role="coordinator")
+    browser.get(f"{server.base_url}/admin/login")
+    browser.find_element(By.ID, "login").send_keys(login)
+    browser.find_element(By.ID, "password").send_keys("pas-le-bon-mot-de-passe")
+    browser.find_element(By.ID, "submit").click()
+    message = WebDriverWait(browser, 15).until(
+        lambda d: d.execute_script("const e = document.querySelector('#error, .error, [role=alert]'); return e && e.textContent.trim()"))
+    assert "(password)" not in message and "(login)" not in message, message

@@ -52,7 +52,12 @@ public struct DemoLoader {
                                             ("coordination", .coordinator, nil, "Coordination nationale"),
                                             ("dakar", .coordinator, "dakar", "Point focal de Dakar"),
                                             ("lecture", .viewer, nil, "Partenaire (lecture)")] {
-            let password = Secrets.newToken().prefix(16).description
+            // Printed for people to type: never starting with "-" or "_",
+            // which read as an option or get lost when copied.
+            var password = Secrets.newToken().prefix(16).description
+            while let first = password.first, !(first.isLetter || first.isNumber) {
+                password = Secrets.newToken().prefix(16).description
+            }
             _ = try await administration.addUser(login: login, password: password, role: role, region: region,
                                                  displayName: name)
             summary.accounts.append((login, role.rawValue, password))
