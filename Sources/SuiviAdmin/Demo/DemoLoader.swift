@@ -74,12 +74,16 @@ public struct DemoLoader {
         try application.start()
         let base = application.baseURL
         var tokens: [String] = []
+        var personIDs: [Int64] = []
         for person in data.people {
-            let (_, link) = try administration.addPerson(name: person.name, phone: person.phone,
-                                                         departement: person.departementCode,
-                                                         organisation: person.organisation, baseURL: base)
+            let (added, link) = try administration.addPerson(name: person.name, phone: person.phone,
+                                                             departement: person.departementCode,
+                                                             organisation: person.organisation, baseURL: base)
             tokens.append(String(link.split(separator: "/").last ?? ""))
+            personIDs.append(added.id)
         }
+        // Picked before the 2023 campaign: expected reporters on its days.
+        try PeopleStore(database: administration.database).markActive(personIDs: personIDs, since: "2023-03-01")
         summary.people = data.people.count
         let publicBase = configuration.baseURL ?? "http://127.0.0.1:8080"
         summary.sampleLink = "\(publicBase.hasSuffix("/") ? String(publicBase.dropLast()) : publicBase)/key/\(tokens[30])"
