@@ -18,7 +18,7 @@ const t = translate({
     phaseVisits: "Visites / cible (phase)", folded: (count) => `${count} autres lieux sans fiche ni cible ce jour-là`,
   },
   en: {
-    title: "Dashboard", day: "Day", report: "Daily report", totals: "Today's figures",
+    title: "Dashboard", day: "Day", report: "Daily report", totals: "Figures for the day",
     chart: "Records per day (last 14 days)", targets: "Targets", completeness: "Reporting completeness",
     nation: "Senegal", regions: "By region", departements: (region) => `Départements — ${region}`,
     departement: (name) => `Département — ${name}`, place: "Place", expected: "Expected", reported: "Reported",
