@@ -47,6 +47,19 @@ public struct PeopleStore: Sendable {
         }
     }
 
+    /// Marks people as active since `day` (their current period of activity
+    /// starts then): for people picked before a campaign but entered later,
+    /// such as the demo's, so past days count them as expected reporters.
+    public func markActive(personIDs: [Int64], since day: String) throws {
+        guard !personIDs.isEmpty else { return }
+        try database.writeNow { db in
+            try db.execute(sql: """
+                UPDATE resource_person_activity SET from_day = ?
+                WHERE until_day IS NULL AND from_day > ? AND resource_person_id IN (\(SQLText.placeholders(personIDs.count)))
+                """, arguments: StatementArguments([day, day]) + StatementArguments(personIDs))
+        }
+    }
+
     /// Revokes every link of a person and issues a new one.
     public func reissueLink(personID: Int64, tokenHash: String, at date: Date = Date()) throws {
         try database.writeNow { db in

@@ -189,7 +189,8 @@ public struct TallyStore: Sendable {
     public struct Completeness: Sendable, Equatable {
         public let departementCode: String
         public let day: String
-        /// Active resource persons of the département.
+        /// Resource persons active in the département on that day (as kept
+        /// since migration 0013), and anyone who sent a record for it.
         public let expected: Int
         /// Those of them who sent at least one record for the day.
         public let reported: Int
@@ -208,11 +209,17 @@ public struct TallyStore: Sendable {
                 sql += " AND departement_code IN (\(SQLText.placeholders(codes.count)))"
                 arguments += StatementArguments(codes)
             }
+            // Who was active on the day, not who is active now: adding people
+            // today leaves a past day's figures as they were.
             let statement = try db.cachedStatement(sql: """
                 SELECT count(*),
-                       coalesce(sum(EXISTS (SELECT 1 FROM submissions s WHERE s.resource_person_id = p.id AND s.activity_date = ?1)), 0),
+                       coalesce(sum(EXISTS (SELECT 1 FROM submissions s WHERE s.resource_person_id = e.id AND s.activity_date = ?1)), 0),
                        EXISTS (SELECT 1 FROM submissions s WHERE s.departement_code = ?2 AND s.activity_date = ?1)
-                FROM resource_persons p WHERE p.departement_code = ?2 AND p.active = 1
+                FROM (SELECT a.resource_person_id AS id FROM resource_person_activity a
+                      WHERE a.departement_code = ?2 AND a.from_day <= ?1 AND (a.until_day IS NULL OR a.until_day > ?1)
+                      UNION
+                      SELECT s.resource_person_id FROM submissions s
+                      WHERE s.departement_code = ?2 AND s.activity_date = ?1 AND s.resource_person_id IS NOT NULL) e
                 """)
             return try GRDB.Row.fetchAll(db, sql: sql + " ORDER BY day, departement_code", arguments: arguments).map { day in
                 let code: String = day[0]

@@ -41,8 +41,17 @@ struct Serve: AsyncParsableCommand {
         server.spoolLimitBytes = spoolLimitMegabytes << 20
         // The environment keeps the token out of `ps`; only its digest is kept.
         let token = (self.metricsToken ?? ProcessInfo.processInfo.environment["SUIVI_METRICS_TOKEN"]).flatMap { $0.isEmpty ? nil : $0 }
+        let formsFolder: String
+        let publicFolder: String
+        do {
+            formsFolder = try Self.folder(forms, option: "--forms", french: "des formulaires", english: "forms")
+            publicFolder = try Self.folder(publicDirectory, option: "--public", french: "des pages web", english: "web pages")
+        } catch let failure as MissingFolder {
+            FileHandle.standardError.write(Data("suivi: \(failure.text)\n".utf8))
+            throw ExitCode(2)
+        }
         let configuration = AppConfiguration(
-            databasePath: db, formsDirectory: forms, publicDirectory: publicDirectory,
+            databasePath: db, formsDirectory: formsFolder, publicDirectory: publicFolder,
             attachmentsDirectory: attachments, baseURL: baseURL, server: server,
             metricsTokenSHA256: token.map { Secrets.sha256Hex($0) })
         let application: SuiviApplication
@@ -60,6 +69,29 @@ struct Serve: AsyncParsableCommand {
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         await application.stop()
         logger.info("stopped")
+    }
+}
+
+struct MissingFolder: Error {
+    let text: String
+}
+
+extension Serve {
+    /// `path` if it is a folder; else, for a relative path, the same name in
+    /// the installed share folder beside the binary (`bin/../share/suivi/`,
+    /// as docs/production.md lays out). Says which option to use otherwise,
+    /// rather than a Foundation error code.
+    static func folder(_ path: String, option: String, french: String, english: String) throws -> String {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { return path }
+        if !path.hasPrefix("/") {
+            let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            let installed = binary.deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("share/suivi").appendingPathComponent(path).path
+            if FileManager.default.fileExists(atPath: installed, isDirectory: &isFolder), isFolder.boolValue { return installed }
+        }
+        throw MissingFolder(text: "dossier \(french) « \(path) » introuvable ; utilisez \(option) DOSSIER / "
+            + "\(english) folder '\(path)' not found; use \(option) DIR")
     }
 }
 

@@ -103,6 +103,27 @@ import Testing
         }
     }
 
+    /// Run outside the repository, `serve` names the missing folder and the
+    /// option to use, not a Foundation error code.
+    @Test func serveOutsideTheRepositoryNamesTheMissingFolder() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("suivi-cwd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--db", directory.appendingPathComponent("suivi.sqlite").path, "--port", "0"]
+        process.currentDirectoryURL = directory
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(text.contains("forms folder 'Forms' not found; use --forms DIR"), "\(text)")
+        #expect(!text.contains("NSCocoaErrorDomain"), "\(text)")
+    }
+
     @Test func serveStopsCleanlyOnSIGTERM() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("suivi-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

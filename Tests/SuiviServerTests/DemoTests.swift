@@ -26,6 +26,11 @@ import Testing
         let perDepartement: [Int64] = try SQLiteProbe.values(
             path, "SELECT count(*) FROM resource_persons GROUP BY departement_code ORDER BY departement_code")
         #expect(perDepartement == [15, 15, 15, 15, 15])
+        // Picked before the campaign: all 75 are expected reporters on 10 March 2023.
+        let activeThen: [Int64] = try SQLiteProbe.values(path, """
+            SELECT count(*) FROM resource_person_activity WHERE from_day <= '2023-03-10' AND until_day IS NULL
+            """)
+        #expect(activeThen == [75])
         let days: [String] = try SQLiteProbe.values(
             path, "SELECT DISTINCT departement_code || ' ' || activity_date FROM submissions ORDER BY activity_date")
         #expect(days == ["rufisque 2023-03-07", "keur-massar 2023-03-08", "guediawaye 2023-03-09",

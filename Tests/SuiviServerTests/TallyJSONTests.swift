@@ -123,6 +123,8 @@ import Testing
         try await withTestServer { (server: TestServer) async throws in
             try TallyFixtures.dakarPhase(server.databasePath)
             _ = try server.addPerson(name: "Moussa Fall", departement: "Guédiawaye")
+            // Both picked before the campaign (people added today are expected from today).
+            try TallyFixtures.peopleActiveSince(server.databasePath, "2023-03-01")
             let path = "\(server.linkPath)/submission"
             #expect(try await server.client.submit(path, xml: Records.visit()).status == 201)
             #expect(try await server.client.submit(path, xml: TallyFixtures.radio(station: "Radio \"Sud\" FM", audience: "3500")).status == 201)

@@ -239,12 +239,52 @@ import Testing
         }
     }
 
+    /// Expected reporters are those active on the day: people added,
+    /// moved or deactivated today leave a past day's report as it was.
+    @Test func completenessOfAPastDayIgnoresLaterChanges() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            try TallyFixtures.dakarPhase(server.databasePath)
+            _ = try server.addPerson(name: "Moussa Fall", departement: "Guédiawaye")
+            _ = try server.addPerson(name: "Fatou Sarr", departement: "Pikine")
+            try TallyFixtures.peopleActiveSince(server.databasePath, "2023-03-01")
+            #expect(try await server.client.submit("\(server.linkPath)/submission", xml: Records.visit()).status == 201)
+            let auth = ["Authorization": "Bearer \(server.adminKey)"]
+            func expected() async throws -> [String: Int] {
+                let reply = try await server.client.get("/api/v1/completeness?from=2023-03-09&to=2023-03-10", headers: auth)
+                let rows = (try reply.json())["rows"] as? [[String: Any]] ?? []
+                var result: [String: Int] = [:]
+                for row in rows {
+                    result["\(row["departement"] as? String ?? "")"] = row["expected"] as? Int
+                    result["\(row["departement"] as? String ?? "")-reported"] = row["reported"] as? Int
+                }
+                return result
+            }
+            let before = try await expected()
+            #expect(before == ["guediawaye": 2, "guediawaye-reported": 1, "pikine": 1, "pikine-reported": 0])
+
+            // Today: two more in Pikine, Moussa leaves, Awa (who reported) is deactivated.
+            _ = try server.addPerson(name: "Ibrahima Diop", departement: "Pikine")
+            _ = try server.addPerson(name: "Khady Faye", departement: "Pikine")
+            let people = try await server.client.get("/api/v1/people", headers: auth)
+            let moussa = ((try people.json())["people"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "Moussa Fall" }
+            let moussaID = (moussa?["id"] as? NSNumber)?.int64Value ?? 0
+            for id in [moussaID, server.personID] {
+                let reply = try await server.client.request(
+                    "PATCH", "/api/v1/people/\(id)",
+                    headers: auth.merging(["Content-Type": "application/json"]) { $1 }, body: Data(#"{"active":false}"#.utf8))
+                #expect(reply.status == 200, "\(reply.text)")
+            }
+            #expect(try await expected() == before)
+        }
+    }
+
     @Test func completenessWithAndWithoutReports() async throws {
         try await withTestServer { (server: TestServer) async throws in
             try TallyFixtures.dakarPhase(server.databasePath)
             // Guédiawaye: Awa (the test person) and Moussa; only Awa reports on the 9th.
             _ = try server.addPerson(name: "Moussa Fall", departement: "Guédiawaye")
             _ = try server.addPerson(name: "Fatou Sarr", departement: "Pikine")
+            try TallyFixtures.peopleActiveSince(server.databasePath, "2023-03-01")
             let auth = ["Authorization": "Bearer \(server.adminKey)"]
             var reply = try await server.client.get("/api/v1/completeness?from=2023-03-09&to=2023-03-10", headers: auth)
             var rows = (try reply.json())["rows"] as? [[String: Any]] ?? []

@@ -12,6 +12,7 @@ import urllib.request
 import uuid
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -73,7 +74,7 @@ def test_leads_are_listed_and_a_duplicate_is_merged_then_undone(server, browser)
     sign_in(browser, server, login, password, next_path="/admin/leads")
     wait(browser, lambda d: len(table_rows(d, "leads")) == 4)
     rows = sorted(table_rows(browser, "leads"))
-    assert rows[0] == ["Awa Sarr", "+221771112233", "guediawaye", "pré-inscrit", "2"]
+    assert rows[0] == ["Awa Sarr", "+221771112233", "Guédiawaye", "pré-inscrit", "2"]
     assert [row[0] for row in rows] == ["Awa Sarr", "Fatou Ba", "Moussa Diop", "Moussa Diop"]
 
     wait(browser, lambda d: len(table_rows(d, "duplicates")) == 1 and "Moussa Diop" in table_rows(d, "duplicates")[0][0])
@@ -81,7 +82,7 @@ def test_leads_are_listed_and_a_duplicate_is_merged_then_undone(server, browser)
     assert "Moussa Diop" in pair[1] and pair[0] != pair[1]
     assert table_rows(browser, "merges") == [["Aucun."]]
     browser.find_element(By.XPATH, "//table[@id='duplicates']//button[normalize-space()='Fusionner']").click()
-    wait(browser, lambda d: d.find_element(By.ID, "status").text == "C'est fait.")
+    wait(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Fusion faite"))
     wait(browser, lambda d: len(table_rows(d, "leads")) == 3)
     assert [row[0] for row in table_rows(browser, "duplicates")] == ["Aucun."]
     merged = [lead for lead in api(server, key, "/api/v1/leads?after=0&limit=1000")["leads"] if lead["status"] == "merged"]
@@ -107,7 +108,11 @@ def test_a_csv_export_is_downloaded_and_read_with_python(server, browser):
     browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     login, password = server.add_user("coordinatrice", role="coordinator")
     sign_in(browser, server, login, password, next_path="/admin/exports")
-    browser.find_element(By.ID, "departement").send_keys("guediawaye")
+    # Chosen by name from a list (it was a free-text code).
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#departement option[value='guediawaye']"))
+    choice = Select(browser.find_element(By.ID, "departement"))
+    assert "Guédiawaye" in [option.text for option in choice.options]
+    choice.select_by_value("guediawaye")
     browser.execute_script("""
         const set = (id, value) => { const input = document.getElementById(id); input.value = value;
                                      input.dispatchEvent(new Event('input')); };

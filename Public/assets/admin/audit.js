@@ -18,6 +18,34 @@ const ACTIONS = {
   "submissions.list": ["Fiches lues par l'API", "Records read through the API"],
   "review.list": ["Liste de vérification lue", "Review list read"],
   "leads.download": ["Pré-inscriptions lues", "Leads read"],
+  "campaign.create": ["Campagne créée", "Campaign created"],
+  "campaign.update": ["Campagne modifiée", "Campaign changed"],
+  "campaign.delete": ["Campagne supprimée", "Campaign deleted"],
+  "phase.create": ["Phase créée", "Phase created"],
+  "phase.update": ["Phase modifiée", "Phase changed"],
+  "phase.delete": ["Phase supprimée", "Phase deleted"],
+  "campaign_days.set": ["Jours de campagne fixés", "Campaign days set"],
+  "neighbourhood.add": ["Quartier ajouté", "Neighbourhood added"],
+  "neighbourhood.delete": ["Quartier retiré", "Neighbourhood removed"],
+  "target.set": ["Cible fixée", "Target set"],
+  "indicator.add": ["Indicateur ajouté", "Indicator added"],
+  "indicator.activate": ["Indicateur activé", "Indicator switched on"],
+  "indicator.deactivate": ["Indicateur désactivé", "Indicator switched off"],
+  "person.add": ["Personne ressource ajoutée", "Resource person added"],
+  "person.update": ["Personne ressource modifiée", "Resource person changed"],
+  "person.deactivate": ["Personne ressource désactivée", "Resource person deactivated"],
+  "person.reactivate": ["Personne ressource réactivée", "Resource person reactivated"],
+  "person.link_reissue": ["Nouveau lien personnel", "New personal link"],
+  "person.link_revoke": ["Lien personnel révoqué", "Personal link revoked"],
+  "people.import": ["Liste de personnes importée", "List of people imported"],
+  "people.links_reissue": ["Nouveaux liens (feuille QR)", "New links (QR sheet)"],
+  "submission.review": ["Fiche vérifiée", "Record reviewed"],
+  "lead.merge": ["Pré-inscriptions fusionnées", "Leads merged"],
+  "lead.merge_undo": ["Fusion annulée", "Merge undone"],
+  "lead.keep_apart": ["Gardées séparées", "Kept apart"],
+  "lead.membership": ["Adhésion enregistrée", "Membership recorded"],
+  "lead.membership_import": ["Adhésions importées", "Memberships imported"],
+  "lead.erase": ["Pré-inscription effacée", "Lead erased"],
 };
 
 const t = translate({
@@ -25,12 +53,18 @@ const t = translate({
     title: "Journal d'audit", intro: "Qui a fait quoi, et quand. Le journal ne contient aucune donnée personnelle.",
     action: "Action", when: "Date", who: "Qui", target: "Objet", details: "Détails", more: "Plus anciens",
     all: "Toutes", nobody: "(inconnu)", commandLine: "ligne de commande", system: "Suivi", apiKey: "clé",
-    targets: { user: "compte", api_key: "clé d'API" }, empty: "Aucune ligne.",
+    targets: { user: "compte", api_key: "clé d'API", departement: "département", resource_person: "personne ressource", neighbourhood: "quartier", lead_merge: "fusion", memberships: "adhésions",
+               campaign: "campagne", phase: "phase", indicator: "indicateur", lead: "pré-inscription", submission: "fiche",
+               target: "cible" },
+    empty: "Aucune ligne.", number: (kind, id) => `${kind} n° ${id}`,
   },
   en: {
     title: "Audit log", intro: "Who did what, and when. The log holds no personal data.", action: "Action",
     when: "When", who: "Who", target: "Target", details: "Details", more: "Older", all: "All", nobody: "(unknown)",
-    commandLine: "command line", system: "Suivi", apiKey: "key", targets: { user: "account", api_key: "API key" },
+    commandLine: "command line", system: "Suivi", apiKey: "key",
+    targets: { user: "account", api_key: "API key", departement: "département", resource_person: "resource person", neighbourhood: "neighbourhood", lead_merge: "merge", memberships: "memberships", campaign: "campaign",
+               phase: "phase", indicator: "indicator", lead: "lead", submission: "record", target: "target" },
+    number: (kind, id) => `${kind} #${id}`,
     empty: "No entries.",
   },
 });
@@ -47,6 +81,9 @@ const error = document.getElementById("error");
 let next = null;
 // Accounts by id, so lines name the account by its login rather than a number.
 const logins = new Map((await api("GET", "/api/v1/users").catch(() => ({ users: [] }))).users.map((u) => [String(u.id), u.login]));
+// Départements by code: "département Rufisque", not "département n° rufisque".
+const departementNames = new Map((await api("GET", "/api/v1/departements").catch(() => ({ departements: [] })))
+  .departements.map((item) => [item.code, item.name]));
 
 function cell(text, className) {
   const td = document.createElement("td");
@@ -72,7 +109,8 @@ function row(entry) {
   const label = ACTIONS[entry.action]?.[english ? 1 : 0] ?? entry.action;
   const kind = t("targets")[entry.target_kind] ?? entry.target_kind;
   const login = entry.target_kind === "user" ? logins.get(String(entry.target_id)) : undefined;
-  const target = !entry.target_kind ? "" : login ? `${kind} ${login}` : `${kind} n° ${entry.target_id}`;
+  const place = entry.target_kind === "departement" ? departementNames.get(String(entry.target_id)) : undefined;
+  const target = !entry.target_kind ? "" : login ? `${kind} ${login}` : place ? `${kind} ${place}` : t("number", kind, entry.target_id);
   const details = Object.entries(entry.details || {}).map(([key, value]) => `${key}: ${value}`).join(" · ");
   tr.append(cell(date), cell(who(entry.actor)), cell(label), cell(target), cell(details, "details"));
   return tr;

@@ -66,10 +66,11 @@ export class ApiError extends Error {
     return new ApiError(response.status, problem);
   }
 
-  /// The message in the reader's language, with the field at fault.
+  /// The message in the reader's language.
   text() {
     const message = language() === "en" ? (this.problem.message_en || this.message) : this.message;
-    return this.problem.field ? `${message} (${this.problem.field})` : message;
+    // The field at fault is for forms to highlight, not a word to show.
+    return message;
   }
 }
 
@@ -116,8 +117,8 @@ export const PAGES = [
 ];
 
 const NAV_TEXTS = {
-  fr: { signOut: "Se déconnecter", switchLanguage: "English" },
-  en: { signOut: "Sign out", switchLanguage: "Français" },
+  fr: { signOut: "Se déconnecter", switchLanguage: "English", menu: "Menu" },
+  en: { signOut: "Sign out", switchLanguage: "Français", menu: "Menu" },
 };
 
 /// Draws the top bar for the signed-in user, then returns the session.
@@ -130,15 +131,32 @@ export async function startPage() {
   title.textContent = "Suivi";
   bar.append(title);
   const nav = document.createElement("nav");
+  nav.id = "admin-menu";
+  // On a phone the menu folds behind one button, so each page starts with its own content.
+  const toggle = document.createElement("button");
+  toggle.type = "button";
+  toggle.id = "menu-toggle";
+  toggle.className = "menu-toggle";
+  toggle.textContent = t("menu");
+  toggle.setAttribute("aria-controls", nav.id);
+  toggle.setAttribute("aria-expanded", "false");
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    bar.classList.toggle("menu-open", open);
+  });
+  const day = new URLSearchParams(location.search).get("date");
   for (const [path, french, english, roles] of PAGES) {
     if (!roles.includes(me.user.role)) continue;
     const link = document.createElement("a");
-    link.href = path;
+    // The report opens on the day being looked at (the server picks the
+    // campaign's last day when none is given, as the dashboard does).
+    link.href = path === "/admin/report" && day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? `${path}?date=${day}` : path;
     link.textContent = language() === "en" ? english : french;
     if (location.pathname === path) link.setAttribute("aria-current", "page");
     nav.append(link);
   }
-  bar.append(nav);
+  bar.append(toggle, nav);
   const who = document.createElement("span");
   who.className = "muted who";
   who.textContent = me.user.display_name || me.user.login;
@@ -165,4 +183,39 @@ export async function startPage() {
 /// Text for a number in the reader's language (spaces between thousands in French).
 export function formatNumber(value) {
   return new Intl.NumberFormat(language() === "en" ? "en-GB" : "fr-FR", { maximumFractionDigits: 1 }).format(value);
+}
+
+/// A percentage in the reader's language ("81,5 %" / "81.5%").
+export function formatPercent(value) {
+  return new Intl.NumberFormat(language() === "en" ? "en-GB" : "fr-FR", { style: "percent", maximumFractionDigits: 1 })
+    .format(value / 100);
+}
+
+/// The day being looked at, for links between pages: kept in the URL.
+export function formatDay(day) {
+  const date = new Date(day + "T00:00:00Z");
+  return new Intl.DateTimeFormat(language() === "en" ? "en-GB" : "fr-FR", { dateStyle: "long", timeZone: "UTC" }).format(date);
+}
+
+/// The text of a form's language ("Français (fr)", "English (en)") matching
+/// the page's language, else the form's first.
+export function pickLabel(labels) {
+  if (!labels) return null;
+  const entries = Object.entries(labels);
+  const wanted = entries.find(([key]) => key.endsWith(`(${language()})`) || key === language());
+  return (wanted || entries.find(([key]) => key.endsWith("(fr)")) || entries[0] || [null, null])[1];
+}
+
+let catalogue = null;
+/// `label(formID, fieldName, value)`: a choice's label from the form's itext
+/// in the page's language; the value itself when the form does not know it.
+export async function choiceLabels() {
+  catalogue ??= api("GET", "/api/v1/forms").catch(() => ({ forms: [] }));
+  const { forms } = await catalogue;
+  return (formID, fieldName, value) => {
+    const form = forms.find((item) => item.id === formID);
+    const field = form?.fields.find((item) => item.name === fieldName);
+    const choice = field?.choices?.find((item) => item.value === value);
+    return (choice && pickLabel(choice.labels)) || value;
+  };
 }

@@ -1,18 +1,24 @@
 // The export page: builds the export links from the filters; the browser
 // downloads with the session cookie (GET, so no CSRF token needed).
-import { applyTexts, startPage, translate } from "./common.js";
+import { api, applyTexts, startPage, translate } from "./common.js";
+import { departementOptions, departements } from "./build.js";
 
 const t = translate({
   fr: { title: "Exports", intro: "Les enregistrements d'un formulaire, pour Excel.", form: "Formulaire", from: "Du",
-        to: "Au", departement: "Département (code, facultatif)", departementHint: "pikine",
+        to: "Au", departement: "Département", allDepartements: "Tous (dans votre périmètre)",
+        visite: "Visite d'atelier", emission_radio: "Émission radio", causerie: "Causerie",
         csv: "Télécharger en CSV", xlsx: "Télécharger en Excel (XLSX)",
         audit: "Chaque export est inscrit au journal (qui, quel formulaire, quels filtres)." },
   en: { title: "Exports", intro: "A form's records, for Excel.", form: "Form", from: "From", to: "To",
-        departement: "Département (code, optional)", csv: "Download as CSV", xlsx: "Download as Excel (XLSX)",
+        departement: "Département", allDepartements: "All (within your scope)",
+        visite: "Workplace visit", emission_radio: "Radio programme", causerie: "Group talk", csv: "Download as CSV", xlsx: "Download as Excel (XLSX)",
         audit: "Every export is written to the audit log (who, which form, which filters)." },
 });
 await startPage();
 applyTexts(t);
+for (const option of document.querySelectorAll("#form option")) option.textContent = t(option.value);
+// A list of names, not a free-text code to guess.
+departementOptions(document.getElementById("departement"), await departements(api), { blank: t("allDepartements") });
 
 const fields = ["form", "from", "to", "departement"].map((id) => document.getElementById(id));
 
@@ -21,11 +27,11 @@ function update() {
   const query = new URLSearchParams();
   if (from) query.set("from", from);
   if (to) query.set("to", to);
-  if (departement) query.set("departement", departement.toLowerCase());
+  if (departement) query.set("departement", departement);
   const suffix = query.toString() ? `?${query}` : "";
   for (const format of ["csv", "xlsx"]) {
     document.getElementById(format).href = `/api/v1/forms/${encodeURIComponent(form)}/submissions.${format}${suffix}`;
   }
 }
-for (const field of fields) field.addEventListener("input", update);
+for (const field of fields) { field.addEventListener("input", update); field.addEventListener("change", update); }
 update();

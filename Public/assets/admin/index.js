@@ -2,7 +2,7 @@
 // the day's figures, a chart of records per day, progress against targets
 // and reporting completeness. It refreshes itself when the server says a
 // record arrived (Server-Sent Events on /api/v1/events).
-import { api, applyTexts, formatNumber, language, startPage, translate } from "./common.js";
+import { api, applyTexts, formatNumber, formatPercent, language, startPage, translate } from "./common.js";
 
 const t = translate({
   fr: {
@@ -15,9 +15,10 @@ const t = translate({
     noCampaignDay: "Aucun département n'a son jour de campagne ce jour-là.", nothing: "Aucune fiche ce jour-là.",
     live: "En direct", connecting: "Connexion…", offline: "Hors ligne — nouvelle tentative", updated: (time) => `En direct · mis à jour à ${time}`,
     visits: "Visites", radio: "Émissions radio", talks: "Causeries",
+    phaseVisits: "Visites / cible (phase)", folded: (count) => `${count} autres lieux sans fiche ni cible ce jour-là`,
   },
   en: {
-    title: "Dashboard", day: "Day", report: "Daily report", totals: "Today's figures",
+    title: "Dashboard", day: "Day", report: "Daily report", totals: "Figures for the day",
     chart: "Records per day (last 14 days)", targets: "Targets", completeness: "Reporting completeness",
     nation: "Senegal", regions: "By region", departements: (region) => `Départements — ${region}`,
     departement: (name) => `Département — ${name}`, place: "Place", expected: "Expected", reported: "Reported",
@@ -26,6 +27,7 @@ const t = translate({
     noCampaignDay: "No département has its campaign day on that day.", nothing: "No records on that day.",
     live: "Live", connecting: "Connecting…", offline: "Offline — retrying", updated: (time) => `Live · updated at ${time}`,
     visits: "Visits", radio: "Radio programmes", talks: "Group talks",
+    phaseVisits: "Visits / target (phase)", folded: (count) => `${count} more places with no records and no target that day`,
   },
 });
 
@@ -41,21 +43,43 @@ const indicatorName = (id) => {
 const headline = ["visits", "pre_registrations", "radio_programmes", "group_talks", "people_reached"]
   .filter((id) => indicators.some((indicator) => indicator.id === id));
 
-const state = {
-  day: new URLSearchParams(location.search).get("date") || places.default_day || places.today,
-  region: null,        // region code, when drilled into a region
-  departement: null,   // département code, when drilled into one
-};
-// A regional coordinator starts in their region.
-if (!places.national && places.regions.length === 1) state.region = places.regions[0].code;
+// The view lives in the URL (day, region, département): a link shared in a
+// WhatsApp group opens the same view, reload keeps it, Back goes up a level.
+const state = { day: null, region: null, departement: null };
+function readURL() {
+  const query = new URLSearchParams(location.search);
+  const day = query.get("date");
+  state.day = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : (places.default_day || places.today);
+  const region = query.get("region");
+  state.region = places.regions.some((item) => item.code === region) ? region : null;
+  const departement = places.departements.find((item) => item.code === query.get("departement"));
+  state.departement = departement ? departement.code : null;
+  if (departement) state.region = departement.region_code;
+  // A regional coordinator starts in their region.
+  if (!places.national && places.regions.length === 1) state.region = places.regions[0].code;
+  dayInput.value = state.day;
+}
+function writeURL() {
+  const query = new URLSearchParams({ date: state.day });
+  if (state.region) query.set("region", state.region);
+  if (state.departement) query.set("departement", state.departement);
+  const next = `${location.pathname}?${query}`;
+  if (next !== location.pathname + location.search) history.pushState(null, "", next);
+}
+/// Moves to another view: a new history entry, then a redraw.
+function go(change) {
+  change();
+  writeURL();
+  refresh();
+}
 
 const dayInput = document.getElementById("day");
-dayInput.value = state.day;
+readURL();
 dayInput.addEventListener("change", () => {
   if (!dayInput.value) return;
-  state.day = dayInput.value;
-  refresh();
+  go(() => { state.day = dayInput.value; });
 });
+window.addEventListener("popstate", () => { readURL(); refresh(); });
 
 function placeQuery() {
   if (state.departement) return `&departement=${encodeURIComponent(state.departement)}`;
@@ -103,7 +127,7 @@ function drawCrumbs() {
       crumbs.append(element("strong", { id: "current-place" }, label));
     } else {
       const button = element("button", { type: "button" }, label);
-      button.addEventListener("click", () => { action(); refresh(); });
+      button.addEventListener("click", () => go(action));
       crumbs.append(button);
     }
   });
@@ -120,35 +144,60 @@ function drawTotals(rows) {
   }
 }
 
-function drawBreakdown(rows, level) {
+function drawBreakdown(rows, level, progressByPlace) {
   const title = document.getElementById("breakdown-title");
   const region = places.regions.find((item) => item.code === state.region);
   title.textContent = level === "region" ? t("regions") : t("departements", region ? region.name : "");
   const table = document.getElementById("breakdown");
   table.replaceChildren();
+  // Per place: the day's figures, then visits of the phase to date against
+  // the target, furthest behind first.
   const head = element("tr", {}, element("th", {}, t("place")),
-    ...headline.map((id) => element("th", { className: "number" }, indicatorName(id))));
+    ...headline.map((id) => element("th", { className: "number" }, indicatorName(id))),
+    element("th", { className: "number target-column" }, t("phaseVisits")),
+    element("th", { className: "number target-column" }, "%"));
   table.append(element("thead", {}, head));
   const body = element("tbody");
-  const keys = [];
-  for (const row of rows) if (!keys.includes(row.key)) keys.push(row.key);
-  // Every place of the level appears, with zeros when it sent nothing.
   const all = level === "region"
     ? places.regions.map((item) => [item.code, item.name])
     : places.departements.filter((item) => item.region_code === state.region).map((item) => [item.code, item.name]);
-  for (const [key, name] of all) {
-    const button = element("button", { type: "button", className: "drill", "data-key": key }, name);
-    button.addEventListener("click", () => {
-      if (level === "region") state.region = key; else state.departement = key;
-      refresh();
-    });
-    const values = headline.map((id) => {
-      const found = rows.find((row) => row.key === key && row.indicator === id);
-      return numberCell(found ? found.value : 0);
-    });
-    body.append(element("tr", { "data-key": key }, element("td", {}, button), ...values));
-  }
+  const lines = all.map(([key, name]) => {
+    const values = headline.map((id) => rows.find((row) => row.key === key && row.indicator === id)?.value ?? 0);
+    const visits = progressByPlace.get(key)?.rows?.find((row) => row.indicator === "visits");
+    return { key, name, values, visits: visits && visits.target !== null ? visits : null };
+  });
+  // Places with nothing that day and no target are folded away.
+  const shown = lines.filter((line) => line.visits || line.values.some((value) => value > 0));
+  const folded = lines.filter((line) => !shown.includes(line));
+  shown.sort((a, b) => (a.visits ? a.visits.percentage ?? 0 : Infinity) - (b.visits ? b.visits.percentage ?? 0 : Infinity)
+    || a.name.localeCompare(b.name));
+  const drawLine = (line, into) => {
+    const button = element("button", { type: "button", className: "drill", "data-key": line.key }, line.name);
+    button.addEventListener("click", () => go(() => {
+      if (level === "region") state.region = line.key; else state.departement = line.key;
+    }));
+    const target = line.visits
+      ? element("td", { className: "number target-column" }, `${formatNumber(line.visits.actual ?? 0)} / ${formatNumber(line.visits.target)}`)
+      : element("td", { className: "number target-column muted" }, "—");
+    const percent = element("td", { className: "number target-column" },
+      line.visits ? formatPercent(line.visits.percentage ?? 0) : "");
+    into.append(element("tr", { "data-key": line.key }, element("td", {}, button),
+      ...line.values.map((value) => numberCell(value)), target, percent));
+  };
+  shown.forEach((line) => drawLine(line, body));
   table.append(body);
+  const more = document.getElementById("breakdown-more");
+  more.replaceChildren();
+  more.hidden = !folded.length;
+  if (folded.length) {
+    const details = element("details", {}, element("summary", {}, t("folded", folded.length)));
+    const inner = element("table", { className: "data" });
+    const innerBody = element("tbody");
+    folded.forEach((line) => drawLine(line, innerBody));
+    inner.append(innerBody);
+    details.append(element("div", { className: "table-scroll" }, inner));
+    more.append(details);
+  }
 }
 
 let chart = null;
@@ -184,7 +233,8 @@ function drawTargets(progress) {
   const table = document.getElementById("targets");
   table.replaceChildren();
   const title = document.getElementById("targets-title");
-  title.textContent = progress.phase ? `${t("targets")} — ${progress.phase.campaign}, ${progress.phase.name}` : t("targets");
+  // Named after the place shown, not the phase (a phase spans many places).
+  title.textContent = `${t("targets")} — ${currentPlaceName()}${progress.phase ? ` (${progress.phase.name})` : ""}`;
   if (!progress.phase) {
     table.append(element("caption", {}, t("noPhase")));
     return;
@@ -208,7 +258,7 @@ function drawTargets(progress) {
     body.append(element("tr", { "data-indicator": row.indicator },
       element("td", {}, language() === "en" ? row.name_en : row.name_fr), numberCell(row.baseline), numberCell(row.milestone),
       numberCell(row.target), numberCell(row.actual),
-      element("td", { className: "bar-cell" }, bar, element("small", {}, `${formatNumber(percentage)} %`))));
+      element("td", { className: "bar-cell" }, bar, element("small", {}, formatPercent(percentage)))));
   }
   table.append(body);
 }
@@ -232,9 +282,18 @@ function drawCompleteness(rows) {
   table.append(body);
 }
 
+function currentPlaceName() {
+  if (state.departement) return places.departements.find((item) => item.code === state.departement)?.name ?? state.departement;
+  if (state.region) return places.regions.find((item) => item.code === state.region)?.name ?? state.region;
+  return t("nation");
+}
+
 function updateLinks() {
   const query = `date=${state.day}${placeQuery()}`;
   document.getElementById("report-link").href = `/admin/report?${query}`;
+  // The menu's "Rapport du jour" follows the day looked at.
+  const menuReport = document.querySelector(".admin-bar nav a[href^='/admin/report']");
+  if (menuReport) menuReport.href = `/admin/report?${query}`;
   document.getElementById("csv-link").href = `/api/v1/reports/daily?${query}&format=csv`;
   document.getElementById("xlsx-link").href = `/api/v1/reports/daily?${query}&format=xlsx`;
 }
@@ -254,18 +313,22 @@ async function refresh() {
       const level = state.departement ? null : (state.region ? "departement" : "region");
       const from = shiftDay(state.day, -13);
       try {
-        const [totals, breakdown, daily, progress, completeness] = await Promise.all([
+        const keys = level === "region" ? places.regions.map((item) => item.code)
+          : level ? places.departements.filter((item) => item.region_code === state.region).map((item) => item.code) : [];
+        const [totals, breakdown, daily, progress, completeness, ...placeProgress] = await Promise.all([
           api("GET", `/api/v1/tallies/summary?date=${state.day}&by=nation${place}`),
           level ? api("GET", `/api/v1/tallies/summary?date=${state.day}&by=${level}${place}`) : Promise.resolve(null),
           api("GET", `/api/v1/tallies/summary?from=${from}&to=${state.day}&by=day${place}`),
           api("GET", `/api/v1/targets/progress?date=${state.day}${place}`),
           api("GET", `/api/v1/completeness?date=${state.day}${place}`),
+          ...keys.map((key) => api("GET", `/api/v1/targets/progress?date=${state.day}&${level}=${encodeURIComponent(key)}`)),
         ]);
+        const progressByPlace = new Map(keys.map((key, index) => [key, placeProgress[index]]));
         document.getElementById("error").hidden = true;
         drawTotals(totals.rows);
         const section = document.getElementById("breakdown").closest("section");
         section.hidden = !breakdown;
-        if (breakdown) drawBreakdown(breakdown.rows, level);
+        if (breakdown) drawBreakdown(breakdown.rows, level, progressByPlace);
         drawChart(daily.rows, from);
         drawTargets(progress);
         drawCompleteness(completeness.rows);

@@ -1,12 +1,16 @@
 import { api, applyTexts, session, startPage, translate, ApiError, language } from "./common.js";
 import { departementOptions, departements as loadDepartements, download, el, say } from "./build.js";
 
+// "4 déc. 2026" / "4 Dec 2026", not an ISO timestamp.
+const shortDate = (at) => new Intl.DateTimeFormat(language() === "en" ? "en-GB" : "fr-FR", { dateStyle: "medium", timeZone: "UTC" })
+  .format(new Date(at));
+
 const t = translate({
   fr: {
     title: "Personnes ressources", name: "Nom", phone: "Téléphone", departement: "Département", organisation: "Organisation",
     link: "Lien", actions: "Actions", all: "Tous (dans votre périmètre)", add: "Ajouter une personne ressource",
     addButton: "Ajouter et créer son lien", import: "Importer une liste (CSV ou XLSX)", importButton: "Importer",
-    live: (at) => `actif depuis le ${at.slice(0, 10)}`, revoked: "révoqué", inactive: "désactivée",
+    live: (at) => `actif depuis le ${shortDate(at)}`, revoked: "révoqué", inactive: "désactivée",
     edit: "Modifier", save: "Enregistrer", cancel: "Annuler", deactivate: "Désactiver", reactivate: "Réactiver",
     newLink: "Nouveau lien", revoke: "Révoquer le lien",
     confirmNewLink: "Créer un nouveau lien ? L'ancien lien et son code QR cesseront de fonctionner immédiatement.",
@@ -23,7 +27,7 @@ const t = translate({
     link: "Link", actions: "Actions", all: "All (within your scope)", add: "Add a resource person",
     addButton: "Add and create their link", import: "Import a list (CSV or XLSX)", importButton: "Import",
     importHelp: "Columns: name, phone, département, organisation (French or English headers; CSV separated by ; or ,). Every accepted person gets a personal link, shown once: download the list of links.",
-    live: (at) => `live since ${at.slice(0, 10)}`, revoked: "revoked", inactive: "deactivated",
+    live: (at) => `live since ${shortDate(at)}`, revoked: "revoked", inactive: "deactivated",
     edit: "Edit", save: "Save", cancel: "Cancel", deactivate: "Deactivate", reactivate: "Reactivate",
     newLink: "New link", revoke: "Revoke the link",
     confirmNewLink: "Create a new link? The old link and its QR code stop working at once.",

@@ -52,7 +52,12 @@ public struct DemoLoader {
                                             ("coordination", .coordinator, nil, "Coordination nationale"),
                                             ("dakar", .coordinator, "dakar", "Point focal de Dakar"),
                                             ("lecture", .viewer, nil, "Partenaire (lecture)")] {
-            let password = Secrets.newToken().prefix(16).description
+            // Printed for people to type: never starting with "-" or "_",
+            // which read as an option or get lost when copied.
+            var password = Secrets.newToken().prefix(16).description
+            while let first = password.first, !(first.isLetter || first.isNumber) {
+                password = Secrets.newToken().prefix(16).description
+            }
             _ = try await administration.addUser(login: login, password: password, role: role, region: region,
                                                  displayName: name)
             summary.accounts.append((login, role.rawValue, password))
@@ -69,12 +74,16 @@ public struct DemoLoader {
         try application.start()
         let base = application.baseURL
         var tokens: [String] = []
+        var personIDs: [Int64] = []
         for person in data.people {
-            let (_, link) = try administration.addPerson(name: person.name, phone: person.phone,
-                                                         departement: person.departementCode,
-                                                         organisation: person.organisation, baseURL: base)
+            let (added, link) = try administration.addPerson(name: person.name, phone: person.phone,
+                                                             departement: person.departementCode,
+                                                             organisation: person.organisation, baseURL: base)
             tokens.append(String(link.split(separator: "/").last ?? ""))
+            personIDs.append(added.id)
         }
+        // Picked before the 2023 campaign: expected reporters on its days.
+        try PeopleStore(database: administration.database).markActive(personIDs: personIDs, since: "2023-03-01")
         summary.people = data.people.count
         let publicBase = configuration.baseURL ?? "http://127.0.0.1:8080"
         summary.sampleLink = "\(publicBase.hasSuffix("/") ? String(publicBase.dropLast()) : publicBase)/key/\(tokens[30])"

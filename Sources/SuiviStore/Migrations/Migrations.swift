@@ -35,6 +35,9 @@ enum Migrations {
         migrator.registerMigration(Migration0012EncryptedSubmissions.identifier) { db in
             try db.execute(sql: Migration0012EncryptedSubmissions.sql)
         }
+        migrator.registerMigration(Migration0013ResourcePersonActivity.identifier) { db in
+            try db.execute(sql: Migration0013ResourcePersonActivity.sql)
+        }
         migrator.registerMigration(Migration0016PublishedForms.identifier) { db in
             try db.execute(sql: Migration0016PublishedForms.sql)
         }

@@ -42,6 +42,12 @@ enum TallyFixtures {
 
     /// The Dakar phase of March 2023: campaign days Rufisque 7, Keur Massar 8,
     /// Guédiawaye 9, Pikine 10, Dakar 11; visit targets per département.
+    /// Everyone on file was picked before the campaign: active since `day`
+    /// (people added by a test are otherwise active from today only).
+    static func peopleActiveSince(_ path: String, _ day: String) throws {
+        try execute(path, "UPDATE resource_person_activity SET from_day = '\(day)' WHERE until_day IS NULL;")
+    }
+
     static func dakarPhase(_ path: String) throws {
         try execute(path, """
             INSERT INTO campaigns (id, name, starts_on, ends_on, created_at) VALUES (1, 'Campagne 2023', '2023-03-01', '2023-12-31', '2023-02-01T00:00:00Z');
