@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 import Testing
 
 /// The `suivi` command, run as an operator would, against a running server.
@@ -20,12 +21,12 @@ import Testing
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = stdin
-        try ProcessLaunch.run(process)
+        try ChildProcess.run(process)
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        ChildProcess.wait(process)
         return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
     }
 
@@ -116,9 +117,9 @@ import Testing
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = Pipe()
-        try process.run()
+        try ChildProcess.run(process)
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        ChildProcess.wait(process)
         #expect(process.terminationStatus == 2)
         #expect(text.contains("forms folder 'Forms' not found; use --forms DIR"), "\(text)")
         #expect(!text.contains("NSCocoaErrorDomain"), "\(text)")
@@ -135,7 +136,7 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
+        try ChildProcess.run(process)
         let line = try await blocking { () -> String in
             var text = ""
             while !text.contains("\n") {
@@ -150,7 +151,7 @@ import Testing
         let health = try await TestClient(port: port).get("/healthz")
         #expect(health.status == 200)
         process.terminate()  // SIGTERM
-        try await blocking { process.waitUntilExit() }
+        try await blocking { ChildProcess.wait(process) }
         #expect(process.terminationStatus == 0)
     }
 
@@ -172,7 +173,7 @@ import Testing
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try ProcessLaunch.run(process)
+        try ChildProcess.run(process)
         defer { if process.isRunning { process.terminate() } }
         let line = try await blocking { () -> String in
             var text = ""
@@ -187,7 +188,7 @@ import Testing
         let port = UInt16(line.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
         #expect(try await TestClient(port: port).get("/healthz").status == 200)
         process.terminate()
-        try await blocking { process.waitUntilExit() }
+        try await blocking { ChildProcess.wait(process) }
         let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(log.contains("form not served"))
         #expect(log.contains("bad.xml"))

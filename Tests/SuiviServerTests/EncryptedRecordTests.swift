@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SuiviBasics
 @testable import SuiviApp
 import SuiviDomain
 import Testing
@@ -44,10 +45,10 @@ import Testing
             let errors = Pipe()
             process.standardOutput = output
             process.standardError = errors
-            try process.run()
+            try ChildProcess.run(process)
             let data = output.fileHandleForReading.readDataToEndOfFile()
             let message = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            ChildProcess.wait(process)
             guard process.terminationStatus == 0 else {
                 throw TestSocketError(description: "collect_encryption.py \(arguments.first ?? ""): "
                                       + String(decoding: message, as: UTF8.self))

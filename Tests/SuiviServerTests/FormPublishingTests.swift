@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 import Testing
 import SuiviApp
 import Logging
@@ -15,8 +16,8 @@ import Logging
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/SuiviServerTests/Fixtures/xlsforms/make_xlsform.py").path,
                              name, output.path]
-        try ProcessLaunch.run(process)
-        process.waitUntilExit()
+        try ChildProcess.run(process)
+        ChildProcess.wait(process)
         #expect(process.terminationStatus == 0)
         return try Data(contentsOf: output)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 import SuiviApp
 import SuiviDomain
 import Testing
@@ -275,9 +276,9 @@ import Testing
                     process.arguments = ["--quiet", "--raw", file.path]
                     let output = Pipe()
                     process.standardOutput = output
-                    try ProcessLaunch.run(process)
+                    try ChildProcess.run(process)
                     let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
+                    ChildProcess.wait(process)
                     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
                 }
                 #expect(decoded == expected as? String, "\(image)")

@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from conftest import sign_in
 from test_dashboard import DAY, send_like_a_phone, text_of, visit_xml
 
-PAGES = ["/admin", "/admin/report", "/admin/leads", "/admin/exports", "/admin/indicators", "/admin/campaigns",
+PAGES = ["/admin", "/admin/report", "/admin/leads", "/admin/exports", "/admin/indicators", "/admin/forms", "/admin/campaigns",
          "/admin/targets", "/admin/people", "/admin/qr-sheet", "/admin/users", "/admin/audit", "/admin/account"]
 
 

@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 import SuiviDomain
 #if canImport(Glibc)
 import Glibc
@@ -71,7 +72,7 @@ struct XLSFormConverter: Sendable {
         Self.oneAtATime.lock()
         defer { Self.oneAtATime.unlock() }
         do {
-            try process.run()
+            try ChildProcess.run(process)
         } catch {
             throw Problem.xlsformConversionFailed("cannot start \(python): \(error)")
         }
@@ -80,7 +81,7 @@ struct XLSFormConverter: Sendable {
         DispatchQueue.global().asyncAfter(deadline: .now() + deadlineSeconds, execute: deadline)
         // Read before waiting: a full pipe would block the child.
         let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        ChildProcess.wait(process)
         deadline.cancel()
         let standardError = FileManager.default.contents(atPath: errorsPath) ?? Data()
 
