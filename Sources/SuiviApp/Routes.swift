@@ -113,6 +113,7 @@ enum Routes {
         let formCatalogue = FormCatalogueHandlers(context: context, authentication: authentication)
         router.add("GET", "/api/v1/forms", render.json(formCatalogue.list))
         router.add("GET", "/api/v1/forms/:formId/submissions.csv", render.json(exports.csv))
+        router.add("GET", "/api/v1/forms/:formId/submissions.csv.zip", render.json(exports.csvZip))
         router.add("GET", "/api/v1/forms/:formId/submissions.xlsx", render.json(exports.xlsx))
 
         // Tallies, targets, completeness, review, indicators, live events, daily report.
