@@ -10,3 +10,11 @@ enum SQLiteProbe {
         }
     }
 }
+
+extension SQLiteProbe {
+    /// Changes the file behind the server's back: rows as an older Suivi wrote them.
+    static func execute(_ path: String, _ sql: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: sql) }
+    }
+}
