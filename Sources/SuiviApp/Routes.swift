@@ -125,6 +125,7 @@ enum Routes {
         router.add("POST", "/api/v1/forms/:formId/draft/media", render.json(formAdmin.addMedia))
         router.add("POST", "/api/v1/forms/:formId/draft/publish", render.json(formAdmin.publish))
         router.add("GET", "/api/v1/forms/:formId/submissions.csv", render.json(exports.csv))
+        router.add("GET", "/api/v1/forms/:formId/submissions.csv.zip", render.json(exports.csvZip))
         router.add("GET", "/api/v1/forms/:formId/submissions.xlsx", render.json(exports.xlsx))
         // With the form's private key in the body: encrypted records decrypted.
         router.add("POST", "/api/v1/forms/:formId/submissions.csv", render.json(exports.csvWithKey))

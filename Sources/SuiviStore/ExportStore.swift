@@ -34,9 +34,13 @@ public struct ExportStore: Sendable {
         fileprivate let statement: OpaquePointer
 
         /// Column 0 id, 1 instance id, 2 received at, 3 activity date,
-        /// 4 département, 5 review state, 6 the answers JSON object.
+        /// 4 département, 5 review state, 6 the answers JSON object, 7 the
+        /// encrypted flag, 8 and 9 an encrypted record's envelope and files,
+        /// 10 the record's XML (read only when asked: most exports need the
+        /// answers only).
         public static let fixedColumnCount = 6
         public static let answersColumn = 6
+        public static let xmlColumn = 10
 
         public var id: Int64 { sqlite3_column_int64(statement, 0) }
 
@@ -56,6 +60,14 @@ public struct ExportStore: Sendable {
             })
         }
 
+        /// A BLOB column's bytes (the XML), lent in place like `withBytes`.
+        public func withBlob<T>(_ column: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+            guard let blob = sqlite3_column_blob(statement, Int32(column)) else {
+                return try body(UnsafeRawBufferPointer(start: nil, count: 0))
+            }
+            return try body(UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(statement, Int32(column)))))
+        }
+
         /// A column's bytes as text (UTF-8; numbers as SQLite writes them,
         /// NULL as no bytes).
         public func withBytes<T>(_ column: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
@@ -68,7 +80,7 @@ public struct ExportStore: Sendable {
         }
     }
 
-    private func query(_ filter: Filter, afterID: Int64, limit: Int) -> (String, StatementArguments) {
+    private func query(_ filter: Filter, afterID: Int64, limit: Int, withXML: Bool) -> (String, StatementArguments) {
         // The answers are read whole and scanned by the caller
         // (AnswersScanner): one json_extract per field and record cost
         // most of an export's time.
@@ -77,6 +89,7 @@ public struct ExportStore: Sendable {
         sql += ", encrypted, CASE WHEN encrypted = 1 THEN xml END, CASE WHEN encrypted = 1 THEN"
         sql += " (SELECT json_group_array(json_array(name, sha256)) FROM submission_attachments a"
         sql += " WHERE a.submission_id = submissions.id) END"
+        if withXML { sql += ", xml" }
         sql += " FROM submissions WHERE form_id = ? AND id > ? AND current = 1"
         var arguments: StatementArguments = [filter.formID, afterID]
         if let from = filter.from { sql += " AND activity_date >= ?"; arguments += [from] }
@@ -93,9 +106,9 @@ public struct ExportStore: Sendable {
     /// Reads up to `limit` records after `afterID` in one read transaction,
     /// handing each to `body` without building strings (exports copy bytes
     /// straight into their buffers). Returns how many and the last id.
-    public func forEach(_ filter: Filter, afterID: Int64, limit: Int,
+    public func forEach(_ filter: Filter, afterID: Int64, limit: Int, withXML: Bool = false,
                         _ body: (RowView) throws -> Void) throws -> (count: Int, lastID: Int64) {
-        let (sql, arguments) = query(filter, afterID: afterID, limit: limit)
+        let (sql, arguments) = query(filter, afterID: afterID, limit: limit, withXML: withXML)
         return try database.readNow { db in
             var count = 0
             var last = afterID

@@ -275,6 +275,9 @@ extension RoleScopeTests {
         line("GET", "/api/v1/forms/:formId/submissions.csv", .roles(coordinators), .perRegion(outOfScope: 403), 200) { _, region in
             Call(path: "/api/v1/forms/visite/submissions.csv?departement=\(region!.region.departement)")
         },
+        line("GET", "/api/v1/forms/:formId/submissions.csv.zip", .roles(coordinators), .perRegion(outOfScope: 403), 200) { _, region in
+            Call(path: "/api/v1/forms/visite/submissions.csv.zip?departement=\(region!.region.departement)")
+        },
         line("GET", "/api/v1/forms/:formId/submissions.xlsx", .roles(coordinators), .perRegion(outOfScope: 403), 200) { _, region in
             Call(path: "/api/v1/forms/visite/submissions.xlsx?departement=\(region!.region.departement)")
         },

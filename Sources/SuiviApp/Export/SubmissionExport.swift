@@ -1,19 +1,33 @@
 import Foundation
 import SuiviDomain
 import SuiviStore
+import ZIPFoundation
 
-/// Writes a form's records to a CSV or XLSX file, page by page: memory holds
-/// one page of records and one output buffer, whatever the number of rows.
-/// Runs on its own thread (`BlockingWork`): it reads SQLite synchronously.
+/// Writes a form's records to CSV, a zip of CSVs or XLSX, page by page:
+/// memory holds one page of records and one output buffer per table,
+/// whatever the number of rows. Runs on its own thread (`BlockingWork`): it
+/// reads SQLite synchronously.
+///
+/// Tables are ODK Central's (`RecordTables`): the records, then one per
+/// repeat, linked by `KEY` / `PARENT_KEY`. The plain CSV is the records'
+/// table alone, as Central's `submissions.csv`.
 struct SubmissionExport {
     enum Format: String {
-        case csv, xlsx
+        case csv
+        case csvZip = "csv.zip"
+        case xlsx
     }
 
     struct Column {
         let name: String
         let label: String
         let numeric: Bool
+    }
+
+    /// What was written: records, and rows of every repeat table together.
+    struct Written {
+        let records: Int
+        let repeatRows: Int
     }
 
     static let pageSize = 2000
@@ -24,17 +38,42 @@ struct SubmissionExport {
     /// Set when the caller sent the form's private key: encrypted records
     /// are then written with their answers (Encryption/EncryptedExport.swift).
     var encryptedRecords: EncryptedRecordReader? = nil
+    let tables: RecordTables
 
-    /// The form's questions (not groups, not metadata), labelled in French.
+    init(store: ExportStore, form: FormDefinition, filter: ExportStore.Filter) {
+        self.store = store
+        self.form = form
+        self.filter = filter
+        self.tables = RecordTables(form: form)
+    }
+
+    /// The records' table's questions (not groups, not metadata, not in a
+    /// repeat), labelled in French.
     var fieldColumns: [Column] {
-        form.fields.filter { !$0.isGroup && !$0.path.contains("/meta/") && $0.name != "meta" }.map { field in
-            Column(name: field.name, label: Self.frenchLabel(field.labels, form: form) ?? field.name,
-                   numeric: field.dataType == .int || field.dataType == .decimal)
+        columns(of: 0)
+    }
+
+    /// A question's header: its French label, as exports always had, unless
+    /// another question has the same name: then Central's path name
+    /// (`contact-name`), so two columns never read alike.
+    func columns(of table: Int) -> [Column] {
+        tables.tables[table].columns.map { column in
+            let label = column.nameIsShared ? column.pathedName
+                : Self.frenchLabel(column.field.labels, form: form) ?? column.field.name
+            return Column(name: column.field.name, label: label, numeric: column.numeric)
         }
     }
 
     static let fixedHeaders = ["N°", "Identifiant de l'enregistrement", "Reçu le", "Date de l'activité", "Département",
                                "État de la revue"]
+    /// Central's linking columns, named as Central names them.
+    static let keyHeader = "KEY"
+    static let parentKeyHeader = "PARENT_KEY"
+
+    func headers(of table: Int) -> [String] {
+        let labels = columns(of: table).map(\.label)
+        return table == 0 ? Self.fixedHeaders + labels + [Self.keyHeader] : labels + [Self.parentKeyHeader, Self.keyHeader]
+    }
 
     static func frenchLabel(_ labels: [String: String], form: FormDefinition) -> String? {
         let french = labels.first { key, _ in
@@ -45,49 +84,126 @@ struct SubmissionExport {
         return text.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// Writes the file; returns the number of records written.
-    func write(_ format: Format, to path: String) throws -> Int {
-        switch format {
-        case .csv: try writeCSV(to: path)
-        case .xlsx: try writeXLSX(to: path)
+    /// Names of the files of a zip export, as Central names them: the form
+    /// id, then `-repeat` (with `~n` when two repeats share a name).
+    var csvFileNames: [String] {
+        let base = Self.fileSafe(form.formID)
+        var totals: [String: Int] = [:]
+        for table in tables.tables.dropFirst() { totals[table.name, default: 0] += 1 }
+        var counts: [String: Int] = [:]
+        return tables.tables.enumerated().map { index, table in
+            guard index > 0 else { return base + ".csv" }
+            guard totals[table.name, default: 0] > 1 else { return Self.fileSafe("\(base)-\(table.name).csv") }
+            counts[table.name, default: 0] += 1
+            return Self.fileSafe("\(base)-\(table.name)~\(counts[table.name]!).csv")
         }
     }
 
-    private func writeCSV(to path: String) throws -> Int {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw Problem.storageUnavailable("cannot create export file")
+    /// No path separators, reserved or control characters in a file name.
+    static func fileSafe(_ name: String) -> String {
+        String(name.unicodeScalars.filter { !"/\\?<>:*|\"".unicodeScalars.contains($0) && $0.value >= 0x20 && $0.value != 0x7F })
+    }
+
+    /// Writes the file.
+    func write(_ format: Format, to path: String) throws -> Written {
+        switch format {
+        case .csv:
+            let sink = try CSVTables(paths: [path] + Array(repeating: nil, count: tables.tables.count - 1),
+                                     headers: tables.tables.indices.map(headers(of:)))
+            return try fill(sink)
+        case .csvZip:
+            return try writeZip(to: path)
+        case .xlsx:
+            let workbook = try XLSXWorkbook(path: path, temporaryDirectory: (path as NSString).deletingLastPathComponent)
+            let sink = try XLSXTables(workbook: workbook, names: tables.tables.map(\.name),
+                                      headers: tables.tables.indices.map(headers(of:)),
+                                      fixedColumns: Self.fixedHeaders.count)
+            return try fill(sink)
         }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        var buffer = CSVBuffer()
-        buffer.bytes.append(contentsOf: [0xEF, 0xBB, 0xBF])  // BOM: Excel then reads UTF-8
-        let columns = fieldColumns
-        buffer.appendRow(Self.fixedHeaders + columns.map(\.label))
-        var count = 0
+    }
+
+    /// One CSV per table next to the zip, then deflated into it one after
+    /// the other (ZIPFoundation reads each file by chunks), then removed.
+    private func writeZip(to path: String) throws -> Written {
+        let parts = tables.tables.indices.map { "\(path).part\($0).csv" }
+        defer { for part in parts { try? FileManager.default.removeItem(atPath: part) } }
+        let sink = try CSVTables(paths: parts, headers: tables.tables.indices.map(headers(of:)))
+        let written = try fill(sink)
+        let archive: Archive
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        } catch {
+            throw Problem.storageUnavailable("cannot create export archive: \(error)")
+        }
+        for (name, part) in zip(csvFileNames, parts) {
+            try archive.addEntry(with: name, fileURL: URL(fileURLWithPath: part), compressionMethod: .deflate,
+                                 bufferSize: 1 << 20)
+        }
+        return written
+    }
+
+    /// Every record of the filter, page by page, into `sink`.
+    private func fill(_ sink: some TableSink) throws -> Written {
+        var records = 0
+        var repeatRows = 0
         var after: Int64 = 0
-        var answers = AnswersScanner(fields: columns.map(\.name))
+        let rootNumeric = tables.tables[0].columns.map(\.numeric)
+        let numeric = tables.tables.map { $0.columns.map(\.numeric) }
+        var answers = AnswersScanner(fields: tables.tables[0].columns.map { form.answerKey(for: $0.field) })
+        let readXML = tables.needsXML
+        let wantsRepeats = sink.wantsRepeats
         while true {
-            let page = try store.forEach(filter, afterID: after, limit: Self.pageSize) { row in
-                for column in 0..<ExportStore.RowView.fixedColumnCount {
-                    row.withBytes(column) { buffer.appendField(bytes: $0) }
+            let page = try store.forEach(filter, afterID: after, limit: Self.pageSize, withXML: readXML) { row in
+                try row.withBytes(0) { try sink.cell(0, $0, numeric: true) }
+                for column in 1..<ExportStore.RowView.fixedColumnCount {
+                    try row.withBytes(column) { try sink.cell(0, $0, numeric: false) }
                 }
-                try withAnswers(row) { input in
-                    try Self.scan(&answers, input, recordID: row.id)
-                    for index in 0..<answers.fieldCount {
-                        answers.value(index, in: input) { buffer.appendField(bytes: $0) }
+                if readXML {
+                    let instanceID = row.withBytes(1) { String(decoding: $0, as: UTF8.self) }
+                    let values = try withRecordXML(row) { xml in
+                        try tables.read(xml, instanceID: instanceID) { repeated in
+                            guard wantsRepeats else { return }
+                            for (index, value) in repeated.values.enumerated() {
+                                try sink.cell(repeated.table, value, numeric: numeric[repeated.table][index])
+                            }
+                            try sink.cell(repeated.table, repeated.parentKey, numeric: false)
+                            try sink.cell(repeated.table, repeated.key, numeric: false)
+                            try sink.endRow(repeated.table)
+                            repeatRows += 1
+                        }
+                    }
+                    for (index, value) in values.enumerated() {
+                        try sink.cell(0, value, numeric: rootNumeric[index])
+                    }
+                } else {
+                    try withAnswers(row) { input in
+                        try Self.scan(&answers, input, recordID: row.id)
+                        for index in 0..<answers.fieldCount {
+                            try answers.value(index, in: input) { try sink.cell(0, $0, numeric: rootNumeric[index]) }
+                        }
                     }
                 }
-                buffer.endRow()
+                try row.withBytes(1) { try sink.cell(0, $0, numeric: false) }
+                try sink.endRow(0)
             }
-            count += page.count
-            if buffer.bytes.count >= 1 << 20 || page.count < Self.pageSize {
-                try handle.write(contentsOf: buffer.bytes)
-                buffer.bytes.removeAll(keepingCapacity: true)
-            }
+            records += page.count
             guard page.count == Self.pageSize else { break }
             after = page.lastID
         }
-        return count
+        try sink.finish()
+        return Written(records: records, repeatRows: repeatRows)
+    }
+
+    /// The one place an export gets a record's XML: the stored one, or an
+    /// encrypted record's decrypted one when the caller sent the key.
+    private func withRecordXML<T>(_ row: ExportStore.RowView, _ body: (Data) throws -> T) throws -> T {
+        let xml = try decryptedXML(row) ?? row.withBlob(ExportStore.RowView.xmlColumn) { Data($0) }
+        do {
+            return try body(xml)
+        } catch let problem as Problem {
+            // An export never silently drops a record: the whole export fails, naming it.
+            throw Problem.storageUnavailable("record \(row.id): stored XML unreadable (\(problem.detail ?? problem.code))")
+        }
     }
 
     /// Answers that are not a JSON object fail the export, as SQLite's
@@ -99,56 +215,159 @@ struct SubmissionExport {
             throw Problem.storageUnavailable("record \(recordID): answers are not a JSON object (offset \(malformed.offset))")
         }
     }
+}
 
-    private func writeXLSX(to path: String) throws -> Int {
-        let workbook = try XLSXWorkbook(path: path, temporaryDirectory: (path as NSString).deletingLastPathComponent)
-        let columns = fieldColumns
-        let headers = Self.fixedHeaders + columns.map(\.label)
-        var sheetNumber = 1
-        func newSheet() throws -> XLSXWorkbook.Sheet {
-            let sheet = try workbook.addSheet(named: sheetNumber == 1 ? form.formID : "\(form.formID) (\(sheetNumber))")
-            sheetNumber += 1
-            for (index, header) in headers.enumerated() {
-                try workbook.write(sheet, row: 0, column: index, string: header, format: .header)
-                try workbook.setColumnWidth(sheet, column: index, width: index < Self.fixedHeaders.count ? 16 : 22)
+/// Where an export's tables go, cell by cell; each table has its own
+/// current row, so a record's repeat rows are written while its own row is.
+protocol TableSink {
+    /// False when only the records' table is kept (the plain CSV).
+    var wantsRepeats: Bool { get }
+    /// `numeric`: written as a number when the text is one (XLSX).
+    func cell(_ table: Int, _ bytes: UnsafeRawBufferPointer, numeric: Bool) throws
+    func endRow(_ table: Int) throws
+    func finish() throws
+}
+
+extension TableSink {
+    func cell(_ table: Int, _ text: String, numeric: Bool) throws {
+        var text = text
+        try text.withUTF8 { try cell(table, UnsafeRawBufferPointer($0), numeric: numeric) }
+    }
+}
+
+/// One CSV file per table (a nil path: the table is not kept), each with
+/// its BOM and header, written about 1 MB at a time.
+final class CSVTables: TableSink {
+    private var buffers: [CSVBuffer]
+    private var handles: [FileHandle?]
+
+    init(paths: [String?], headers: [[String]]) throws {
+        buffers = []
+        handles = []
+        for (path, header) in zip(paths, headers) {
+            var buffer = CSVBuffer()
+            guard let path else {
+                buffers.append(buffer)
+                handles.append(nil)
+                continue
             }
-            workbook.freezeTopRow(sheet)
-            return sheet
-        }
-        var sheet = try newSheet()
-        var rowNumber = 1
-        var count = 0
-        var after: Int64 = 0
-        var answers = AnswersScanner(fields: columns.map(\.name))
-        while true {
-            let page = try store.forEach(filter, afterID: after, limit: Self.pageSize) { row in
-                if rowNumber == XLSXWorkbook.maximumRows {
-                    sheet = try newSheet()
-                    rowNumber = 1
-                }
-                try workbook.write(sheet, row: rowNumber, column: 0, number: Double(row.id))
-                for column in 1..<ExportStore.RowView.fixedColumnCount {
-                    try row.withBytes(column) { try workbook.write(sheet, row: rowNumber, column: column, bytes: $0) }
-                }
-                try withAnswers(row) { input in
-                    try Self.scan(&answers, input, recordID: row.id)
-                    for (index, field) in columns.enumerated() {
-                        let column = Self.fixedHeaders.count + index
-                        if field.numeric, let text = answers.string(index, in: input), let number = Double(text), number.isFinite {
-                            try workbook.write(sheet, row: rowNumber, column: column, number: number)
-                        } else {
-                            try answers.value(index, in: input) { try workbook.write(sheet, row: rowNumber, column: column, bytes: $0) }
-                        }
-                    }
-                }
-                rowNumber += 1
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw Problem.storageUnavailable("cannot create export file")
             }
-            count += page.count
-            guard page.count == Self.pageSize else { break }
-            after = page.lastID
+            handles.append(try FileHandle(forWritingTo: URL(fileURLWithPath: path)))
+            buffer.bytes.append(contentsOf: [0xEF, 0xBB, 0xBF])  // BOM: Excel then reads UTF-8
+            buffer.appendRow(header)
+            buffers.append(buffer)
         }
+    }
+
+    deinit {
+        for handle in handles { try? handle?.close() }
+    }
+
+    var wantsRepeats: Bool { handles.dropFirst().contains { $0 != nil } }
+
+    func cell(_ table: Int, _ bytes: UnsafeRawBufferPointer, numeric: Bool) throws {
+        guard handles[table] != nil else { return }
+        buffers[table].appendField(bytes: bytes)
+    }
+
+    func endRow(_ table: Int) throws {
+        guard let handle = handles[table] else { return }
+        buffers[table].endRow()
+        if buffers[table].bytes.count >= 1 << 20 {
+            try handle.write(contentsOf: buffers[table].bytes)
+            buffers[table].bytes.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func finish() throws {
+        for (index, handle) in handles.enumerated() {
+            guard let handle else { continue }
+            try handle.write(contentsOf: buffers[index].bytes)
+            buffers[index].bytes.removeAll()
+            try handle.close()
+            handles[index] = nil
+        }
+    }
+}
+
+/// One sheet per table (another when Excel's row limit is reached), named
+/// after the form and each repeat, unique within Excel's 31 characters.
+final class XLSXTables: TableSink {
+    private let workbook: XLSXWorkbook
+    private let names: [String]
+    private let headers: [[String]]
+    private let fixedColumns: Int
+    private var sheets: [XLSXWorkbook.Sheet] = []
+    private var rows: [Int] = []
+    private var columns: [Int] = []
+    private var sheetCounts: [Int] = []
+    private var usedNames = Set<String>()
+
+    init(workbook: XLSXWorkbook, names: [String], headers: [[String]], fixedColumns: Int) throws {
+        self.workbook = workbook
+        self.names = names
+        self.headers = headers
+        self.fixedColumns = fixedColumns
+        for table in names.indices {
+            sheetCounts.append(0)
+            sheets.append(try newSheet(table))
+            rows.append(1)
+            columns.append(0)
+        }
+    }
+
+    var wantsRepeats: Bool { true }
+
+    private func newSheet(_ table: Int) throws -> XLSXWorkbook.Sheet {
+        sheetCounts[table] += 1
+        let base = sheetCounts[table] == 1 ? names[table] : "\(names[table]) (\(sheetCounts[table]))"
+        let sheet = try workbook.addSheet(named: uniqueName(base))
+        for (index, header) in headers[table].enumerated() {
+            try workbook.write(sheet, row: 0, column: index, string: header, format: .header)
+            let key = table > 0 && index >= headers[table].count - 2 || table == 0 && index == headers[table].count - 1
+            try workbook.setColumnWidth(sheet, column: index, width: key ? 40 : table == 0 && index < fixedColumns ? 16 : 22)
+        }
+        workbook.freezeTopRow(sheet)
+        return sheet
+    }
+
+    /// Excel compares sheet names without case; a clash gets `~n` inside 31 characters.
+    private func uniqueName(_ wanted: String) -> String {
+        let cleaned = XLSXWorkbook.sheetName(wanted)
+        var candidate = cleaned
+        var number = 1
+        while usedNames.contains(candidate.lowercased()) {
+            number += 1
+            let suffix = "~\(number)"
+            candidate = String(cleaned.prefix(31 - suffix.count)) + suffix
+        }
+        usedNames.insert(candidate.lowercased())
+        return candidate
+    }
+
+    func cell(_ table: Int, _ bytes: UnsafeRawBufferPointer, numeric: Bool) throws {
+        if columns[table] == 0, rows[table] == XLSXWorkbook.maximumRows {
+            sheets[table] = try newSheet(table)
+            rows[table] = 1
+        }
+        let (row, column) = (rows[table], columns[table])
+        columns[table] += 1
+        if numeric, let number = Double(String(decoding: bytes, as: UTF8.self)), number.isFinite {
+            try workbook.write(sheets[table], row: row, column: column, number: number)
+        } else {
+            try workbook.write(sheets[table], row: row, column: column, bytes: bytes)
+        }
+    }
+
+    func endRow(_ table: Int) throws {
+        rows[table] += 1
+        columns[table] = 0
+    }
+
+    func finish() throws {
         try workbook.close()
-        return count
     }
 }
 

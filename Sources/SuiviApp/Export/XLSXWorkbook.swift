@@ -55,12 +55,16 @@ final class XLSXWorkbook {
     /// Sheet names: at most 31 characters, none of []:*?/\ (Excel's rules).
     func addSheet(named name: String) throws -> Sheet {
         guard let workbook else { preconditionFailure("workbook already closed") }
-        let cleaned = String(name.filter { !"[]:*?/\\".contains($0) }.prefix(31))
+        let cleaned = Self.sheetName(name)
         guard let sheet = workbook_add_worksheet(workbook, cleaned.isEmpty ? nil : cleaned) else {
             throw Failure(code: UInt32(LXW_ERROR_MEMORY_MALLOC_FAILED.rawValue), operation: "workbook_add_worksheet")
         }
         sheets.append(sheet)
         return Sheet(index: sheets.count - 1)
+    }
+
+    static func sheetName(_ name: String) -> String {
+        String(name.filter { !"[]:*?/\\".contains($0) }.prefix(31))
     }
 
     func setColumnWidth(_ sheet: Sheet, column: Int, width: Double) throws {

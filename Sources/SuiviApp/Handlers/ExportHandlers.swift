@@ -3,8 +3,9 @@ import SuiviDomain
 import SuiviHTTP
 import SuiviStore
 
-/// `GET /api/v1/forms/:formId/submissions.csv` and `.xlsx`: a form's current
-/// records, filtered by activity date (`from`, `to`) and `departement`,
+/// `GET /api/v1/forms/:formId/submissions.csv`, `.csv.zip` and `.xlsx`: a
+/// form's current records (the zip and the workbook with a table per repeat,
+/// as ODK Central writes them), filtered by activity date (`from`, `to`) and `departement`,
 /// within the caller's scope. The file is written page by page to a
 /// temporary file on a thread of its own, then sent from disk and unlinked:
 /// memory does not grow with the number of records.
@@ -14,6 +15,10 @@ struct ExportHandlers: Sendable {
 
     func csv(_ request: Request) async throws -> Response {
         try await export(request, format: .csv)
+    }
+
+    func csvZip(_ request: Request) async throws -> Response {
+        try await export(request, format: .csvZip)
     }
 
     func xlsx(_ request: Request) async throws -> Response {
@@ -61,15 +66,16 @@ struct ExportHandlers: Sendable {
             .appendingPathComponent("export-tmp")
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent("suivi-export-\(UUID().uuidString).\(format.rawValue)")
-        let rows: Int
+        let written: SubmissionExport.Written
         do {
-            rows = try await BlockingWork.run(priority: .background) { try export.write(format, to: path) }
+            written = try await BlockingWork.run(priority: .background) { try export.write(format, to: path) }
         } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw error as? Problem ?? Problem.storageUnavailable("export failed: \(error)")
         }
         // Who, which form, which filters, how many rows: never the data.
-        var details = ["format": format.rawValue, "rows": String(rows)]
+        var details = ["format": format.rawValue, "rows": String(written.records)]
+        if format != .csv, !export.tables.tables.dropFirst().isEmpty { details["repeat_rows"] = String(written.repeatRows) }
         if privateKey != nil { details["decrypted"] = "yes" }
         if let from { details["from"] = from }
         if let to { details["to"] = to }
@@ -80,12 +86,15 @@ struct ExportHandlers: Sendable {
             try? FileManager.default.removeItem(atPath: path)
             throw error
         }
-        let type = format == .csv ? "text/csv; charset=utf-8"
-            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        let name = [formID, from, to, departement].compactMap { $0 }.joined(separator: "_")
+        let (type, suffix) = switch format {
+        case .csv: ("text/csv; charset=utf-8", "csv")
+        case .csvZip: ("application/zip", "zip")
+        case .xlsx: ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        }
+        let name = SubmissionExport.fileSafe([formID, from, to, departement].compactMap { $0 }.joined(separator: "_"))
         return Response(status: 200, headers: [
-            ("Content-Type", type), ("Cache-Control", "no-store"), ("Suivi-Row-Count", String(rows)),
-            ("Content-Disposition", "attachment; filename=\"\(name).\(format.rawValue)\""),
+            ("Content-Type", type), ("Cache-Control", "no-store"), ("Suivi-Row-Count", String(written.records)),
+            ("Content-Disposition", "attachment; filename=\"\(name).\(suffix)\""),
         ], body: .temporaryFile(path: path))
     }
 }

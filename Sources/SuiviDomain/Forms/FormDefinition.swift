@@ -19,6 +19,9 @@ public struct FormDefinition: Sendable {
     /// Paths of the repeats (`/data/household/member`), outer before inner:
     /// a record may hold any number of instances of each.
     public let repeatPaths: [String]
+    /// Names given to two or more questions (in different groups): their
+    /// answers are kept under their path (`answerKey(for:)`), never merged.
+    public let sharedNames: Set<String>
     /// What a form author should know but ODK accepts (JavaRosa warns too):
     /// a bind on a node that does not exist, for example. English.
     public let warnings: [String]
@@ -34,11 +37,24 @@ public struct FormDefinition: Sendable {
         self.fields = fields
         self.binaryFieldPaths = fields.filter { $0.dataType == .binary }.map(\.path)
         self.repeatPaths = fields.filter(\.isRepeat).map(\.path)
+        var counts: [String: Int] = [:]
+        for field in fields where !field.isGroup { counts[field.name, default: 0] += 1 }
+        self.sharedNames = Set(counts.filter { $0.value > 1 }.keys)
         self.warnings = warnings
     }
 
     public func field(at path: String) -> FormField? {
         fields.first { $0.path == path }
+    }
+
+    /// The key of a question's answer in a record's stored answers: its
+    /// name, or for a name two questions share, its path below the root
+    /// (`contact/name`; `/` never occurs in a name, so keys cannot clash). A
+    /// question at the top level keeps its name either way: tallies, leads
+    /// and reports read those by name.
+    public func answerKey(for field: FormField) -> String {
+        guard sharedNames.contains(field.name) else { return field.name }
+        return String(field.path.dropFirst(rootName.count + 2))
     }
 
     /// The innermost repeat holding `path` (itself when it is a repeat), nil

@@ -17,7 +17,7 @@ public struct RecordSummary: Sendable {
         var answers: [String: String] = [:]
         for field in form.fields where !field.isGroup {
             if let value = document.value(at: field.path) {
-                answers[field.name] = value.trimmingWhitespaceAndNewlines()
+                answers[form.answerKey(for: field)] = value.trimmingWhitespaceAndNewlines()
             }
         }
         self.answers = answers
@@ -52,7 +52,7 @@ public struct RecordSummary: Sendable {
         // else the day it arrived: a visit dated 1923 is a slip of the
         // thumb, and counting it on the day it came keeps it in the campaign.
         let firstDate = form.fields.lazy.filter { $0.dataType == .date }
-            .compactMap { answers[$0.name] }
+            .compactMap { answers[form.answerKey(for: $0)] }
             .first { CalendarDay.parts($0).map { $0.year >= 2000 } ?? false }
         activityDate = firstDate ?? CalendarDay.string(of: receivedAt)
     }

@@ -19,3 +19,11 @@ enum SQLiteProbe {
         let found: String
     }
 }
+
+extension SQLiteProbe {
+    /// Changes the file behind the server's back: rows as an older Suivi wrote them.
+    static func execute(_ path: String, _ sql: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: sql) }
+    }
+}
