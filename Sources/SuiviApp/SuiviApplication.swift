@@ -57,12 +57,14 @@ public final class SuiviApplication: Sendable {
             metrics: metrics, guessing: GuessingLimiter(limits: configuration.guessingLimits),
             logger: logger, baseURL: { baseURL.value },
             changes: changes)
-        let router = Routes.make(context)
+        let routes = Routes.make(context)
         server = HTTPServer(
-            configuration: serverConfiguration, router: router, logger: logger,
+            configuration: serverConfiguration, router: routes.router, logger: logger,
             refusalResponder: { refusal, request in
-                let response = Self.refusal(refusal, request)
-                Self.count(refusal, request, response, router: router, metrics: metrics)
+                let pattern = routes.pattern(method: request.method, path: request.path)
+                let response = ProblemRendering.response(Self.problem(refusal), format: routes.format(pattern: pattern, path: request.path),
+                                                         request: request)
+                Self.count(refusal, request, response, pattern: pattern, metrics: metrics)
                 return response
             })
     }
@@ -98,22 +100,17 @@ public final class SuiviApplication: Sendable {
     /// Counts a refusal under the route it was meant for (a body too large
     /// for `POST /key/:token/submission`), or as unmatched.
     private static func count(_ refusal: TransportRefusal, _ request: Request, _ response: Response,
-                              router: Router, metrics: Metrics) {
-        var pattern: String?
-        switch refusal {
-        case .bodyTooLarge, .bodyNotAccepted, .spoolFull, .bodyUnreadable:
-            if case .found(let found) = router.match(method: request.method, path: request.path) {
-                pattern = found.pattern
-            }
-        case .notFound, .methodNotAllowed:
-            break
+                              pattern: String?, metrics: Metrics) {
+        let counted: String? = switch refusal {
+        case .bodyTooLarge, .bodyNotAccepted, .spoolFull, .bodyUnreadable: pattern
+        case .notFound, .methodNotAllowed: nil
         }
-        metrics.recordRefusal(method: request.method, pattern: pattern, status: response.status)
+        metrics.recordRefusal(method: request.method, pattern: counted, status: response.status)
     }
 
-    /// Refusals made before any handler runs, worded for the route's client.
-    private static func refusal(_ refusal: TransportRefusal, _ request: Request) -> Response {
-        let problem: Problem = switch refusal {
+    /// Refusals made before any handler runs, as Problems.
+    private static func problem(_ refusal: TransportRefusal) -> Problem {
+        switch refusal {
         case .bodyTooLarge(let limit): .bodyTooLarge(limit: limit)
         case .bodyNotAccepted: .bodyNotExpected()
         case .spoolFull(let seconds): .spoolFull(retryAfterSeconds: seconds)
@@ -121,14 +118,6 @@ public final class SuiviApplication: Sendable {
         case .methodNotAllowed(let allowed): .methodNotAllowed(allowed)
         case .bodyUnreadable: .storageUnavailable("request body could not be spooled")
         }
-        if request.path.hasPrefix("/key/") {
-            return OpenRosaResponses.problem(problem, language: Language(request))
-        }
-        var response = ProblemRendering.json(problem)
-        if case .methodNotAllowed(let allowed) = refusal {
-            response.headers.append(("Allow", allowed.joined(separator: ", ")))
-        }
-        return response
     }
 }
 
