@@ -46,13 +46,8 @@ public final class SuiviApplication: Sendable {
             metrics.recordBatch(size: size)
         }, commitObserver: { _ in changes.bump() })
         self.writer = writer
-        let context = AppContext(
-            configuration: configuration, database: database,
-            people: PeopleStore(database: database), apiKeys: APIKeyStore(database: database),
-            accounts: AccountStore(database: database), audit: AuditStore(database: database),
-            submissions: SubmissionStore(database: database), forms: forms,
-            departements: try PeopleStore(database: database).allDepartements(),
-            writer: writer,
+        let context = try AppContext(
+            configuration: configuration, database: database, forms: forms, writer: writer,
             attachments: try AttachmentStore(directory: configuration.attachmentsDirectory),
             metrics: metrics, guessing: GuessingLimiter(limits: configuration.guessingLimits),
             logger: logger, baseURL: { baseURL.value },

@@ -9,7 +9,6 @@ import SuiviStore
 struct LeadHandlers: Sendable {
     let context: AppContext
     let authentication: Authentication
-    var leads: LeadStore { LeadStore(database: context.database) }
 
     /// The feed's columns, in order (JSON keys and CSV header alike).
     static let feedColumns = [
@@ -40,7 +39,7 @@ struct LeadHandlers: Sendable {
         let limit = try Query.integer(request, "limit", default: 100, range: 1...1000)
         let format = request.query["format"] ?? "json"
         guard format == "json" || format == "csv" else { throw Problem.invalidParameter("format", "json or csv") }
-        let page = try await leads.feed(after: Int64(after), limit: limit, scope: principal.scope.departements)
+        let page = try await context.leads.feed(after: Int64(after), limit: limit, scope: principal.scope.departements)
         // Caught up: the same cursor again, to poll from later.
         let next = String(page.last?.changeSeq ?? Int64(after))
         if format == "csv" {
@@ -78,7 +77,7 @@ struct LeadHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.readLeads)
         let id = try Self.leadID(request)
-        let found = try await leads.lead(id, within: principal.scope.departements)
+        let found = try await context.leads.lead(id, within: principal.scope.departements)
         var object = Self.json(found.lead)
         object["visits"] = found.visits.map { visit in
             ["submission_id": visit.id, "instance_id": visit.instanceID, "activity_date": visit.activityDate ?? NSNull()] as [String: Any]
@@ -95,7 +94,7 @@ struct LeadHandlers: Sendable {
         let number = try body.string("member_number", maximumLength: 100)!
         let date = try body.string("date", maximumLength: 10)!
         guard CalendarDay.isValid(date) else { throw Problem.invalidParameter("date", "expected a day as YYYY-MM-DD") }
-        let lead = try await leads.setMembership(leadID: id, memberNumber: number, day: date, actor: principal.auditActor,
+        let lead = try await context.leads.setMembership(leadID: id, memberNumber: number, day: date, actor: principal.auditActor,
                                                  scope: principal.scope.departements)
         return JSONResponses.ok(Self.json(lead))
     }
@@ -155,7 +154,7 @@ struct LeadHandlers: Sendable {
                                            nationalID: value(nationalIDColumn), memberNumber: number, day: date,
                                            problem: problem)
         }
-        let results = try await leads.importMemberships(rows, actor: principal.auditActor,
+        let results = try await context.leads.importMemberships(rows, actor: principal.auditActor,
                                                         scope: principal.scope.departements)
         var counts: [String: Int] = ["matched": 0, "not_found": 0, "ambiguous": 0, "invalid": 0]
         for result in results { counts[result.outcome.rawValue, default: 0] += 1 }
@@ -181,7 +180,7 @@ struct LeadHandlers: Sendable {
     func duplicates(_ request: Request) async throws -> Response {
         let principal = try await coordinator(request)
         let limit = try Query.integer(request, "limit", default: 100, range: 1...500)
-        let pairs = try await leads.duplicates(scope: principal.scope.departements, limit: limit)
+        let pairs = try await context.leads.duplicates(scope: principal.scope.departements, limit: limit)
         return JSONResponses.ok(["pairs": pairs.map { pair -> [String: Any] in
             ["leads": [Self.json(pair.first), Self.json(pair.second)], "reason": pair.reason]
         }])
@@ -191,7 +190,7 @@ struct LeadHandlers: Sendable {
     func mergeLog(_ request: Request) async throws -> Response {
         let principal = try await coordinator(request)
         let limit = try Query.integer(request, "limit", default: 100, range: 1...500)
-        let merges = try await leads.merges(scope: principal.scope.departements, limit: limit)
+        let merges = try await context.leads.merges(scope: principal.scope.departements, limit: limit)
         return JSONResponses.ok(["merges": merges.map(Self.json)], personalData: false)
     }
 
@@ -207,7 +206,7 @@ struct LeadHandlers: Sendable {
         guard let kept = try body.integer("kept_id"), let merged = try body.integer("merged_id"), kept > 0, merged > 0 else {
             throw Problem.invalidParameter("kept_id", "expected lead ids")
         }
-        let result = try await leads.merge(keptID: Int64(kept), mergedID: Int64(merged), actor: principal.auditActor,
+        let result = try await context.leads.merge(keptID: Int64(kept), mergedID: Int64(merged), actor: principal.auditActor,
                                            scope: principal.scope.departements)
         return JSONResponses.ok(["merge_id": result.mergeID, "lead": Self.json(result.lead)], status: 201)
     }
@@ -216,7 +215,7 @@ struct LeadHandlers: Sendable {
     func undo(_ request: Request) async throws -> Response {
         let principal = try await coordinator(request)
         guard let id = Int64(request.parameter("id")), id > 0 else { throw Problem.unknownMerge() }
-        let (kept, restored) = try await leads.undoMerge(id, actor: principal.auditActor, scope: principal.scope.departements)
+        let (kept, restored) = try await context.leads.undoMerge(id, actor: principal.auditActor, scope: principal.scope.departements)
         return JSONResponses.ok(["kept": Self.json(kept), "restored": Self.json(restored)])
     }
 
@@ -228,7 +227,7 @@ struct LeadHandlers: Sendable {
               let first = Int64(exactly: ids[0].doubleValue), let second = Int64(exactly: ids[1].doubleValue) else {
             throw Problem.invalidParameter("lead_ids", "expected two lead ids")
         }
-        try await leads.keepApart(first, second, actor: principal.auditActor, scope: principal.scope.departements)
+        try await context.leads.keepApart(first, second, actor: principal.auditActor, scope: principal.scope.departements)
         return JSONResponses.ok(["lead_ids": [min(first, second), max(first, second)]], personalData: false)
     }
 
@@ -237,7 +236,7 @@ struct LeadHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.administer)
         let id = try Self.leadID(request)
-        let erased = try await leads.erase(leadID: id, actor: principal.auditActor, scope: principal.scope.departements)
+        let erased = try await context.leads.erase(leadID: id, actor: principal.auditActor, scope: principal.scope.departements)
         return JSONResponses.ok(["lead_id": id, "leads_erased": erased.leads, "visits_erased": erased.visits])
     }
 
