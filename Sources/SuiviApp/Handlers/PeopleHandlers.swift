@@ -25,7 +25,7 @@ struct PeopleHandlers: Sendable {
             codes = [wanted]
         }
         let people = try await context.directory.people(departementCodes: codes, includeInactive: request.query["active"] != "1")
-        return JSONResponses.ok(PeopleListResponse(people: people.map(PersonListingResponse.init)))
+        return JSONResponses.ok(PeopleListResponse(people: people.map(PersonListedResponse.listing)))
     }
 
     /// `POST /api/v1/people` {name, phone, departement, organisation?}
@@ -97,11 +97,11 @@ struct PeopleHandlers: Sendable {
             data, directory: context.directory, inScope: { [scope = principal.scope] in scope.includes($0) },
             actor: principal.auditActor)
         let base = context.baseURL()
-        var accepted: [PeopleImportResponse.Accepted] = []
+        var accepted: [MergedResponse<PersonResponse, PeopleImportResponse.Added>] = []
         var csv = CSVTable.line(["ligne / row", "nom / name", "téléphone / phone", "département", "organisation", "lien / link"])
         for (row, issued) in zip(result.plan.accepted, result.issued) {
             let link = PersonalLinks.link(base, issued.token)
-            accepted.append(.init(person: PersonResponse(issued.person), row: row.row, link: link))
+            accepted.append(MergedResponse(first: PersonResponse(issued.person), second: .init(row: row.row, link: link)))
             csv += CSVTable.line([String(row.row), issued.person.name, issued.person.phone, issued.person.departementCode,
                                   issued.person.organisation ?? "", link])
         }
@@ -122,8 +122,8 @@ struct PeopleHandlers: Sendable {
         let base = context.baseURL()
         let cards = try await BlockingWork.run {
             try issued.map { item in
-                QRSheetResponse.Card(person: PersonResponse(item.person),
-                                     qr: try PersonalLinkCodes(link: PersonalLinks.link(base, item.token)).response())
+                MergedResponse(first: PersonResponse(item.person), second: QRSheetResponse.Codes(
+                    qr: try PersonalLinkCodes(link: PersonalLinks.link(base, item.token)).response()))
             }
         }
         return JSONResponses.ok(QRSheetResponse(departement: DepartementResponse(departement), people: cards))
@@ -134,7 +134,7 @@ struct PeopleHandlers: Sendable {
         let principal = try await authentication.principal(request)
         guard principal.role.allows(.readTallies) || principal.role.allows(.managePeople) else { throw Problem.forbidden() }
         return JSONResponses.ok(DepartementListResponse(departements: context.departements.map {
-            .init(departement: DepartementResponse($0), inScope: principal.scope.includes($0.code))
+            MergedResponse(first: DepartementResponse($0), second: .init(inScope: principal.scope.includes($0.code)))
         }), personalData: false)
     }
 
