@@ -24,20 +24,6 @@ struct PersonResponse: Encodable, Sendable {
     }
 }
 
-/// Two response types' fields in one JSON object: a person (or a
-/// département) and what a route adds about them.
-struct MergedResponse<First: Encodable, Second: Encodable>: Encodable {
-    let first: First
-    let second: Second
-
-    func encode(to encoder: any Encoder) throws {
-        try first.encode(to: encoder)
-        try second.encode(to: encoder)
-    }
-}
-
-extension MergedResponse: Sendable where First: Sendable, Second: Sendable {}
-
 /// What the listing adds to a person: when they were added and when their
 /// current link was issued.
 struct PersonListedResponse: Encodable {

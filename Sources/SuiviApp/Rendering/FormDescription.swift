@@ -86,10 +86,3 @@ struct FormDescriptionResponse: Encodable {
 struct FormCatalogueResponse: Encodable {
     let forms: [FormDescriptionResponse]
 }
-
-enum FormDescription {
-    @available(*, deprecated, message: "use FormDescriptionResponse(form)")
-    static func json(_ form: FormRegistry.LoadedForm) -> FormDescriptionResponse {
-        FormDescriptionResponse(form)
-    }
-}
