@@ -5,7 +5,7 @@ import SuiviHTTP
 
 /// Every route Suivi answers, in one place.
 enum Routes {
-    static func make(_ context: AppContext) -> Router {
+    static func make(_ context: AppContext) -> RouteTable {
         let authentication = Authentication(
             people: context.people, apiKeys: context.apiKeys, accounts: context.accounts, guessing: context.guessing,
             departements: context.departements, sessionLimits: context.configuration.sessionLimits,
@@ -26,10 +26,13 @@ enum Routes {
 
         // Bodies are let in only for callers the head proves known (see RouteBodies).
         let bodies = RouteBodies(
-            personalLink: .admitted(by: render.openRosaAdmission { try await authentication.admitPersonalLink($0) }),
-            caller: .admitted(by: render.jsonAdmission { try await authentication.admitCaller($0) }))
+            render: render,
+            personalLink: { try await authentication.admitPersonalLink($0) },
+            caller: { try await authentication.admitCaller($0) })
         var router = MeasuredRouter(metrics: context.metrics, bodies: bodies)
-        // OpenRosa, under each resource person's personal link.
+        // OpenRosa, under each resource person's personal link; there, an
+        // address that matches no route is answered as OpenRosa too.
+        router.unmatched(under: "/key/:token", .openRosa)
         router.add("GET", "/key/:token/formList", render.openRosa(openRosa.formList))
         router.add("GET", "/key/:token/forms/:formId.xml", render.openRosa(openRosa.formDownload))
         router.add("GET", "/key/:token/forms/:formId/manifest", render.openRosa(openRosa.manifest))
@@ -153,7 +156,40 @@ enum Routes {
         // Operations.
         router.add("GET", "/healthz", render.json(health.health))
         router.add("GET", "/metrics", render.json(metrics.metrics))
-        return router.router
+        return router.table
+    }
+}
+
+/// The routes, and how each words its Problems: what the server refuses
+/// before a handler runs (404, 405, a body too large) is worded in the
+/// format of the route it was meant for, as the route's own errors are.
+struct RouteTable: Sendable {
+    let router: Router
+    /// By route pattern.
+    let formats: [String: ProblemFormat]
+    /// Where no route matches: the format of the first prefix that does
+    /// (`MeasuredRouter.unmatched`), else JSON.
+    let unmatched: [(prefix: Router, format: ProblemFormat)]
+
+    /// The pattern of the route `method` and `path` are meant for: the one
+    /// they match, or for a method the path does not take, the path's route.
+    func pattern(method: String, path: String) -> String? {
+        switch router.match(method: method, path: path) {
+        case .found(let found): return found.pattern
+        case .methodNotAllowed(let allowed):
+            guard let other = allowed.first, case .found(let found) = router.match(method: other, path: path) else { return nil }
+            return found.pattern
+        case .notFound: return nil
+        }
+    }
+
+    /// The format for a route's pattern, or where no route matched `path`.
+    func format(pattern: String?, path: String) -> ProblemFormat {
+        if let pattern, let format = formats[pattern] { return format }
+        for (prefix, format) in unmatched {
+            if case .found = prefix.match(method: "GET", path: path) { return format }
+        }
+        return .json
     }
 }
 
@@ -163,24 +199,43 @@ enum Routes {
 struct MeasuredRouter {
     let metrics: Metrics
     let bodies: RouteBodies
-    private(set) var router = Router()
+    private var router = Router()
+    private var formats: [String: ProblemFormat] = [:]
+    private var unmatched: [(prefix: Router, format: ProblemFormat)] = []
 
     init(metrics: Metrics, bodies: RouteBodies) {
         self.metrics = metrics
         self.bodies = bodies
     }
 
+    var table: RouteTable {
+        RouteTable(router: router, formats: formats, unmatched: unmatched)
+    }
+
     /// `body`: what the route does with a request body; by default the one
-    /// `RouteBodies` gives its method and pattern.
-    mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Router.Handler, body: BodyPolicy? = nil) {
+    /// `RouteBodies` gives its method and pattern. The handler's format
+    /// (`ErrorBoundary`) is the route's, for every method of its pattern.
+    mutating func add(_ method: String, _ pattern: String, _ handler: ErrorBoundary.Rendered, body: BodyPolicy? = nil) {
+        precondition(formats[pattern, default: handler.format] == handler.format,
+                     "\(method) \(pattern): every method of a pattern answers in one format")
+        formats[pattern] = handler.format
         let route = metrics.route(method: method, pattern: pattern)
-        router.add(method, pattern, body: measured(body ?? bodies.policy(method: method, pattern: pattern), route)) { [metrics] request in
+        let policy = body ?? bodies.policy(method: method, pattern: pattern, format: handler.format)
+        router.add(method, pattern, body: measured(policy, route)) { [metrics, handler = handler.handler] request in
             let started = DispatchTime.now().uptimeNanoseconds
             let response = await handler(request)
             let elapsed = DispatchTime.now().uptimeNanoseconds - started
             metrics.recordRequest(route, status: response.status, seconds: Double(elapsed) / 1e9)
             return response
         }
+    }
+
+    /// Paths under `pattern` (itself included) that match no route are
+    /// answered in `format`.
+    mutating func unmatched(under pattern: String, _ format: ProblemFormat) {
+        var prefix = Router()  // matched only, never run
+        prefix.add("GET", pattern + "/*rest") { _ in Response(status: 404) }
+        unmatched.append((prefix, format))
     }
 
     private func measured(_ policy: BodyPolicy, _ route: Metrics.Route) -> BodyPolicy {
@@ -206,13 +261,15 @@ struct MeasuredRouter {
 ///   what, and the CSRF check, stay the handler's);
 /// - any other route must declare its policy when it is registered.
 struct RouteBodies {
-    let personalLink: BodyPolicy
-    let caller: BodyPolicy
+    let render: ErrorBoundary
+    let personalLink: ErrorBoundary.Check
+    let caller: ErrorBoundary.Check
 
-    func policy(method: String, pattern: String) -> BodyPolicy {
+    /// A refusal is worded in the route's `format`.
+    func policy(method: String, pattern: String, format: ProblemFormat) -> BodyPolicy {
         if method == "GET" || method == "HEAD" { return .none }
-        if pattern.hasPrefix("/key/:token") { return personalLink }
-        if pattern.hasPrefix("/api/") { return caller }
+        if pattern.hasPrefix("/key/:token") { return .admitted(by: render.admission(personalLink, format: format)) }
+        if pattern.hasPrefix("/api/") { return .admitted(by: render.admission(caller, format: format)) }
         preconditionFailure("\(method) \(pattern): say what the route does with a request body (body:)")
     }
 }
@@ -224,50 +281,46 @@ struct ErrorBoundary: Sendable {
 
     typealias Handler = @Sendable (Request) async throws -> Response
 
-    func openRosa(_ handler: @escaping Handler) -> Router.Handler {
-        wrap(handler) { problem, request in OpenRosaResponses.problem(problem, language: Language(request)) }
+    /// A handler that answers every error itself, and the format it words
+    /// them in: `MeasuredRouter` keeps it as the route's.
+    struct Rendered {
+        let format: ProblemFormat
+        let handler: Router.Handler
     }
 
-    func json(_ handler: @escaping Handler) -> Router.Handler {
-        wrap(handler) { problem, _ in ProblemRendering.json(problem) }
+    func openRosa(_ handler: @escaping Handler) -> Rendered {
+        rendered(handler, format: .openRosa)
+    }
+
+    func json(_ handler: @escaping Handler) -> Rendered {
+        rendered(handler, format: .json)
     }
 
     /// A check on a request head that throws to refuse its body.
     typealias Check = @Sendable (Request) async throws -> Void
 
-    func openRosaAdmission(_ check: @escaping Check) -> BodyPolicy.Admission {
-        admission(check) { problem, request in OpenRosaResponses.problem(problem, language: Language(request)) }
-    }
-
-    func jsonAdmission(_ check: @escaping Check) -> BodyPolicy.Admission {
-        admission(check) { problem, _ in ProblemRendering.json(problem) }
-    }
-
-    private func wrap(_ handler: @escaping Handler,
-                      render: @escaping @Sendable (Problem, Request) -> Response) -> Router.Handler {
-        { [self] request in
-            do {
-                return try await handler(request)
-            } catch {
-                return answer(error, request, render: render)
-            }
-        }
-    }
-
-    private func admission(_ check: @escaping Check,
-                           render: @escaping @Sendable (Problem, Request) -> Response) -> BodyPolicy.Admission {
+    func admission(_ check: @escaping Check, format: ProblemFormat) -> BodyPolicy.Admission {
         { [self] request in
             do {
                 try await check(request)
                 return nil
             } catch {
-                return answer(error, request, render: render)
+                return answer(error, request, format: format)
             }
         }
     }
 
-    private func answer(_ error: any Error, _ request: Request,
-                        render: @Sendable (Problem, Request) -> Response) -> Response {
+    private func rendered(_ handler: @escaping Handler, format: ProblemFormat) -> Rendered {
+        Rendered(format: format) { [self] request in
+            do {
+                return try await handler(request)
+            } catch {
+                return answer(error, request, format: format)
+            }
+        }
+    }
+
+    private func answer(_ error: any Error, _ request: Request, format: ProblemFormat) -> Response {
         if let problem = error as? Problem {
             if problem.status >= 500 {
                 logger.error("request failed", metadata: [
@@ -278,10 +331,10 @@ struct ErrorBoundary: Sendable {
                     "request.id": "\(request.id)", "problem.code": "\(problem.code)",
                     "problem.field": "\(problem.field ?? "")", "problem.detail": "\(problem.detail ?? "")"])
             }
-            return render(problem, request)
+            return ProblemRendering.response(problem, format: format, request: request)
         }
         logger.error("unexpected error", metadata: [
             "request.id": "\(request.id)", "error.type": "\(type(of: error))"])
-        return render(.internalError(requestID: request.id), request)
+        return ProblemRendering.response(.internalError(requestID: request.id), format: format, request: request)
     }
 }

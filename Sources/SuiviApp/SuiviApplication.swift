@@ -46,23 +46,20 @@ public final class SuiviApplication: Sendable {
             metrics.recordBatch(size: size)
         }, commitObserver: { _ in changes.bump() })
         self.writer = writer
-        let context = AppContext(
-            configuration: configuration, database: database,
-            people: PeopleStore(database: database), apiKeys: APIKeyStore(database: database),
-            accounts: AccountStore(database: database), audit: AuditStore(database: database),
-            submissions: SubmissionStore(database: database), forms: forms,
-            departements: try PeopleStore(database: database).allDepartements(),
-            writer: writer,
+        let context = try AppContext(
+            configuration: configuration, database: database, forms: forms, writer: writer,
             attachments: try AttachmentStore(directory: configuration.attachmentsDirectory),
             metrics: metrics, guessing: GuessingLimiter(limits: configuration.guessingLimits),
             logger: logger, baseURL: { baseURL.value },
             changes: changes)
-        let router = Routes.make(context)
+        let routes = Routes.make(context)
         server = HTTPServer(
-            configuration: serverConfiguration, router: router, logger: logger,
+            configuration: serverConfiguration, router: routes.router, logger: logger,
             refusalResponder: { refusal, request in
-                let response = Self.refusal(refusal, request)
-                Self.count(refusal, request, response, router: router, metrics: metrics)
+                let pattern = routes.pattern(method: request.method, path: request.path)
+                let response = ProblemRendering.response(Self.problem(refusal), format: routes.format(pattern: pattern, path: request.path),
+                                                         request: request)
+                Self.count(refusal, request, response, pattern: pattern, metrics: metrics)
                 return response
             })
     }
@@ -98,22 +95,17 @@ public final class SuiviApplication: Sendable {
     /// Counts a refusal under the route it was meant for (a body too large
     /// for `POST /key/:token/submission`), or as unmatched.
     private static func count(_ refusal: TransportRefusal, _ request: Request, _ response: Response,
-                              router: Router, metrics: Metrics) {
-        var pattern: String?
-        switch refusal {
-        case .bodyTooLarge, .bodyNotAccepted, .spoolFull, .bodyUnreadable:
-            if case .found(let found) = router.match(method: request.method, path: request.path) {
-                pattern = found.pattern
-            }
-        case .notFound, .methodNotAllowed:
-            break
+                              pattern: String?, metrics: Metrics) {
+        let counted: String? = switch refusal {
+        case .bodyTooLarge, .bodyNotAccepted, .spoolFull, .bodyUnreadable: pattern
+        case .notFound, .methodNotAllowed: nil
         }
-        metrics.recordRefusal(method: request.method, pattern: pattern, status: response.status)
+        metrics.recordRefusal(method: request.method, pattern: counted, status: response.status)
     }
 
-    /// Refusals made before any handler runs, worded for the route's client.
-    private static func refusal(_ refusal: TransportRefusal, _ request: Request) -> Response {
-        let problem: Problem = switch refusal {
+    /// Refusals made before any handler runs, as Problems.
+    private static func problem(_ refusal: TransportRefusal) -> Problem {
+        switch refusal {
         case .bodyTooLarge(let limit): .bodyTooLarge(limit: limit)
         case .bodyNotAccepted: .bodyNotExpected()
         case .spoolFull(let seconds): .spoolFull(retryAfterSeconds: seconds)
@@ -121,14 +113,6 @@ public final class SuiviApplication: Sendable {
         case .methodNotAllowed(let allowed): .methodNotAllowed(allowed)
         case .bodyUnreadable: .storageUnavailable("request body could not be spooled")
         }
-        if request.path.hasPrefix("/key/") {
-            return OpenRosaResponses.problem(problem, language: Language(request))
-        }
-        var response = ProblemRendering.json(problem)
-        if case .methodNotAllowed(let allowed) = refusal {
-            response.headers.append(("Allow", allowed.joined(separator: ", ")))
-        }
-        return response
     }
 }
 

@@ -15,9 +15,11 @@ public struct Problem: Error, Sendable, Equatable {
     public let detail: String?
     /// How long the client should wait before trying again (`Retry-After`), when waiting helps.
     public let retryAfterSeconds: Int?
+    /// The methods the address does take (`Allow`), for a method it does not.
+    public let allowedMethods: [String]?
 
     public init(code: String, message: String, englishMessage: String, field: String? = nil, detail: String? = nil,
-                retryAfterSeconds: Int? = nil) {
+                retryAfterSeconds: Int? = nil, allowedMethods: [String]? = nil) {
         self.code = code
         self.status = Int(code.split(separator: ".").first ?? "500") ?? 500
         self.message = message
@@ -25,11 +27,13 @@ public struct Problem: Error, Sendable, Equatable {
         self.field = field
         self.detail = detail
         self.retryAfterSeconds = retryAfterSeconds
+        self.allowedMethods = allowedMethods
     }
 
     public func with(field: String? = nil, detail: String? = nil) -> Problem {
         Problem(code: code, message: message, englishMessage: englishMessage,
-                field: field ?? self.field, detail: detail ?? self.detail, retryAfterSeconds: retryAfterSeconds)
+                field: field ?? self.field, detail: detail ?? self.detail, retryAfterSeconds: retryAfterSeconds,
+                allowedMethods: allowedMethods)
     }
 }
 
@@ -136,7 +140,8 @@ extension Problem {
 
     public static func methodNotAllowed(_ allowed: [String]) -> Problem {
         Problem(code: "405.1", message: "Méthode non autorisée pour cette adresse.",
-                englishMessage: "Method not allowed.", detail: "allowed: \(allowed.joined(separator: ", "))")
+                englishMessage: "Method not allowed.", detail: "allowed: \(allowed.joined(separator: ", "))",
+                allowedMethods: allowed)
     }
 
     public static func instanceConflict() -> Problem {
@@ -193,6 +198,19 @@ extension Problem {
     public static func internalError(requestID: String) -> Problem {
         Problem(code: "500.1", message: "Erreur interne du serveur. Réessayez plus tard.",
                 englishMessage: "Internal server error.", detail: "request id: \(requestID)")
+    }
+
+    /// SQLite failed for a reason that waiting or freeing space does not
+    /// cure (a constraint the code did not expect, a damaged file): a bug.
+    public static func databaseError(_ detail: String) -> Problem {
+        Problem(code: "500.2", message: "Erreur de la base de données.", englishMessage: "Database error.", detail: detail)
+    }
+
+    /// A record's instance id conflicted on insert, yet the row it
+    /// conflicted with was not there to compare with: cannot happen inside
+    /// one transaction unless the program is wrong.
+    public static func conflictingRowVanished() -> Problem {
+        Problem(code: "500.3", message: "Erreur interne.", englishMessage: "Conflicting row vanished.")
     }
 
     public static func storageUnavailable(_ detail: String) -> Problem {

@@ -75,7 +75,7 @@ public struct SubmissionStore: Sendable {
 
         let existingStatement = try db.cachedStatement(sql: "SELECT id, xml_sha256 FROM submissions WHERE instance_id = ?")
         guard let existing = try Row.fetchOne(existingStatement, arguments: [intake.instanceID]) else {
-            throw Problem(code: "500.3", message: "Erreur interne.", englishMessage: "Conflicting row vanished.")
+            throw Problem.conflictingRowVanished()
         }
         guard existing["xml_sha256"] as String == intake.xmlSHA256 else { throw Problem.instanceConflict() }
         let id: Int64 = existing["id"]

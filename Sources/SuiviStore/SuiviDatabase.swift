@@ -125,9 +125,7 @@ enum StoreErrors {
         case .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CANTOPEN:
             return .storageUnavailable("sqlite \(error.resultCode.rawValue) (extended \(error.extendedResultCode.rawValue))")
         default:
-            return Problem(code: "500.2", message: "Erreur de la base de données.",
-                           englishMessage: "Database error.",
-                           detail: "sqlite \(error.resultCode.rawValue) (extended \(error.extendedResultCode.rawValue))")
+            return .databaseError("sqlite \(error.resultCode.rawValue) (extended \(error.extendedResultCode.rawValue))")
         }
     }
 

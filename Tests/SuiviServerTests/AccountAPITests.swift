@@ -43,6 +43,31 @@ import Testing
         }
     }
 
+    /// Every account and key answer byte for byte, the new key replaced.
+    @Test func accountAnswersKeepTheirBytes() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            try await server.addUser("admin1", displayName: "Admin \"Un\"/Dakar")
+            let session = try await server.signIn("admin1")
+            let create = ["login": "ndeye", "display_name": "Ndèye Fatou Diouf", "role": "coordinator",
+                          "region": "Thiès", "password": testPassword]
+            expectJSON(try await server.send("POST", "/api/v1/users", create, key: server.adminKey), #"{"user":{"active":true,"display_name":"Ndèye Fatou Diouf","id":2,"login":"ndeye","region":"thies","role":"coordinator"}}"#)
+            expectJSON(try await server.send("GET", "/api/v1/users", key: server.adminKey), #"{"users":[{"active":true,"created_at":"<time>","display_name":"Admin \"Un\"/Dakar","id":1,"last_sign_in_at":"<time>","login":"admin1","region":null,"role":"admin"},{"active":true,"created_at":"<time>","display_name":"Ndèye Fatou Diouf","id":2,"last_sign_in_at":null,"login":"ndeye","region":"thies","role":"coordinator"}]}"#)
+            expectJSON(try await server.send("PATCH", "/api/v1/users/2", ["display_name": "Ndèye", "region": NSNull()],
+                                             key: server.adminKey), #"{"user":{"active":true,"display_name":"Ndèye","id":2,"login":"ndeye","region":null,"role":"coordinator"}}"#)
+            let reset = try await server.send("POST", "/api/v1/users/2/password", ["password": testPassword + "2"], key: server.adminKey)
+            #expect(reset.header("Cache-Control") == nil)
+            expectJSON(reset, #"{"password_reset":true}"#)
+            let created = try await server.send("POST", "/api/v1/api-keys", ["name": "SIG \"adhésions\"", "role": "membership"],
+                                                key: server.adminKey)
+            #expect(created.status == 201)
+            expectJSON(created, #"{"api_key":{"created_at":"<time>","id":2,"key":"<secret>","name":"SIG \"adhésions\"","region":null,"revoked_at":null,"role":"membership"}}"#, secrets: [(try created.json()["api_key"] as? [String: Any])?["key"] as? String ?? ""])
+            expectJSON(try await server.send("GET", "/api/v1/api-keys", key: server.adminKey), #"{"api_keys":[{"created_at":"<time>","id":2,"name":"SIG \"adhésions\"","region":null,"revoked_at":null,"role":"membership"},{"created_at":"<time>","id":1,"name":"test admin","region":null,"revoked_at":null,"role":"admin"}]}"#)
+            expectJSON(try await server.send("DELETE", "/api/v1/api-keys/2", key: server.adminKey), #"{"revoked":true}"#)
+            expectJSON(try await server.send("POST", "/api/v1/session/password",
+                                             ["current_password": testPassword, "new_password": testPassword + "3"], as: session), #"{"password_changed":true}"#)
+        }
+    }
+
     @Test func adminsChangeRoleRegionAndNameButNeverTheirOwnAccess() async throws {
         try await withTestServer { (server: TestServer) async throws in
             let admin = try await server.addUser("admin1")

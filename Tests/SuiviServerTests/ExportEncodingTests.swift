@@ -107,16 +107,35 @@ import Testing
         }
     }
 
+    /// The feed's page as the feed writes it, as the one encoder writes
+    /// the same leads (`LeadResponse.encode(to:)`, every other lead route),
+    /// and as `JSONSerialization` wrote the dictionaries the routes once built.
     @Test func theFeedPageIsByteForByteWhatJSONSerializationWrote() throws {
+        struct Page: Encodable {
+            let leads: [LeadResponse]
+            let next: String
+        }
+        func dictionary(_ lead: LeadRecord) -> [String: Any] {
+            func optional(_ value: Any?) -> Any { value ?? NSNull() }
+            return [
+                "id": lead.id, "status": lead.status, "merged_into": optional(lead.mergedInto), "name": lead.name,
+                "sex": optional(lead.sex), "phone": optional(lead.phone), "phone_valid": lead.phoneValid,
+                "national_id": optional(lead.nationalID), "trade": optional(lead.trade),
+                "organisation": optional(lead.organisation), "departement": optional(lead.departementCode),
+                "neighbourhood": optional(lead.neighbourhood), "household_size": optional(lead.householdSize),
+                "consent_contact": optional(lead.consentContact), "member_number": optional(lead.memberNumber),
+                "member_since": optional(lead.memberSince), "visit_count": lead.visitCount, "created_at": lead.createdAt,
+                "updated_at": lead.updatedAt, "change_seq": lead.changeSeq,
+            ]
+        }
         let page = try Self.leads()
         for slice in [Array(page), Array(page.prefix(1)), []] {
-            let written = LeadHandlers.feedJSON(slice, next: "1234")
-            let response = JSONResponses.ok(["leads": slice.map(LeadHandlers.json), "next": "1234"])
-            guard case .data(let expected) = response.body else {
-                Issue.record("JSONResponses.ok gave no data")
-                return
-            }
-            #expect(written == expected)
+            let written = Data(LeadFeedResponse(leads: slice, next: "1234").bytes)
+            let encoded = Data(try JSONResponseEncoder.encode(Page(leads: slice.map(LeadResponse.init), next: "1234")))
+            let serialized = try JSONSerialization.data(withJSONObject: ["leads": slice.map(dictionary), "next": "1234"],
+                                                        options: [.sortedKeys, .withoutEscapingSlashes])
+            #expect(written == encoded)
+            #expect(written == serialized)
             let back = try #require(try JSONSerialization.jsonObject(with: written) as? [String: Any])
             #expect((back["leads"] as? [[String: Any]])?.count == slice.count)
         }

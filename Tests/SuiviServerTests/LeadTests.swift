@@ -185,6 +185,46 @@ import Testing
         }
     }
 
+    /// Every lead answer byte for byte (the feed as JSON and CSV, one lead,
+    /// duplicates, merges and their undo, keeping apart, memberships one by
+    /// one and from a file, erasure): what the membership system and the
+    /// coordinators' pages read.
+    @Test func leadAnswersKeepTheirBytes() async throws {
+        try await withTestServer { server in
+            let instance = { (n: Int) in "uuid:00000000-0000-4000-8000-00000000000\(n)" }
+            try await visit(server, ["artisan_name": "Moussa Diop", "phone": "77 600 00 01", "national_id": "",
+                                     "organisation": "OPA \"Couture\"/Tissage é"], instanceID: instance(1))
+            try await visit(server, ["artisan_name": "DIOP Moussa", "phone": "77 600 00 02", "national_id": ""],
+                            instanceID: instance(2))
+            try await visit(server, ["artisan_name": "Awa Sow", "phone": "", "national_id": "1234567890123",
+                                     "household_size": "", "sex": "female"], instanceID: instance(3))
+            let key = auth(server.adminKey).merging(["Content-Type": "application/json"]) { $1 }
+            func call(_ method: String, _ path: String, _ body: String = "", type: String = "application/json") async throws -> HTTPReply {
+                try await server.client.request(method, path, headers: auth(server.adminKey).merging(["Content-Type": type]) { $1 },
+                                                body: Data(body.utf8))
+            }
+            let page = try await server.client.get("/api/v1/leads?after=0&limit=2", headers: key)
+            #expect(page.header("Cache-Control") == "no-store")
+            expectJSON(page, #"{"leads":[{"change_seq":2,"consent_contact":"yes","created_at":"<time>","departement":"guediawaye","household_size":9,"id":1,"member_number":null,"member_since":null,"merged_into":null,"name":"Moussa Diop","national_id":null,"neighbourhood":"Wakhinane Nimzatt","organisation":"OPA \"Couture\"/Tissage é","phone":"+221776000001","phone_valid":true,"sex":"male","status":"lead","trade":"tailoring","updated_at":"<time>","visit_count":1},{"change_seq":4,"consent_contact":"yes","created_at":"<time>","departement":"guediawaye","household_size":9,"id":2,"member_number":null,"member_since":null,"merged_into":null,"name":"DIOP Moussa","national_id":null,"neighbourhood":"Wakhinane Nimzatt","organisation":"OPA Couture","phone":"+221776000002","phone_valid":true,"sex":"male","status":"lead","trade":"tailoring","updated_at":"<time>","visit_count":1}],"next":"4"}"#)
+            let csv = try await server.client.get("/api/v1/leads?after=0&format=csv", headers: key)
+            expectJSON(csv, "\u{FEFF}id,status,merged_into,name,sex,phone,phone_valid,national_id,trade,organisation,departement,neighbourhood,household_size,consent_contact,member_number,member_since,visit_count,created_at,updated_at,change_seq\r\n1,lead,,Moussa Diop,male,'+221776000001,true,,tailoring,\"OPA \"\"Couture\"\"/Tissage é\",guediawaye,Wakhinane Nimzatt,9,yes,,,1,<time>,<time>,2\r\n2,lead,,DIOP Moussa,male,'+221776000002,true,,tailoring,OPA Couture,guediawaye,Wakhinane Nimzatt,9,yes,,,1,<time>,<time>,4\r\n3,lead,,Awa Sow,female,,true,1234567890123,tailoring,OPA Couture,guediawaye,Wakhinane Nimzatt,,yes,,,1,<time>,<time>,6\r\n")
+            expectJSON(try await server.client.get("/api/v1/leads/1", headers: key), #"{"change_seq":2,"consent_contact":"yes","created_at":"<time>","departement":"guediawaye","household_size":9,"id":1,"member_number":null,"member_since":null,"merged_into":null,"name":"Moussa Diop","national_id":null,"neighbourhood":"Wakhinane Nimzatt","organisation":"OPA \"Couture\"/Tissage é","phone":"+221776000001","phone_valid":true,"sex":"male","status":"lead","trade":"tailoring","updated_at":"<time>","visit_count":1,"visits":[{"activity_date":"2023-03-09","instance_id":"uuid:00000000-0000-4000-8000-000000000001","submission_id":1}]}"#)
+            expectJSON(try await server.client.get("/api/v1/leads/duplicates", headers: key), #"{"pairs":[{"leads":[{"change_seq":2,"consent_contact":"yes","created_at":"<time>","departement":"guediawaye","household_size":9,"id":1,"member_number":null,"member_since":null,"merged_into":null,"name":"Moussa Diop","national_id":null,"neighbourhood":"Wakhinane Nimzatt","organisation":"OPA \"Couture\"/Tissage é","phone":"+221776000001","phone_valid":true,"sex":"male","status":"lead","trade":"tailoring","updated_at":"<time>","visit_count":1},{"change_seq":4,"consent_contact":"yes","created_at":"<time>","departement":"guediawaye","household_size":9,"id":2,"member_number":null,"member_since":null,"merged_into":null,"name":"DIOP Moussa","national_id":null,"neighbourhood":"Wakhinane Nimzatt","organisation":"OPA Couture","phone":"+221776000002","phone_valid":true,"sex":"male","status":"lead","trade":"tailoring","updated_at":"<time>","visit_count":1}],"reason":"name"}]}"#)
+            let merged = try await call("POST", "/api/v1/leads/merges", #"{"kept_id": 1, "merged_id": 2}"#)
+            #expect(merged.status == 201)
+            expectJSON(merged, #"{"lead":{"change_seq":8,"consent_contact":"yes","created_at":"<time>","departement":"guediawaye","household_size":9,"id":1,"member_number":null,"member_since":null,"merged_into":null,"name":"DIOP Moussa","national_id":null,"neighbourhood":"Wakhinane Nimzatt","organisation":"OPA Couture","phone":"+221776000002","phone_valid":true,"sex":"male","status":"lead","trade":"tailoring","updated_at":"<time>","visit_count":2},"merge_id":1}"#)
+            let log = try await server.client.get("/api/v1/leads/merges", headers: key)
+            #expect(log.header("Cache-Control") == nil)
+            expectJSON(log, #"{"merges":[{"id":1,"kept_id":1,"merged_at":"<time>","merged_by":"test admin","merged_id":2,"reason":"coordinator","undone_at":null}]}"#)
+            expectJSON(try await call("POST", "/api/v1/leads/merges/1/undo"), #"{"kept":{"change_seq":9,"consent_contact":"yes","created_at":"<time>","departement":"guediawaye","household_size":9,"id":1,"member_number":null,"member_since":null,"merged_into":null,"name":"Moussa Diop","national_id":null,"neighbourhood":"Wakhinane Nimzatt","organisation":"OPA \"Couture\"/Tissage é","phone":"+221776000001","phone_valid":true,"sex":"male","status":"lead","trade":"tailoring","updated_at":"<time>","visit_count":1},"restored":{"change_seq":10,"consent_contact":"yes","created_at":"<time>","departement":"guediawaye","household_size":9,"id":2,"member_number":null,"member_since":null,"merged_into":null,"name":"DIOP Moussa","national_id":null,"neighbourhood":"Wakhinane Nimzatt","organisation":"OPA Couture","phone":"+221776000002","phone_valid":true,"sex":"male","status":"lead","trade":"tailoring","updated_at":"<time>","visit_count":1}}"#)
+            expectJSON(try await call("POST", "/api/v1/leads/keep-apart", #"{"lead_ids": [2, 1]}"#), #"{"lead_ids":[1,2]}"#)
+            expectJSON(try await call("POST", "/api/v1/leads/3/membership", #"{"member_number": "M-1", "date": "2023-03-20"}"#), #"{"change_seq":11,"consent_contact":"yes","created_at":"<time>","departement":"guediawaye","household_size":null,"id":3,"member_number":"M-1","member_since":"2023-03-20","merged_into":null,"name":"Awa Sow","national_id":"1234567890123","neighbourhood":"Wakhinane Nimzatt","organisation":"OPA Couture","phone":null,"phone_valid":true,"sex":"female","status":"member","trade":"tailoring","updated_at":"<time>","visit_count":1}"#)
+            let file = "lead_id,member_number,date\n1,M-2,2023-03-21\n99,M-3,2023-03-21\nx,M-4,2023-03-21\n"
+            expectJSON(try await call("POST", "/api/v1/memberships", file, type: "text/csv"), #"{"ambiguous":0,"invalid":1,"matched":1,"not_found":1,"rows":[{"detail":null,"lead_id":1,"matched_by":"lead_id","outcome":"matched","row":2},{"detail":null,"lead_id":null,"matched_by":null,"outcome":"not_found","row":3},{"detail":"lead_id: expected a number","lead_id":null,"matched_by":null,"outcome":"invalid","row":4}]}"#)
+            expectJSON(try await call("DELETE", "/api/v1/leads/2/personal-data"), #"{"lead_id":2,"leads_erased":1,"visits_erased":1}"#)
+        }
+    }
+
     @Test func aMembershipsFileIsMatchedByPhoneOrIDNumber() async throws {
         try await withTestServer { server in
             try await visit(server, ["phone": "77 400 00 01", "national_id": "4000000000001"])

@@ -21,6 +21,23 @@ import Testing
         }
     }
 
+    /// `me` byte for byte; the forms' versions and hashes change with the
+    /// shipped forms, so they are checked by shape only.
+    @Test func meKeepsItsBytes() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let me = try await server.client.get("\(server.linkPath)/me")
+            let forms = try NSRegularExpression(pattern: #""forms":\[.*\]"#)
+            let text = fixedText(me)
+            let fixed = forms.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
+                                                       withTemplate: #""forms":<forms>"#)
+            #expect(fixed == #"{"collect_server_url":"<link>","departement":{"code":"guediawaye","name":"Guédiawaye","region":"Dakar"},"forms":<forms>,"name":"Awa Ndiaye"}"#)
+            let listed = try me.json()["forms"] as? [[String: Any]] ?? []
+            #expect(listed.count == 3)
+            #expect(listed.allSatisfy { Set($0.keys) == ["id", "title", "version", "hash"] && ($0["hash"] as? String)?.hasPrefix("md5:") == true })
+            #expect(text.contains(#"{"hash":"md5:"#))
+        }
+    }
+
     @Test func aRevokedLinkStillGetsThePageButNoData() async throws {
         try await withTestServer { (server: TestServer) async throws in
             _ = try server.administration.reissueLink(personID: server.personID, baseURL: nil)

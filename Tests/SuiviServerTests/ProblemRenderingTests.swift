@@ -20,4 +20,35 @@ import Testing
             expectJSON(try await server.client.get("/healthz"), #"{"status":"ok"}"#)
         }
     }
+
+    /// What the server refuses before a handler runs is worded in the format
+    /// of the route it was meant for: OpenRosa XML for Collect's routes, JSON
+    /// for the phone page's data under the same personal link, OpenRosa for
+    /// an address under the link that matches no route; `Allow` from the
+    /// problem itself in both formats.
+    @Test func refusalsAreWordedInTheirRoutesFormat() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let collect = try await server.client.request("DELETE", "\(server.linkPath)/formList")
+            #expect(collect.status == 405)
+            #expect(collect.header("Content-Type")?.hasPrefix("text/xml") == true)
+            #expect(collect.header("X-Suivi-Problem") == "405.1")
+            #expect(collect.header("Allow") == "GET")
+            let me = try await server.client.request("DELETE", "\(server.linkPath)/me")
+            #expect(me.status == 405)
+            #expect(me.header("Allow") == "GET")
+            expectJSON(me, #"{"code":"405.1","detail":"allowed: GET","message":"Méthode non autorisée pour cette adresse.","message_en":"Method not allowed."}"#)
+            let session = try await server.client.request("PUT", "/api/v1/session")
+            #expect(session.header("Allow") == "POST, GET, DELETE")
+            #expect(try session.json()["code"] as? String == "405.1")
+            let page = try await server.client.request("GET", "\(server.linkPath)/me", headers: ["Content-Type": "text/plain"],
+                                                       body: Data("x".utf8))
+            #expect(page.status == 413)
+            #expect(try page.json()["code"] as? String == "413.2")
+            let nowhere = try await server.client.get("\(server.linkPath)/nowhere")
+            #expect(nowhere.status == 404)
+            #expect(nowhere.header("X-Suivi-Problem") == "404.1")
+            #expect(nowhere.header("Content-Type")?.hasPrefix("text/xml") == true)
+            #expect(try await server.client.get("/nowhere").json()["code"] as? String == "404.1")
+        }
+    }
 }

@@ -28,6 +28,26 @@ import Testing
         }
     }
 
+    /// The session answers byte for byte, the CSRF token replaced.
+    @Test func sessionAnswersKeepTheirBytes() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            try await server.addUser("coordinatrice", role: .coordinator, region: "Dakar", displayName: "Coumba \"Coco\" Sy")
+            try await server.addUser("admin1")
+            let body = jsonData(["login": "coordinatrice", "password": testPassword, "next": "/admin/tallies"])
+            let signedIn = try await server.client.request("POST", "/api/v1/session", headers: ["Content-Type": "application/json"],
+                                                           body: body)
+            let csrf = try signedIn.json()["csrf_token"] as? String ?? ""
+            expectJSON(signedIn, #"{"csrf_token":"<secret>","next":"/admin/tallies","user":{"display_name":"Coumba \"Coco\" Sy","id":1,"login":"coordinatrice","region":"dakar","role":"coordinator"}}"#, secrets: [csrf])
+            let session = try await server.signIn("admin1")
+            expectJSON(try await server.client.get("/api/v1/session", headers: session.headers()), #"{"csrf_token":"<secret>","user":{"display_name":"","id":2,"login":"admin1","region":null,"role":"admin"}}"#, secrets: [session.csrfToken])
+            let plain = try await server.postSession("admin1", testPassword)
+            expectJSON(plain, #"{"csrf_token":"<secret>","next":"/admin","user":{"display_name":"","id":2,"login":"admin1","region":null,"role":"admin"}}"#, secrets: [try plain.json()["csrf_token"] as? String ?? ""])
+            let out = try await server.client.request("DELETE", "/api/v1/session", headers: session.headers())
+            #expect(out.header("Cache-Control") == "no-store")
+            expectJSON(out, #"{"signed_out":true}"#)
+        }
+    }
+
     @Test func theCookieIsSecureWhenSuiviIsServedOverHTTPS() async throws {
         try await withTestServer(configure: { $0.baseURL = "https://suivi.example.sn" }) { (server: TestServer) async throws in
             try await server.addUser("admin1")

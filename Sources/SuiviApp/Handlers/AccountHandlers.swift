@@ -19,7 +19,7 @@ struct AccountHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.administer)
         let users = try await context.accounts.listUsers()
-        return JSONResponses.ok(["users": users.map(Self.describe)])
+        return JSONResponses.ok(UsersResponse(users))
     }
 
     func createUser(_ request: Request) async throws -> Response {
@@ -40,7 +40,7 @@ struct AccountHandlers: Sendable {
             let user = try await context.accounts.addUser(
                 login: login, displayName: displayName, role: role, regionCode: region, passwordHash: hash,
                 by: principal.auditActor)
-            return JSONResponses.ok(["user": Self.describe(user)], status: 201)
+            return JSONResponses.ok(OneUserResponse(user: AccountResponse(user)), status: 201)
         } catch AccountError.loginTaken {
             throw Problem.loginTaken()
         }
@@ -68,7 +68,7 @@ struct AccountHandlers: Sendable {
         guard let user = try await context.accounts.updateUser(id: id, changes, by: principal.auditActor) else {
             throw Problem.notFound()
         }
-        return JSONResponses.ok(["user": Self.describe(user)])
+        return JSONResponses.ok(OneUserResponse(user: AccountResponse(user)))
     }
 
     /// An admin sets a new password for someone; all their sessions end.
@@ -85,7 +85,7 @@ struct AccountHandlers: Sendable {
             userID: id, hash: hash, ending: .all, action: "user.password_reset", by: principal.auditActor) else {
             throw Problem.notFound()
         }
-        return JSONResponses.ok(["password_reset": true], personalData: false)
+        return JSONResponses.ok(PasswordResetResponse(), personalData: false)
     }
 
     /// A signed-in user changes their own password: the current one is
@@ -121,7 +121,7 @@ struct AccountHandlers: Sendable {
         _ = try await context.accounts.changePassword(
             userID: userID, hash: hash, ending: .allBut(idHash: idHash), action: "session.password_change",
             by: principal.auditActor)
-        return JSONResponses.ok(["password_changed": true], personalData: false)
+        return JSONResponses.ok(PasswordChangedResponse(), personalData: false)
     }
 
     // MARK: API keys
@@ -130,7 +130,7 @@ struct AccountHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.administer)
         let keys = try await context.apiKeys.listKeys()
-        return JSONResponses.ok(["api_keys": keys.map(Self.describe)])
+        return JSONResponses.ok(APIKeysResponse(apiKeys: keys.map(APIKeyResponse.init)))
     }
 
     /// The key is in this answer only: Suivi keeps its SHA-256.
@@ -146,9 +146,9 @@ struct AccountHandlers: Sendable {
         let secret = Secrets.newToken()
         let key = try await context.apiKeys.create(name: name, role: role, regionCode: region,
                                                    keyHash: Secrets.sha256Hex(secret), by: principal.auditActor)
-        var object = Self.describe(APIKeyListing(key: key, createdAt: Timestamp.string(Date()), revokedAt: nil))
-        object["key"] = secret
-        return JSONResponses.ok(["api_key": object], status: 201)
+        let listing = APIKeyListing(key: key, createdAt: Timestamp.string(Date()), revokedAt: nil)
+        return JSONResponses.ok(NewAPIKeyResponse(apiKey: MergedResponse(first: APIKeyResponse(listing), second: .init(key: secret))),
+                                status: 201)
     }
 
     /// Revoked at once: the next call with the key is a 401.
@@ -158,7 +158,7 @@ struct AccountHandlers: Sendable {
         guard try await context.apiKeys.revoke(id: try Self.id(request), by: principal.auditActor) else {
             throw Problem.notFound()
         }
-        return JSONResponses.ok(["revoked": true], personalData: false)
+        return JSONResponses.ok(APIKeyRevokedResponse(), personalData: false)
     }
 
     // MARK: Reading requests
@@ -188,29 +188,5 @@ struct AccountHandlers: Sendable {
             throw Problem.invalidParameter("region", "unknown region")
         }
         return match.regionCode
-    }
-
-    // MARK: Answers
-
-    static func describe(_ user: UserAccount) -> [String: Any] {
-        [
-            "id": user.id, "login": user.login, "display_name": user.displayName, "role": user.role.rawValue,
-            "region": user.regionCode.map { $0 as Any } ?? NSNull(), "active": user.active,
-        ]
-    }
-
-    static func describe(_ listing: UserListing) -> [String: Any] {
-        var object = describe(listing.user)
-        object["created_at"] = listing.createdAt
-        object["last_sign_in_at"] = listing.lastSignInAt.map { $0 as Any } ?? NSNull()
-        return object
-    }
-
-    static func describe(_ listing: APIKeyListing) -> [String: Any] {
-        [
-            "id": listing.key.id, "name": listing.key.name, "role": listing.key.role.rawValue,
-            "region": listing.key.regionCode.map { $0 as Any } ?? NSNull(),
-            "created_at": listing.createdAt, "revoked_at": listing.revokedAt.map { $0 as Any } ?? NSNull(),
-        ]
     }
 }

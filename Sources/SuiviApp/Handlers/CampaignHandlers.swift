@@ -12,21 +12,19 @@ struct CampaignHandlers: Sendable {
     let context: AppContext
     let authentication: Authentication
 
-    private var store: CampaignStore { CampaignStore(database: context.database) }
-
     // MARK: Campaigns
 
     func list(_ request: Request) async throws -> Response {
         let principal = try await authentication.principal(request)
         try principal.require(.readTallies)
-        let campaigns = try await store.campaigns()
+        let campaigns = try await context.campaigns.campaigns()
         return Self.ok(CampaignListResponse(campaigns: campaigns.map(CampaignResponse.init)))
     }
 
     func show(_ request: Request) async throws -> Response {
         let principal = try await authentication.principal(request)
         try principal.require(.readTallies)
-        return Self.ok(OneCampaignResponse(campaign: CampaignResponse(try await store.campaign(id: try Self.id(request, .campaignNotFound())))))
+        return Self.ok(OneCampaignResponse(campaign: CampaignResponse(try await context.campaigns.campaign(id: try Self.id(request, .campaignNotFound())))))
     }
 
     /// {name, starts_on, ends_on, phases?: [{name, starts_on, ends_on, position?}]}
@@ -43,7 +41,7 @@ struct CampaignHandlers: Sendable {
             }
             phases = try items.enumerated().map { index, item in try Self.phaseDraft(JSONBody(object: item), position: index + 1) }
         }
-        let campaign = try await store.createCampaign(name: name, startsOn: startsOn, endsOn: endsOn, phases: phases,
+        let campaign = try await context.campaigns.createCampaign(name: name, startsOn: startsOn, endsOn: endsOn, phases: phases,
                                                       by: principal.auditActor)
         return Self.ok(OneCampaignResponse(campaign: CampaignResponse(campaign)), status: 201)
     }
@@ -51,7 +49,7 @@ struct CampaignHandlers: Sendable {
     func update(_ request: Request) async throws -> Response {
         let principal = try await nationalEditor(request)
         let body = try JSONBody(request)
-        let campaign = try await store.updateCampaign(
+        let campaign = try await context.campaigns.updateCampaign(
             id: try Self.id(request, .campaignNotFound()), name: body.string("name", required: false, maximumLength: 200),
             startsOn: body.date("starts_on", required: false), endsOn: body.date("ends_on", required: false),
             by: principal.auditActor)
@@ -60,7 +58,7 @@ struct CampaignHandlers: Sendable {
 
     func delete(_ request: Request) async throws -> Response {
         let principal = try await nationalEditor(request)
-        try await store.deleteCampaign(id: try Self.id(request, .campaignNotFound()), by: principal.auditActor)
+        try await context.campaigns.deleteCampaign(id: try Self.id(request, .campaignNotFound()), by: principal.auditActor)
         return Self.ok(DeletedResponse())
     }
 
@@ -70,14 +68,14 @@ struct CampaignHandlers: Sendable {
     func addPhase(_ request: Request) async throws -> Response {
         let principal = try await nationalEditor(request)
         let draft = try Self.phaseDraft(JSONBody(request), position: 0)
-        let phase = try await store.addPhase(campaignID: try Self.id(request, .campaignNotFound()), draft, by: principal.auditActor)
+        let phase = try await context.campaigns.addPhase(campaignID: try Self.id(request, .campaignNotFound()), draft, by: principal.auditActor)
         return Self.ok(OnePhaseResponse(phase: PhaseResponse(phase)), status: 201)
     }
 
     func updatePhase(_ request: Request) async throws -> Response {
         let principal = try await nationalEditor(request)
         let body = try JSONBody(request)
-        let phase = try await store.updatePhase(
+        let phase = try await context.campaigns.updatePhase(
             id: try Self.id(request, .phaseNotFound()), name: body.string("name", required: false, maximumLength: 200),
             position: body.integer("position", required: false), startsOn: body.date("starts_on", required: false),
             endsOn: body.date("ends_on", required: false), by: principal.auditActor)
@@ -86,7 +84,7 @@ struct CampaignHandlers: Sendable {
 
     func deletePhase(_ request: Request) async throws -> Response {
         let principal = try await nationalEditor(request)
-        try await store.deletePhase(id: try Self.id(request, .phaseNotFound()), by: principal.auditActor)
+        try await context.campaigns.deletePhase(id: try Self.id(request, .phaseNotFound()), by: principal.auditActor)
         return Self.ok(DeletedResponse())
     }
 
@@ -106,7 +104,7 @@ struct CampaignHandlers: Sendable {
             }
             return text
         }
-        let phase = try await store.setDays(phaseID: try Self.id(request, .phaseNotFound()), departementCode: departement,
+        let phase = try await context.campaigns.setDays(phaseID: try Self.id(request, .phaseNotFound()), departementCode: departement,
                                             days: days, by: principal.auditActor)
         return Self.ok(OnePhaseResponse(phase: PhaseResponse(phase)))
     }
@@ -118,7 +116,7 @@ struct CampaignHandlers: Sendable {
         let body = try JSONBody(request)
         let departement = try body.string("departement", maximumLength: 60)!
         try principal.requireDepartement(departement)
-        let neighbourhood = try await store.addNeighbourhood(
+        let neighbourhood = try await context.campaigns.addNeighbourhood(
             phaseID: try Self.id(request, .phaseNotFound()), departementCode: departement,
             name: try body.string("name", maximumLength: 200)!, by: principal.auditActor)
         return Self.ok(OneNeighbourhoodResponse(neighbourhood: NeighbourhoodResponse(neighbourhood)), status: 201)
@@ -128,8 +126,8 @@ struct CampaignHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.editCampaign)
         let id = try Self.id(request, .neighbourhoodNotFound())
-        try principal.requireVisible(try await store.neighbourhood(id: id).departementCode, otherwise: .neighbourhoodNotFound())
-        try await store.deleteNeighbourhood(id: id, by: principal.auditActor)
+        try principal.requireVisible(try await context.campaigns.neighbourhood(id: id).departementCode, otherwise: .neighbourhoodNotFound())
+        try await context.campaigns.deleteNeighbourhood(id: id, by: principal.auditActor)
         return Self.ok(DeletedResponse())
     }
 
@@ -140,9 +138,9 @@ struct CampaignHandlers: Sendable {
     func targets(_ request: Request) async throws -> Response {
         let principal = try await authentication.principal(request)
         try principal.require(.readTallies)
-        let targets = try await store.targets(phaseID: try Self.id(request, .phaseNotFound()),
+        let targets = try await context.campaigns.targets(phaseID: try Self.id(request, .phaseNotFound()),
                                               departementCodes: principal.scope.departementCodes)
-        let indicators = try await IndicatorStore(database: context.database).all().filter(\.active)
+        let indicators = try await context.indicators.all().filter(\.active)
         return Self.ok(PhaseTargetsResponse(targets: targets, indicators: indicators))
     }
 
@@ -158,7 +156,7 @@ struct CampaignHandlers: Sendable {
             if let value, value < 0 || value > 1e12 { throw Problem.invalidParameter(name, "expected a number from 0 to 10^12") }
             return value
         }
-        let target = try await store.setTarget(
+        let target = try await context.campaigns.setTarget(
             phaseID: try Self.id(request, .phaseNotFound()), indicatorID: try body.string("indicator", maximumLength: 60)!,
             departementCode: departement, baseline: values[0] ?? 0, milestone: values[1], target: values[2]!,
             by: principal.auditActor)
@@ -170,8 +168,8 @@ struct CampaignHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.readTallies)
         let id = try Self.id(request, .targetNotFound())
-        try principal.requireVisible(try await store.target(id: id).departementCode, otherwise: .targetNotFound())
-        let changes = try await store.targetHistory(id: id)
+        try principal.requireVisible(try await context.campaigns.target(id: id).departementCode, otherwise: .targetNotFound())
+        let changes = try await context.campaigns.targetHistory(id: id)
         return Self.ok(TargetHistoryResponse(changes))
     }
 

@@ -56,7 +56,7 @@ struct ExportHandlers: Sendable {
             codes = [departement]
         }
         let filter = ExportStore.Filter(formID: formID, from: from, to: to, departementCodes: codes)
-        var exporter = SubmissionExport(store: ExportStore(database: context.database), form: form.definition, filter: filter)
+        var exporter = SubmissionExport(store: context.exports, form: form.definition, filter: filter)
         exporter.encryptedRecords = privateKey.map {
             EncryptedRecordReader(decryptor: $0, form: form.definition, attachments: context.attachments)
         }

@@ -110,7 +110,7 @@ struct FormAdminHandlers: Sendable {
     private func draftResponse(_ draft: FormRegistry.LoadedForm, warnings: [String]) async throws -> DraftResponse {
         let published = context.forms.currentForm(draft.formID)
         let changes = FormChanges(from: published?.definition, to: draft.definition)
-        let indicators = try await IndicatorStore(database: context.database).all()
+        let indicators = try await context.indicators.all()
             .filter { $0.active && $0.sources.contains { $0.formID == draft.formID } }
         let affected = indicators.compactMap { indicator -> AffectedIndicator? in
             for (index, source) in indicator.sources.enumerated() where source.formID == draft.formID {

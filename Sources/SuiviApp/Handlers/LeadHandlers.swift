@@ -9,28 +9,6 @@ import SuiviStore
 struct LeadHandlers: Sendable {
     let context: AppContext
     let authentication: Authentication
-    var leads: LeadStore { LeadStore(database: context.database) }
-
-    /// The feed's columns, in order (JSON keys and CSV header alike).
-    static let feedColumns = [
-        "id", "status", "merged_into", "name", "sex", "phone", "phone_valid", "national_id", "trade", "organisation",
-        "departement", "neighbourhood", "household_size", "consent_contact", "member_number", "member_since",
-        "visit_count", "created_at", "updated_at", "change_seq",
-    ]
-
-    static func json(_ lead: LeadRecord) -> [String: Any] {
-        func optional(_ value: Any?) -> Any { value ?? NSNull() }
-        return [
-            "id": lead.id, "status": lead.status, "merged_into": optional(lead.mergedInto), "name": lead.name,
-            "sex": optional(lead.sex), "phone": optional(lead.phone), "phone_valid": lead.phoneValid,
-            "national_id": optional(lead.nationalID), "trade": optional(lead.trade),
-            "organisation": optional(lead.organisation), "departement": optional(lead.departementCode),
-            "neighbourhood": optional(lead.neighbourhood), "household_size": optional(lead.householdSize),
-            "consent_contact": optional(lead.consentContact), "member_number": optional(lead.memberNumber),
-            "member_since": optional(lead.memberSince), "visit_count": lead.visitCount, "created_at": lead.createdAt,
-            "updated_at": lead.updatedAt, "change_seq": lead.changeSeq,
-        ]
-    }
 
     /// `GET /api/v1/leads?after=CURSOR&limit=N[&format=csv]`
     func feed(_ request: Request) async throws -> Response {
@@ -40,25 +18,14 @@ struct LeadHandlers: Sendable {
         let limit = try Query.integer(request, "limit", default: 100, range: 1...1000)
         let format = request.query["format"] ?? "json"
         guard format == "json" || format == "csv" else { throw Problem.invalidParameter("format", "json or csv") }
-        let page = try await leads.feed(after: Int64(after), limit: limit, scope: principal.scope.departements)
+        let page = try await context.leads.feed(after: Int64(after), limit: limit, scope: principal.scope.departements)
         // Caught up: the same cursor again, to poll from later.
         let next = String(page.last?.changeSeq ?? Int64(after))
         if format == "csv" {
             var buffer = CSVBuffer()
             buffer.bytes.append(contentsOf: [0xEF, 0xBB, 0xBF])
-            buffer.appendRow(Self.feedColumns)
-            for lead in page {
-                let object = Self.json(lead)
-                buffer.appendRow(Self.feedColumns.map { key in
-                    switch object[key] {
-                    case let value as String: value
-                    case let value as Bool: value ? "true" : "false"
-                    case let value as Int64: String(value)
-                    case let value as Int: String(value)
-                    default: ""
-                    }
-                })
-            }
+            buffer.appendRow(LeadResponse.csvHeader)
+            for lead in page { buffer.appendRow(LeadResponse.csvRow(lead)) }
             try await context.audit.record(principal.auditActor, "leads.download", targetKind: "leads", details: [
                 "format": "csv", "after": String(after), "rows": String(page.count)])
             return Response(status: 200, contentType: "text/csv; charset=utf-8", body: Data(buffer.bytes), headers: [
@@ -68,8 +35,7 @@ struct LeadHandlers: Sendable {
         }
         try await context.audit.record(principal.auditActor, "leads.download", targetKind: "leads", details: [
             "format": "json", "after": String(after), "rows": String(page.count)])
-        return Response(status: 200, contentType: "application/json; charset=utf-8", body: Self.feedJSON(page, next: next),
-                        headers: [("Cache-Control", "no-store")])
+        return JSONResponses.ok(bytes: LeadFeedResponse(leads: page, next: next).bytes, headers: [("Cache-Control", "no-store")])
     }
 
     /// `GET /api/v1/leads/:id`: a lead and those of the visits it came from
@@ -78,12 +44,8 @@ struct LeadHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.readLeads)
         let id = try Self.leadID(request)
-        let found = try await leads.lead(id, within: principal.scope.departements)
-        var object = Self.json(found.lead)
-        object["visits"] = found.visits.map { visit in
-            ["submission_id": visit.id, "instance_id": visit.instanceID, "activity_date": visit.activityDate ?? NSNull()] as [String: Any]
-        }
-        return JSONResponses.ok(object)
+        let found = try await context.leads.lead(id, within: principal.scope.departements)
+        return JSONResponses.ok(LeadVisitsResponse.lead(found))
     }
 
     /// `POST /api/v1/leads/:id/membership` `{member_number, date}`
@@ -95,9 +57,9 @@ struct LeadHandlers: Sendable {
         let number = try body.string("member_number", maximumLength: 100)!
         let date = try body.string("date", maximumLength: 10)!
         guard CalendarDay.isValid(date) else { throw Problem.invalidParameter("date", "expected a day as YYYY-MM-DD") }
-        let lead = try await leads.setMembership(leadID: id, memberNumber: number, day: date, actor: principal.auditActor,
+        let lead = try await context.leads.setMembership(leadID: id, memberNumber: number, day: date, actor: principal.auditActor,
                                                  scope: principal.scope.departements)
-        return JSONResponses.ok(Self.json(lead))
+        return JSONResponses.ok(LeadResponse(lead))
     }
 
     /// `POST /api/v1/memberships` with a CSV body: a header row naming
@@ -155,18 +117,9 @@ struct LeadHandlers: Sendable {
                                            nationalID: value(nationalIDColumn), memberNumber: number, day: date,
                                            problem: problem)
         }
-        let results = try await leads.importMemberships(rows, actor: principal.auditActor,
+        let results = try await context.leads.importMemberships(rows, actor: principal.auditActor,
                                                         scope: principal.scope.departements)
-        var counts: [String: Int] = ["matched": 0, "not_found": 0, "ambiguous": 0, "invalid": 0]
-        for result in results { counts[result.outcome.rawValue, default: 0] += 1 }
-        return JSONResponses.ok([
-            "rows": results.map { result in
-                ["row": result.row, "outcome": result.outcome.rawValue, "lead_id": result.leadID ?? NSNull(),
-                 "matched_by": result.matchedBy ?? NSNull(), "detail": result.detail ?? NSNull()] as [String: Any]
-            },
-            "matched": counts["matched"]!, "not_found": counts["not_found"]!, "ambiguous": counts["ambiguous"]!,
-            "invalid": counts["invalid"]!,
-        ])
+        return JSONResponses.ok(MembershipImportResponse(results))
     }
 
     // MARK: Coordinators: likely duplicates, merges, undo
@@ -181,23 +134,16 @@ struct LeadHandlers: Sendable {
     func duplicates(_ request: Request) async throws -> Response {
         let principal = try await coordinator(request)
         let limit = try Query.integer(request, "limit", default: 100, range: 1...500)
-        let pairs = try await leads.duplicates(scope: principal.scope.departements, limit: limit)
-        return JSONResponses.ok(["pairs": pairs.map { pair -> [String: Any] in
-            ["leads": [Self.json(pair.first), Self.json(pair.second)], "reason": pair.reason]
-        }])
+        let pairs = try await context.leads.duplicates(scope: principal.scope.departements, limit: limit)
+        return JSONResponses.ok(LeadPairsResponse(pairs))
     }
 
     /// `GET /api/v1/leads/merges`: the merge log, newest first.
     func mergeLog(_ request: Request) async throws -> Response {
         let principal = try await coordinator(request)
         let limit = try Query.integer(request, "limit", default: 100, range: 1...500)
-        let merges = try await leads.merges(scope: principal.scope.departements, limit: limit)
-        return JSONResponses.ok(["merges": merges.map(Self.json)], personalData: false)
-    }
-
-    static func json(_ merge: LeadMerge) -> [String: Any] {
-        ["id": merge.id, "kept_id": merge.keptID, "merged_id": merge.mergedID, "reason": merge.reason,
-         "merged_at": merge.mergedAt, "merged_by": merge.mergedBy, "undone_at": merge.undoneAt ?? NSNull()]
+        let merges = try await context.leads.merges(scope: principal.scope.departements, limit: limit)
+        return JSONResponses.ok(LeadMergeLogResponse(merges: merges.map(LeadMergeResponse.init)), personalData: false)
     }
 
     /// `POST /api/v1/leads/merges` `{kept_id, merged_id}`
@@ -207,17 +153,17 @@ struct LeadHandlers: Sendable {
         guard let kept = try body.integer("kept_id"), let merged = try body.integer("merged_id"), kept > 0, merged > 0 else {
             throw Problem.invalidParameter("kept_id", "expected lead ids")
         }
-        let result = try await leads.merge(keptID: Int64(kept), mergedID: Int64(merged), actor: principal.auditActor,
+        let result = try await context.leads.merge(keptID: Int64(kept), mergedID: Int64(merged), actor: principal.auditActor,
                                            scope: principal.scope.departements)
-        return JSONResponses.ok(["merge_id": result.mergeID, "lead": Self.json(result.lead)], status: 201)
+        return JSONResponses.ok(LeadMergedResponse(mergeID: result.mergeID, lead: LeadResponse(result.lead)), status: 201)
     }
 
     /// `POST /api/v1/leads/merges/:id/undo`
     func undo(_ request: Request) async throws -> Response {
         let principal = try await coordinator(request)
         guard let id = Int64(request.parameter("id")), id > 0 else { throw Problem.unknownMerge() }
-        let (kept, restored) = try await leads.undoMerge(id, actor: principal.auditActor, scope: principal.scope.departements)
-        return JSONResponses.ok(["kept": Self.json(kept), "restored": Self.json(restored)])
+        let (kept, restored) = try await context.leads.undoMerge(id, actor: principal.auditActor, scope: principal.scope.departements)
+        return JSONResponses.ok(LeadMergeUndoneResponse(kept: LeadResponse(kept), restored: LeadResponse(restored)))
     }
 
     /// `POST /api/v1/leads/keep-apart` `{lead_ids: [a, b]}`
@@ -228,8 +174,8 @@ struct LeadHandlers: Sendable {
               let first = Int64(exactly: ids[0].doubleValue), let second = Int64(exactly: ids[1].doubleValue) else {
             throw Problem.invalidParameter("lead_ids", "expected two lead ids")
         }
-        try await leads.keepApart(first, second, actor: principal.auditActor, scope: principal.scope.departements)
-        return JSONResponses.ok(["lead_ids": [min(first, second), max(first, second)]], personalData: false)
+        try await context.leads.keepApart(first, second, actor: principal.auditActor, scope: principal.scope.departements)
+        return JSONResponses.ok(LeadsKeptApartResponse(leadIDs: [min(first, second), max(first, second)]), personalData: false)
     }
 
     /// `DELETE /api/v1/leads/:id/personal-data` (admins): erasure on request.
@@ -237,8 +183,8 @@ struct LeadHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.administer)
         let id = try Self.leadID(request)
-        let erased = try await leads.erase(leadID: id, actor: principal.auditActor, scope: principal.scope.departements)
-        return JSONResponses.ok(["lead_id": id, "leads_erased": erased.leads, "visits_erased": erased.visits])
+        let erased = try await context.leads.erase(leadID: id, actor: principal.auditActor, scope: principal.scope.departements)
+        return JSONResponses.ok(LeadErasedResponse(leadID: id, leadsErased: erased.leads, visitsErased: erased.visits))
     }
 
     static func leadID(_ request: Request) throws -> Int64 {

@@ -15,8 +15,6 @@ struct PeopleHandlers: Sendable {
 
     static let maximumImportBytes = 5 << 20
 
-    private var directory: PeopleDirectory { PeopleDirectory(database: context.database) }
-
     /// `GET /api/v1/people[?departement=CODE][&active=1]`
     func list(_ request: Request) async throws -> Response {
         let principal = try await authentication.principal(request)
@@ -26,8 +24,8 @@ struct PeopleHandlers: Sendable {
             try principal.requireDepartement(wanted)
             codes = [wanted]
         }
-        let people = try await directory.people(departementCodes: codes, includeInactive: request.query["active"] != "1")
-        return JSONResponses.ok(PeopleListResponse(people: people.map(PersonListingResponse.init)))
+        let people = try await context.directory.people(departementCodes: codes, includeInactive: request.query["active"] != "1")
+        return JSONResponses.ok(PeopleListResponse(people: people.map(PersonListedResponse.listing)))
     }
 
     /// `POST /api/v1/people` {name, phone, departement, organisation?}
@@ -40,7 +38,7 @@ struct PeopleHandlers: Sendable {
         let departement = try departementCode(body.string("departement", maximumLength: 60)!)
         let organisation = try body.string("organisation", required: false, maximumLength: 200)
         try principal.requireDepartement(departement)
-        let issued = try await directory.addPerson(
+        let issued = try await context.directory.addPerson(
             name: name, phone: phone, departementCode: departement, organisation: organisation,
             newToken: PersonalLinks.newToken, by: principal.auditActor)
         return JSONResponses.ok(try await answer(issued), status: 201)
@@ -51,14 +49,14 @@ struct PeopleHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.managePeople)
         let id = try Self.id(request)
-        let current = try await directory.person(id: id)
+        let current = try await context.directory.person(id: id)
         try principal.requireVisible(current.departementCode, otherwise: .personNotFound())
         let body = try JSONBody(request)
         let departement = try body.string("departement", required: false, maximumLength: 60).map(departementCode)
         if let departement { try principal.requireDepartement(departement) }
         var organisation = try body.string("organisation", required: false, maximumLength: 200)
         if organisation == nil && body.object["organisation"] != nil { organisation = "" }  // "" or null clears it
-        let person = try await directory.updatePerson(
+        let person = try await context.directory.updatePerson(
             id: id, name: body.string("name", required: false, maximumLength: 200),
             phone: body.string("phone", required: false, maximumLength: 40), departementCode: departement,
             organisation: organisation, active: body.bool("active", required: false), by: principal.auditActor)
@@ -71,8 +69,8 @@ struct PeopleHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.managePeople)
         let id = try Self.id(request)
-        try principal.requireVisible(try await directory.person(id: id).departementCode, otherwise: .personNotFound())
-        let issued = try await directory.reissueLink(personID: id, newToken: PersonalLinks.newToken, by: principal.auditActor)
+        try principal.requireVisible(try await context.directory.person(id: id).departementCode, otherwise: .personNotFound())
+        let issued = try await context.directory.reissueLink(personID: id, newToken: PersonalLinks.newToken, by: principal.auditActor)
         return JSONResponses.ok(try await answer(issued))
     }
 
@@ -81,9 +79,9 @@ struct PeopleHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.managePeople)
         let id = try Self.id(request)
-        try principal.requireVisible(try await directory.person(id: id).departementCode, otherwise: .personNotFound())
-        try await directory.revokeLinks(personID: id, by: principal.auditActor)
-        return JSONResponses.ok(RevokedLinksResponse(person: PersonResponse(try await directory.person(id: id))))
+        try principal.requireVisible(try await context.directory.person(id: id).departementCode, otherwise: .personNotFound())
+        try await context.directory.revokeLinks(personID: id, by: principal.auditActor)
+        return JSONResponses.ok(RevokedLinksResponse(person: PersonResponse(try await context.directory.person(id: id))))
     }
 
     /// `POST /api/v1/people/import`: a CSV (`text/csv`) or XLSX file as the
@@ -96,14 +94,14 @@ struct PeopleHandlers: Sendable {
         let data: Data
         do { data = try request.body.data() } catch { throw Problem.unreadableImportFile("body unreadable") }
         let result = try await PersonalLinks.importFile(
-            data, directory: directory, inScope: { [scope = principal.scope] in scope.includes($0) },
+            data, directory: context.directory, inScope: { [scope = principal.scope] in scope.includes($0) },
             actor: principal.auditActor)
         let base = context.baseURL()
-        var accepted: [PeopleImportResponse.Accepted] = []
+        var accepted: [MergedResponse<PersonResponse, PeopleImportResponse.Added>] = []
         var csv = CSVTable.line(["ligne / row", "nom / name", "téléphone / phone", "département", "organisation", "lien / link"])
         for (row, issued) in zip(result.plan.accepted, result.issued) {
             let link = PersonalLinks.link(base, issued.token)
-            accepted.append(.init(person: PersonResponse(issued.person), row: row.row, link: link))
+            accepted.append(MergedResponse(first: PersonResponse(issued.person), second: .init(row: row.row, link: link)))
             csv += CSVTable.line([String(row.row), issued.person.name, issued.person.phone, issued.person.departementCode,
                                   issued.person.organisation ?? "", link])
         }
@@ -120,12 +118,12 @@ struct PeopleHandlers: Sendable {
         let code = request.parameter("code")
         guard let departement = context.departements.first(where: { $0.code == code }) else { throw Problem.unknownDepartement(code) }
         try principal.requireDepartement(code)
-        let issued = try await directory.reissueLinks(departementCode: code, newToken: PersonalLinks.newToken, by: principal.auditActor)
+        let issued = try await context.directory.reissueLinks(departementCode: code, newToken: PersonalLinks.newToken, by: principal.auditActor)
         let base = context.baseURL()
         let cards = try await BlockingWork.run {
             try issued.map { item in
-                QRSheetResponse.Card(person: PersonResponse(item.person),
-                                     qr: try PersonalLinkCodes(link: PersonalLinks.link(base, item.token)).response())
+                MergedResponse(first: PersonResponse(item.person), second: QRSheetResponse.Codes(
+                    qr: try PersonalLinkCodes(link: PersonalLinks.link(base, item.token)).response()))
             }
         }
         return JSONResponses.ok(QRSheetResponse(departement: DepartementResponse(departement), people: cards))
@@ -136,7 +134,7 @@ struct PeopleHandlers: Sendable {
         let principal = try await authentication.principal(request)
         guard principal.role.allows(.readTallies) || principal.role.allows(.managePeople) else { throw Problem.forbidden() }
         return JSONResponses.ok(DepartementListResponse(departements: context.departements.map {
-            .init(departement: DepartementResponse($0), inScope: principal.scope.includes($0.code))
+            MergedResponse(first: DepartementResponse($0), second: .init(inScope: principal.scope.includes($0.code)))
         }), personalData: false)
     }
 

@@ -24,10 +24,9 @@ struct PersonResponse: Encodable, Sendable {
     }
 }
 
-/// A person in the listing: their fields and, in the same object, when they
-/// were added and when their current link was issued.
-struct PersonListingResponse: Encodable {
-    let person: PersonResponse
+/// What the listing adds to a person: when they were added and when their
+/// current link was issued.
+struct PersonListedResponse: Encodable {
     let createdAt: String
     let linkIssuedAt: String?
 
@@ -35,17 +34,9 @@ struct PersonListingResponse: Encodable {
         case createdAt = "created_at", linkIssuedAt = "link_issued_at"
     }
 
-    init(_ listing: PersonListing) {
-        person = PersonResponse(listing.person)
-        createdAt = listing.createdAt
-        linkIssuedAt = listing.linkIssuedAt
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        try person.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(linkIssuedAt, forKey: .linkIssuedAt)
+    static func listing(_ listing: PersonListing) -> MergedResponse<PersonResponse, PersonListedResponse> {
+        MergedResponse(first: PersonResponse(listing.person),
+                       second: PersonListedResponse(createdAt: listing.createdAt, linkIssuedAt: listing.linkIssuedAt))
     }
 }
 
@@ -66,28 +57,17 @@ struct RevokedLinksResponse: Encodable {
 }
 
 struct PeopleListResponse: Encodable {
-    let people: [PersonListingResponse]
+    let people: [MergedResponse<PersonResponse, PersonListedResponse>]
 }
 
 /// `POST /api/v1/people/import`: the rows added (each with its new link),
 /// the rows refused and why, and the links as CSV text.
 struct PeopleImportResponse: Encodable {
-    /// The person's fields, the file row and the link, in one object.
-    struct Accepted: Encodable {
-        let person: PersonResponse
+    /// What the import adds to each person it added: the file row and the
+    /// new link.
+    struct Added: Encodable {
         let row: Int
         let link: String
-
-        enum CodingKeys: String, CodingKey {
-            case row, link
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            try person.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(row, forKey: .row)
-            try container.encode(link, forKey: .link)
-        }
     }
 
     struct Rejected: Encodable {
@@ -108,7 +88,7 @@ struct PeopleImportResponse: Encodable {
         }
     }
 
-    let accepted: [Accepted]
+    let accepted: [MergedResponse<PersonResponse, Added>]
     let rejected: [Rejected]
     let linksCSV: String
 
@@ -120,23 +100,13 @@ struct PeopleImportResponse: Encodable {
 /// `POST /api/v1/departements/:code/qr-sheet`: the département and, for
 /// each active person, their fields and their new link's QR codes.
 struct QRSheetResponse: Encodable {
-    struct Card: Encodable, Sendable {
-        let person: PersonResponse
+    /// What the sheet adds to each person: their new link's QR codes.
+    struct Codes: Encodable, Sendable {
         let qr: PersonalLinkCodesResponse
-
-        enum CodingKeys: String, CodingKey {
-            case qr
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            try person.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(qr, forKey: .qr)
-        }
     }
 
     let departement: DepartementResponse
-    let people: [Card]
+    let people: [MergedResponse<PersonResponse, Codes>]
 }
 
 /// A département (no personal data): the people and dashboard pages' menus.
@@ -161,20 +131,13 @@ struct DepartementResponse: Encodable {
 /// `GET /api/v1/departements`: every département, and whether the caller's
 /// scope includes it.
 struct DepartementListResponse: Encodable {
-    struct Entry: Encodable {
-        let departement: DepartementResponse
+    struct InScope: Encodable {
         let inScope: Bool
 
         enum CodingKeys: String, CodingKey {
             case inScope = "in_scope"
         }
-
-        func encode(to encoder: any Encoder) throws {
-            try departement.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(inScope, forKey: .inScope)
-        }
     }
 
-    let departements: [Entry]
+    let departements: [MergedResponse<DepartementResponse, InScope>]
 }

@@ -47,24 +47,47 @@ struct PersonalPageHandlers: Sendable {
     func me(_ request: Request) async throws -> Response {
         let person = try await authentication.person(request)
         let departement = context.departements.first { $0.code == person.departementCode }
-        return JSONResponses.ok([
-            "name": person.name,
-            "departement": [
-                "code": person.departementCode,
-                "name": departement?.name ?? person.departementCode,
-                "region": departement?.region ?? "",
-            ],
-            "forms": context.forms.listed.map { form in
-                ["id": form.formID, "title": form.definition.title, "version": form.version, "hash": "md5:\(form.md5)"]
+        return JSONResponses.ok(PersonalPageResponse(
+            name: person.name,
+            departement: .init(code: person.departementCode, name: departement?.name ?? person.departementCode,
+                               region: departement?.region ?? ""),
+            forms: context.forms.listed.map {
+                .init(id: $0.formID, title: $0.definition.title, version: $0.version, hash: "md5:\($0.md5)")
             },
-            "collect_server_url": "\(context.baseURL())/key/\(request.parameter("token"))",
-        ])
+            collectServerURL: "\(context.baseURL())/key/\(request.parameter("token"))"))
     }
 
     func formJSON(_ request: Request) async throws -> Response {
         _ = try await authentication.person(request)
         let formID = request.parameter("formId")
         guard let form = context.forms.currentForm(formID) else { throw Problem.unknownForm(formID) }
-        return JSONResponses.ok(FormDescription.json(form), personalData: false)
+        return JSONResponses.ok(FormDescriptionResponse(form), personalData: false)
+    }
+}
+
+/// `GET /key/:token/me`: who the person is, where they work, the forms they
+/// fill, and the address ODK Collect takes to send to their link (personal
+/// data: never cached).
+struct PersonalPageResponse: Encodable {
+    struct Departement: Encodable {
+        let code: String
+        let name: String
+        let region: String
+    }
+
+    struct Form: Encodable {
+        let id: String
+        let title: String
+        let version: String
+        let hash: String
+    }
+
+    let name: String
+    let departement: Departement
+    let forms: [Form]
+    let collectServerURL: String
+
+    enum CodingKeys: String, CodingKey {
+        case name, departement, forms, collectServerURL = "collect_server_url"
     }
 }

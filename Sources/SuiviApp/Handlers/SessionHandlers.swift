@@ -54,9 +54,7 @@ struct SessionHandlers: Sendable {
         let csrfToken = Secrets.newToken()
         try await context.accounts.startSession(idHash: Secrets.sha256Hex(sessionID), userID: account.id, csrfToken: csrfToken)
         try await context.audit.record(AuditActor(kind: .user, id: account.id, label: account.login), "session.sign_in")
-        var described = Self.describe(account, csrfToken: csrfToken)
-        described["next"] = next
-        var response = JSONResponses.ok(described)
+        var response = JSONResponses.ok(SessionResponse(user: UserResponse(account), csrfToken: csrfToken, next: next))
         // The session's cookie first (clients that read one `Set-Cookie` read
         // the first), then the device's: renewed at every sign-in, sent back
         // to this path only.
@@ -69,7 +67,7 @@ struct SessionHandlers: Sendable {
 
     func current(_ request: Request) async throws -> Response {
         let (session, _) = try await authentication.session(request)
-        return JSONResponses.ok(Self.describe(session.user, csrfToken: session.csrfToken))
+        return JSONResponses.ok(SessionResponse(user: UserResponse(session.user), csrfToken: session.csrfToken, next: nil))
     }
 
     func signOut(_ request: Request) async throws -> Response {
@@ -77,7 +75,7 @@ struct SessionHandlers: Sendable {
         let (_, idHash) = try await authentication.session(request)
         try await context.accounts.endSession(idHash: idHash)
         try await context.audit.record(principal.auditActor, "session.sign_out")
-        var response = JSONResponses.ok(["signed_out": true])
+        var response = JSONResponses.ok(SignedOutResponse())
         response.setHeader("Set-Cookie", cookie(Authentication.sessionCookie, "", path: "/", maxAge: 0))
         return response
     }
@@ -86,15 +84,5 @@ struct SessionHandlers: Sendable {
         var cookie = "\(name)=\(value); Path=\(path); Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
         if context.baseURL().lowercased().hasPrefix("https:") { cookie += "; Secure" }
         return cookie
-    }
-
-    static func describe(_ user: UserAccount, csrfToken: String) -> [String: Any] {
-        [
-            "user": [
-                "id": user.id, "login": user.login, "display_name": user.displayName, "role": user.role.rawValue,
-                "region": user.regionCode.map { $0 as Any } ?? NSNull(),
-            ] as [String: Any],
-            "csrf_token": csrfToken,
-        ]
     }
 }

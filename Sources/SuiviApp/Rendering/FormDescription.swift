@@ -123,10 +123,3 @@ struct FormCatalogueResponse: Encodable {
         }
     }
 }
-
-enum FormDescription {
-    @available(*, deprecated, message: "use FormDescriptionResponse(form)")
-    static func json(_ form: FormRegistry.LoadedForm) -> FormDescriptionResponse {
-        FormDescriptionResponse(form)
-    }
-}

@@ -25,12 +25,7 @@ enum OpenRosaResponses {
     static func problem(_ problem: Problem, language: Language) -> Response {
         var response = message(problem.status, ProblemRendering.text(problem, language: language), nature: "error")
         response.headers.append(("X-Suivi-Problem", problem.code))
-        if problem.status == 405, let allowed = problem.detail?.replacingOccurrences(of: "allowed: ", with: "") {
-            response.headers.append(("Allow", allowed))
-        }
-        if let seconds = problem.retryAfterSeconds {
-            response.headers.append(("Retry-After", String(seconds)))
-        }
+        response.headers += ProblemRendering.headers(problem)
         return response
     }
 }

@@ -17,8 +17,29 @@ enum Language: String, Sendable {
     }
 }
 
-/// Problems as JSON for the API and web pages.
+/// How a route words its Problems, fixed when the route is registered
+/// (`Routes.swift`): JSON for the API and pages, OpenRosa XML for ODK Collect.
+enum ProblemFormat: Sendable {
+    case json, openRosa
+}
+
+/// Problems as JSON for the API and web pages, or as OpenRosa XML.
 enum ProblemRendering {
+    static func response(_ problem: Problem, format: ProblemFormat, request: Request) -> Response {
+        switch format {
+        case .json: json(problem)
+        case .openRosa: OpenRosaResponses.problem(problem, language: Language(request))
+        }
+    }
+
+    /// What every format says in headers: `Retry-After`, `Allow`.
+    static func headers(_ problem: Problem) -> [(String, String)] {
+        var headers: [(String, String)] = []
+        if let seconds = problem.retryAfterSeconds { headers.append(("Retry-After", String(seconds))) }
+        if let allowed = problem.allowedMethods { headers.append(("Allow", allowed.joined(separator: ", "))) }
+        return headers
+    }
+
     static func text(_ problem: Problem, language: Language) -> String {
         switch language {
         case .french: "\(problem.message) (\(problem.englishMessage))"
@@ -29,7 +50,7 @@ enum ProblemRendering {
     static func json(_ problem: Problem) -> Response {
         var headers: [(String, String)] = [("Cache-Control", "no-store")]
         if problem.status == 401 { headers.append(("WWW-Authenticate", "Bearer realm=\"suivi\"")) }
-        if let seconds = problem.retryAfterSeconds { headers.append(("Retry-After", String(seconds))) }
+        headers += Self.headers(problem)
         return JSONResponses.ok(bytes: JSONResponses.encoded(ProblemResponse(problem)), status: problem.status,
                                 headers: headers)
     }

@@ -59,17 +59,15 @@ public final class GuessingLimiter: @unchecked Sendable {
     public let limits: GuessingLimits
     private let clock: @Sendable () -> Double
     private let lock = NSLock()
-    /// Two generations bound the table at `maximumAddresses` with O(1) work
-    /// per failure: an address that fails again moves to `recent`; when
-    /// `recent` is half full, `older` (the least recently failing half) is
-    /// dropped and `recent` takes its place.
-    private var recent: [String: FailureTimes] = [:]
-    private var older: [String: FailureTimes] = [:]
+    /// Bounded at `maximumAddresses`; the addresses that failed least
+    /// recently are forgotten first.
+    private var failures: FailureTable
 
     /// `clock` gives seconds on a clock that never goes back; tests pass their own.
     public init(limits: GuessingLimits, clock: @escaping @Sendable () -> Double = GuessingLimiter.uptimeSeconds) {
         self.limits = limits
         self.clock = clock
+        failures = FailureTable(capacity: limits.maximumAddresses)
     }
 
     @Sendable public static func uptimeSeconds() -> Double {
@@ -81,21 +79,20 @@ public final class GuessingLimiter: @unchecked Sendable {
     /// `Retry-After` stays limited until it pauses for a whole window.
     public func recordFailure(from client: String) -> Verdict {
         let now = clock()
+        let window = Double(limits.windowSeconds)
         return lock.withLock {
-            var times = recent.removeValue(forKey: client) ?? older.removeValue(forKey: client) ?? FailureTimes()
-            let verdict = times.record(now, limits: limits)
-            recent[client] = times
-            if recent.count >= limits.maximumAddresses / 2 {
-                older = recent
-                recent = [:]
-            }
-            return verdict
+            let limited = failures.wait(for: client, now: now, window: window, limit: limits.failures) > 0
+            failures.record(client, now: now, window: window, keep: limits.failures)
+            guard limited else { return .allowed }
+            // Once the oldest failure kept leaves the window, the next one is allowed.
+            let wait = failures.wait(for: client, now: now, window: window, limit: limits.failures)
+            return .limited(retryAfterSeconds: max(1, Int(wait.rounded(.up))))
         }
     }
 
     /// Addresses currently remembered.
     public var rememberedAddresses: Int {
-        lock.withLock { recent.count + older.count }
+        lock.withLock { failures.count }
     }
 
     /// The client as the limit counts it: behind a trusted proxy, the address
@@ -124,29 +121,5 @@ public final class GuessingLimiter: @unchecked Sendable {
         }
         let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
         return groups.joined(separator: ":") + "::/64"
-    }
-}
-
-/// The recent failures of one address, oldest first: at most `failures`
-/// times, so an address costs a bounded amount of memory however hard it tries.
-private struct FailureTimes {
-    var times: [Double] = []
-
-    mutating func record(_ now: Double, limits: GuessingLimits) -> GuessingLimiter.Verdict {
-        let window = Double(limits.windowSeconds)
-        if let firstKept = times.firstIndex(where: { $0 > now - window }) {
-            times.removeFirst(firstKept)
-        } else {
-            times.removeAll(keepingCapacity: true)
-        }
-        if times.count < limits.failures {
-            times.append(now)
-            return .allowed
-        }
-        times.removeFirst()
-        times.append(now)
-        // Once the oldest failure kept leaves the window, the next one is allowed.
-        let wait = (times[0] + window - now).rounded(.up)
-        return .limited(retryAfterSeconds: max(1, Int(wait)))
     }
 }

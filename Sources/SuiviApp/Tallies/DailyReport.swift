@@ -3,12 +3,6 @@ import SuiviBasics
 import SuiviDomain
 import SuiviStore
 
-extension AppContext {
-    var tallies: TallyStore { TallyStore(database: database) }
-    var indicators: IndicatorStore { IndicatorStore(database: database) }
-    var reviews: ReviewStore { ReviewStore(database: database) }
-}
-
 /// The monitoring table of a phase: per indicator, baseline / milestone /
 /// target against the actual count so far.
 struct TargetProgress {

@@ -4,8 +4,9 @@ import Testing
 /// A JSON answer's text with what changes from run to run replaced, so the
 /// rest can be compared byte for byte with fixed JSON: timestamps become
 /// `<time>`, personal links `<link>`, QR images and Collect payloads
-/// `<image>`, and `today` (when given) `<today>`.
-func fixedText(_ reply: HTTPReply, today: String? = nil) -> String {
+/// `<image>`, `today` (when given) `<today>`, and each of `secrets` (a
+/// new key, a CSRF token) `<secret>`.
+func fixedText(_ reply: HTTPReply, today: String? = nil, secrets: [String] = []) -> String {
     var text = reply.text
     let replacements: [(String, String)] = [
         (#"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"#, "<time>"),
@@ -17,13 +18,14 @@ func fixedText(_ reply: HTTPReply, today: String? = nil) -> String {
         text = expression.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: template)
     }
     if let today { text = text.replacingOccurrences(of: today, with: "<today>") }
+    for secret in secrets where !secret.isEmpty { text = text.replacingOccurrences(of: secret, with: "<secret>") }
     return text
 }
 
 /// Expects the answer, made fixed, to be exactly `expected`.
-func expectJSON(_ reply: HTTPReply, _ expected: String, today: String? = nil,
+func expectJSON(_ reply: HTTPReply, _ expected: String, today: String? = nil, secrets: [String] = [],
                 sourceLocation: SourceLocation = #_sourceLocation) {
-    let actual = fixedText(reply, today: today)
+    let actual = fixedText(reply, today: today, secrets: secrets)
     if let dump = ProcessInfo.processInfo.environment["GOLDEN_DUMP"] {
         let name = "\(sourceLocation.fileName)-\(sourceLocation.line).json"
         try? Data(actual.utf8).write(to: URL(fileURLWithPath: dump).appendingPathComponent(name))
