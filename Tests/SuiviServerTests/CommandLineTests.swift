@@ -12,22 +12,8 @@ import Testing
 
     /// Runs `suivi` with arguments and standard input; returns exit status and output.
     static func run(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = stdin
-        try ChildProcess.run(process)
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        ChildProcess.wait(process)
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+        let finished = try ChildProcess.run(executable.path, arguments, input: Data(input.utf8))
+        return (finished.status, String(decoding: finished.output, as: UTF8.self), String(decoding: finished.errors, as: UTF8.self))
     }
 
     /// Issue 16: `suivi form publish` beside a running server; phones see
@@ -110,17 +96,10 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("suivi-cwd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--db", directory.appendingPathComponent("suivi.sqlite").path, "--port", "0"]
-        process.currentDirectoryURL = directory
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try ChildProcess.run(process)
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        ChildProcess.wait(process)
-        #expect(process.terminationStatus == 2)
+        let finished = try ChildProcess.run(Self.executable.path, ["serve", "--db", directory.appendingPathComponent("suivi.sqlite").path,
+                                                                   "--port", "0"], directory: directory.path)
+        let text = String(decoding: finished.errors, as: UTF8.self)
+        #expect(finished.status == 2)
         #expect(text.contains("forms folder 'Forms' not found; use --forms DIR"), "\(text)")
         #expect(!text.contains("NSCocoaErrorDomain"), "\(text)")
     }

@@ -38,21 +38,12 @@ import Testing
 
     static func python(_ arguments: [String]) async throws -> Data {
         try await blocking {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", helper] + arguments
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try ChildProcess.run(process)
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            let message = errors.fileHandleForReading.readDataToEndOfFile()
-            ChildProcess.wait(process)
-            guard process.terminationStatus == 0 else {
+            let finished = try ChildProcess.run("python3", [helper] + arguments)
+            guard finished.status == 0 else {
                 throw TestSocketError(description: "collect_encryption.py \(arguments.first ?? ""): "
-                                      + String(decoding: message, as: UTF8.self))
+                                      + String(decoding: finished.errors, as: UTF8.self))
             }
+            let data = finished.output
             return data
         }
     }

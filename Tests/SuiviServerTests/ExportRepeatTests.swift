@@ -1,4 +1,5 @@
 import Foundation
+import SuiviBasics
 import SuiviDomain
 import Testing
 @testable import SuiviApp
@@ -249,15 +250,9 @@ enum ExternalReader {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("suivi-export-\(UUID().uuidString).\(kind.rawValue)")
         try data.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, kind.rawValue, file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
+        let finished = try ChildProcess.run("python3", ["-c", script, kind.rawValue, file.path])
+        let bytes = finished.output
+        guard finished.status == 0,
               let json = try JSONSerialization.jsonObject(with: bytes) as? [String: Any] else {
             throw CocoaError(.fileReadCorruptFile)
         }

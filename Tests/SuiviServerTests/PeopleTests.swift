@@ -271,14 +271,7 @@ import Testing
                 let file = server.directory.appendingPathComponent("\(image).png")
                 try png.write(to: file)
                 let decoded = try await blocking { () throws -> String in
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: decoder)
-                    process.arguments = ["--quiet", "--raw", file.path]
-                    let output = Pipe()
-                    process.standardOutput = output
-                    try ChildProcess.run(process)
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    ChildProcess.wait(process)
+                    let data = try ChildProcess.run(decoder, ["--quiet", "--raw", file.path]).output
                     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
                 }
                 #expect(decoded == expected as? String, "\(image)")

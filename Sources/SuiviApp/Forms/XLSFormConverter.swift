@@ -1,9 +1,6 @@
 import Foundation
 import SuiviBasics
 import SuiviDomain
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Turns an XLSForm into an XForm with pyxform (PyPI), run as a child
 /// process with a memory cap, a CPU cap and a wall-clock deadline: a
@@ -56,41 +53,23 @@ struct XLSFormConverter: Sendable {
         let input = directory.appendingPathComponent("form.\(extensionName)")
         try bytes.write(to: input)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, "-c", Self.script, input.path, String(memoryLimitBytes), String(cpuSeconds)]
-        let output = Pipe()
-        // To a file: only stdout is read while the child runs.
-        let errorsPath = directory.appendingPathComponent("stderr").path
-        guard FileManager.default.createFile(atPath: errorsPath, contents: nil),
-              let errors = FileHandle(forWritingAtPath: errorsPath)
-        else { throw Problem.xlsformConversionFailed("cannot create a scratch file") }
-        defer { try? errors.close() }
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
         Self.oneAtATime.lock()
         defer { Self.oneAtATime.unlock() }
+        let finished: ChildProcess.Finished
         do {
-            try ChildProcess.run(process)
+            finished = try ChildProcess.run(python, ["-c", Self.script, input.path, String(memoryLimitBytes), String(cpuSeconds)],
+                                            deadlineSeconds: deadlineSeconds)
         } catch {
             throw Problem.xlsformConversionFailed("cannot start \(python): \(error)")
         }
-        let pid = process.processIdentifier
-        let deadline = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + deadlineSeconds, execute: deadline)
-        // Read before waiting: a full pipe would block the child.
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        ChildProcess.wait(process)
-        deadline.cancel()
-        let standardError = FileManager.default.contents(atPath: errorsPath) ?? Data()
-
-        if process.terminationReason == .uncaughtSignal {
-            throw Problem.xlsformConversionFailed("pyxform stopped by signal \(process.terminationStatus) (deadline \(Int(deadlineSeconds)) s or CPU \(cpuSeconds) s)")
+        if finished.signaled {
+            throw Problem.xlsformConversionFailed("pyxform stopped by signal \(finished.status - 128) (deadline \(Int(deadlineSeconds)) s or CPU \(cpuSeconds) s)")
         }
+        let printed = finished.output
+        let standardError = finished.errors
         guard let answer = try? JSONSerialization.jsonObject(with: printed) as? [String: Any] else {
             let tail = String(decoding: standardError.suffix(400), as: UTF8.self)
-            throw Problem.xlsformConversionFailed("pyxform printed no answer (exit \(process.terminationStatus)): \(tail)")
+            throw Problem.xlsformConversionFailed("pyxform printed no answer (exit \(finished.status)): \(tail)")
         }
         if answer["limit"] != nil {
             throw Problem.xlsformConversionFailed("pyxform ran out of its \(memoryLimitBytes >> 20) MiB")
