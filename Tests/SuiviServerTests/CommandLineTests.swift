@@ -23,7 +23,7 @@ import Testing
             let directory = server.directory.appendingPathComponent("upload")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let xlsform = directory.appendingPathComponent("marche.xlsx")
-            try FormPublishingTests.xlsform("marche").write(to: xlsform)
+            try await FormPublishingTests.xlsform("marche").write(to: xlsform)
             let communes = directory.appendingPathComponent("communes.csv")
             try FormPublishingTests.communes.write(to: communes)
             let published = try await blocking {

@@ -9,7 +9,12 @@ import Logging
 /// real SQLite file and real pyxform.
 @Suite struct FormPublishingTests {
     /// One of the tests' own XLSForms (Fixtures/xlsforms/make_xlsform.py), as .xlsx bytes.
-    static func xlsform(_ name: String) throws -> Data {
+    /// On a thread of its own: the test servers share Swift concurrency's two threads.
+    static func xlsform(_ name: String) async throws -> Data {
+        try await blocking { try makeXLSForm(name) }
+    }
+
+    private static func makeXLSForm(_ name: String) throws -> Data {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: output) }
         let finished = try ChildProcess.run("python3", [
@@ -36,7 +41,7 @@ import Logging
 
     @Test func anXLSFormIsDraftedPublishedAndServedWithItsFiles() async throws {
         try await withTestServer { server in
-            let uploaded = try await upload(server, "/api/v1/forms", file: ("marche.xlsx", try Self.xlsform("marche")),
+            let uploaded = try await upload(server, "/api/v1/forms", file: ("marche.xlsx", try await Self.xlsform("marche")),
                                             media: [("communes.csv", Self.communes), ("logo.png", Self.logo)])
             #expect(uploaded.status == 201, "\(uploaded.text)")
             let draft = try uploaded.json()
@@ -112,7 +117,7 @@ import Logging
 
     @Test func badUploadsAreRefusedWithTheirReason() async throws {
         try await withTestServer { server in
-            let broken = try await upload(server, "/api/v1/forms", file: ("marche.xlsx", try Self.xlsform("marche_broken")))
+            let broken = try await upload(server, "/api/v1/forms", file: ("marche.xlsx", try await Self.xlsform("marche_broken")))
             #expect(broken.status == 400)
             let problem = try broken.json()
             #expect(problem["code"] as? String == "400.61")
@@ -129,7 +134,7 @@ import Logging
             let garbage = try await upload(server, "/api/v1/forms", file: ("x.xlsx", Data("PK\u{3}\u{4}not a zip".utf8)))
             #expect(garbage.status == 400)
 
-            let pathName = try await upload(server, "/api/v1/forms", file: ("marche.xlsx", try Self.xlsform("marche")),
+            let pathName = try await upload(server, "/api/v1/forms", file: ("marche.xlsx", try await Self.xlsform("marche")),
                                             media: [("../communes.csv", Self.communes)])
             let pathNameCode = try pathName.json()["code"] as? String
             #expect(pathName.status == 400 && pathNameCode == "400.62")
