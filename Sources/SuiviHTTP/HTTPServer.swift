@@ -34,6 +34,7 @@ public final class HTTPServer: @unchecked Sendable {
     private let requestIDs = RequestIDGenerator()
     private let tracker: ConnectionTracker
     private let spoolBudget: SpoolBudget
+    private let handlerExecutor: HandlerExecutor
 
     public init(
         configuration: ServerConfiguration,
@@ -47,10 +48,12 @@ public final class HTTPServer: @unchecked Sendable {
         self.refusalResponder = refusalResponder
         tracker = ConnectionTracker(configuration: configuration, logger: logger)
         spoolBudget = SpoolBudget(limit: configuration.spoolLimitBytes)
+        handlerExecutor = HandlerExecutor(threads: configuration.handlerThreads, name: "suivi.handler")
     }
 
     deinit {
         stopBlocking()
+        handlerExecutor.stop()
     }
 
     /// The port actually bound (the one the OS chose when asked for port 0).
@@ -125,6 +128,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
         tracker.stopSweeping()
         MHD_stop_daemon(running)
+        handlerExecutor.stop()
     }
 
     // MARK: - Callbacks from libmicrohttpd
@@ -268,7 +272,7 @@ public final class HTTPServer: @unchecked Sendable {
         state.markSuspended()
         MHD_suspend_connection(connection)
         let suspended = SuspendedConnection(pointer: connection)
-        Task { [inFlight] in
+        Task(executorPreference: handlerExecutor) { [inFlight] in
             await work()
             MHD_resume_connection(suspended.pointer)
             inFlight.leave()

@@ -35,6 +35,10 @@ public struct ServerConfiguration: Sendable {
     /// A request whose body is still arriving after this long is dropped.
     public var requestDeadlineSeconds: Double
     public var threadPoolSize: UInt32
+    /// Threads that run request handlers (`HandlerExecutor`): as many
+    /// handlers can wait on SQLite or the disk at once without holding up
+    /// the others.
+    public var handlerThreads: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -49,8 +53,10 @@ public struct ServerConfiguration: Sendable {
         threadPoolSize: UInt32 = 2,
         spoolLimitBytes: Int = 512 << 20,
         reservedConnections: UInt32 = 100,
-        headerDeadlineSeconds: Double = 15
+        headerDeadlineSeconds: Double = 15,
+        handlerThreads: Int = 8
     ) {
+        self.handlerThreads = handlerThreads
         self.host = host
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes

@@ -45,8 +45,20 @@ extension TestServer {
     /// Signs in and returns the session; fails the test if sign-in fails.
     func signIn(_ login: String, _ password: String = testPassword, headers: [String: String] = [:]) async throws -> SignedIn {
         let reply = try await postSession(login, password, headers: headers)
-        try #require(reply.status == 200, "sign-in of \(login) answered \(reply.status): \(reply.text)")
-        let cookieHeader = try #require(reply.header("Set-Cookie"))
+        return try Self.signedIn(login, reply)
+    }
+
+    /// `signIn` on the calling thread (see `TestClient.requestNow`).
+    func signInNow(_ login: String, _ password: String = testPassword) throws -> SignedIn {
+        let reply = try client.requestNow("POST", "/api/v1/session", headers: ["Content-Type": "application/json"],
+                                          body: jsonData(["login": login, "password": password]))
+        return try Self.signedIn(login, reply)
+    }
+
+    private static func signedIn(_ login: String, _ reply: HTTPReply) throws -> SignedIn {
+        guard reply.status == 200, let cookieHeader = reply.header("Set-Cookie") else {
+            throw TestSocketError(description: "sign-in of \(login) answered \(reply.status): \(reply.text)")
+        }
         let value = String(cookieHeader.split(separator: ";")[0].dropFirst("suivi_session=".count))
         let json = try reply.json()
         let user = json["user"] as? [String: Any] ?? [:]

@@ -166,11 +166,7 @@ struct TestClient: Sendable {
     let port: UInt16
 
     func request(_ method: String, _ path: String, headers: [String: String] = [:], body: Data = Data()) async throws -> HTTPReply {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
-        head += "\r\n"
-        return try await raw(Data(head.utf8) + body)
+        try await raw(Self.requestBytes(method, path, port: port, headers: headers, body: body))
     }
 
     /// Sends bytes exactly as given and reads the reply.
@@ -183,6 +179,25 @@ struct TestClient: Sendable {
         }
     }
 
+    /// The same request on the calling thread, for tests that time a
+    /// sequence of requests from a thread of their own (`blocking`): an
+    /// `await` between two of them may wait seconds for Swift concurrency's
+    /// two threads while other suites run.
+    func requestNow(_ method: String, _ path: String, headers: [String: String] = [:], body: Data = Data()) throws -> HTTPReply {
+        let connection = try TestConnection(port: port, receiveTimeoutSeconds: 30)
+        connection.write(Self.requestBytes(method, path, port: port, headers: headers, body: body))
+        return try connection.readReply()
+    }
+
+    private static func requestBytes(_ method: String, _ path: String, port: UInt16, headers: [String: String],
+                                     body: Data) -> Data {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
+        head += "\r\n"
+        return Data(head.utf8) + body
+    }
+
     func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPReply {
         try await request("GET", path, headers: headers)
     }
@@ -190,6 +205,18 @@ struct TestClient: Sendable {
     /// An OpenRosa submission as ODK Collect sends it.
     func submit(_ path: String, xml: String, attachments: [(name: String, data: Data, type: String)] = [],
                 incomplete: Bool = false) async throws -> HTTPReply {
+        let (body, headers) = Self.submission(xml: xml, attachments: attachments, incomplete: incomplete)
+        return try await request("POST", path, headers: headers, body: body)
+    }
+
+    /// `submit` on the calling thread (see `requestNow`).
+    func submitNow(_ path: String, xml: String) throws -> HTTPReply {
+        let (body, headers) = Self.submission(xml: xml, attachments: [], incomplete: false)
+        return try requestNow("POST", path, headers: headers, body: body)
+    }
+
+    private static func submission(xml: String, attachments: [(name: String, data: Data, type: String)],
+                                   incomplete: Bool) -> (Data, [String: String]) {
         var parts: [MultipartPart] = [MultipartPart(name: "xml_submission_file", filename: "submission.xml",
                                                     contentType: "text/xml", data: Data(xml.utf8))]
         for attachment in attachments {
@@ -200,7 +227,7 @@ struct TestClient: Sendable {
             parts.append(MultipartPart(name: "*isIncomplete*", filename: nil, contentType: nil, data: Data("yes".utf8)))
         }
         let (body, contentType) = MultipartPart.encode(parts)
-        return try await request("POST", path, headers: ["Content-Type": contentType, "X-OpenRosa-Version": "1.0"], body: body)
+        return (body, ["Content-Type": contentType, "X-OpenRosa-Version": "1.0"])
     }
 }
 
@@ -222,6 +249,26 @@ struct MultipartPart {
         }
         body += Data("--\(boundary)--\r\n".utf8)
         return (body, "multipart/form-data; boundary=\(boundary)")
+    }
+}
+
+/// Runs `work` on a thread of its own and waits for it there (for a
+/// request that must be under way while the calling thread sends another).
+final class ThreadResult<T: Sendable>: @unchecked Sendable {
+    // @unchecked: `result` is written once before `done` is signalled.
+    private var result: Result<T, any Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        Thread { [self] in
+            result = Result { try work() }
+            done.signal()
+        }.start()
+    }
+
+    func get() throws -> T {
+        done.wait()
+        return try result!.get()
     }
 }
 

@@ -47,9 +47,9 @@ func withTestServer(
     _ body: (TestServer) async throws -> Void
 ) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("suivi-test-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
     let forms = directory.appendingPathComponent("Forms")
     try FileManager.default.createDirectory(at: forms, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
     for name in ["visite.xml", "emission_radio.xml", "causerie.xml"] {
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Forms/\(name)"),
                                          to: forms.appendingPathComponent(name))
@@ -70,18 +70,24 @@ func withTestServer(
         guard let logfmtOutput else { return CapturingLogHandler(storage: logs) }
         return MultiplexLogHandler([CapturingLogHandler(storage: logs), LogfmtLogHandler(label: label, output: logfmtOutput)])
     }
-    let application = try SuiviApplication(configuration: configuration, logger: logger)
-    try application.start()
-    let administration = Administration(database: application.database)
-    let (person, link) = try administration.addPerson(
-        name: "Awa Ndiaye", phone: "77 123 45 67", departement: "Guédiawaye", organisation: "OPA Couture",
-        baseURL: application.baseURL)
-    let linkPath = String(link.dropFirst(application.baseURL.count))
-    let (_, adminKey) = try administration.addAPIKey(name: "test admin", role: .admin, region: nil)
-    let server = TestServer(
-        application: application, client: TestClient(port: application.port), administration: administration,
-        directory: directory, logs: logs, linkPath: linkPath,
-        token: String(linkPath.dropFirst("/key/".count)), personID: person.id, adminKey: adminKey)
+    // Migrations run, forms loaded, first accounts made: blocking work, done on a
+    // thread of its own so forty suites starting at once never hold Swift
+    // concurrency's two threads that the test bodies resume on.
+    let server = try await blocking { [configuration] () throws -> TestServer in
+        let application = try SuiviApplication(configuration: configuration, logger: logger)
+        try application.start()
+        let administration = Administration(database: application.database)
+        let (person, link) = try administration.addPerson(
+            name: "Awa Ndiaye", phone: "77 123 45 67", departement: "Guédiawaye", organisation: "OPA Couture",
+            baseURL: application.baseURL)
+        let linkPath = String(link.dropFirst(application.baseURL.count))
+        let (_, adminKey) = try administration.addAPIKey(name: "test admin", role: .admin, region: nil)
+        return TestServer(
+            application: application, client: TestClient(port: application.port), administration: administration,
+            directory: directory, logs: logs, linkPath: linkPath,
+            token: String(linkPath.dropFirst("/key/".count)), personID: person.id, adminKey: adminKey)
+    }
+    let application = server.application
     do {
         try await body(server)
     } catch {
