@@ -25,8 +25,7 @@ struct ReviewHandlers: Sendable {
             submissionID: id, state: state, comment: comment, actor: principal.auditActor, userID: userID,
             departementCodes: principal.scope.departementCodes)
         if outcome.talliesChanged { context.changes.bump() }
-        return JSONResponses.ok(["id": outcome.id, "review_state": outcome.state, "previous_state": outcome.previousState,
-                                 "review_comment": comment as Any? ?? NSNull()])
+        return JSONResponses.ok(ReviewOutcomeResponse(outcome, comment: comment))
     }
 
     /// `GET /api/v1/review[?state=flagged,has_issues][&form=][&limit=][&offset=]`:
@@ -51,19 +50,8 @@ struct ReviewHandlers: Sendable {
         if let states { details["state"] = states.joined(separator: ",") }
         try await context.audit.record(principal.auditActor, "review.list", targetKind: formID == nil ? nil : "form",
                                        targetID: formID, details: details)
-        let rows: [[String: Any]] = items.map { item in
-            [
-                "id": item.id, "instance_id": item.instanceID, "form_id": item.formID,
-                "departement": item.departementCode ?? NSNull(), "activity_date": item.activityDate ?? NSNull(),
-                "received_at": item.receivedAt, "review_state": item.reviewState,
-                "review_comment": item.reviewComment ?? NSNull(),
-                "resource_person_id": item.resourcePersonID ?? NSNull(),
-                "issues": (try? JSONSerialization.jsonObject(with: Data(item.issuesJSON.utf8))) ?? [],
-                "answers": Answers.decode(item.answersJSON),
-                "encrypted": item.encrypted,
-            ]
-        }
-        return JSONResponses.ok(["submissions": rows, "next_offset": items.count == limit ? (offset + limit) as Any : NSNull()])
+        return JSONResponses.ok(ReviewQueueResponse(submissions: items.map(ReviewQueueResponse.Item.init),
+                                                    nextOffset: items.count == limit ? offset + limit : nil))
     }
 
     /// `GET /api/v1/indicators`: every signed-in role.
@@ -71,7 +59,7 @@ struct ReviewHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.readTallies)
         let indicators = try await context.indicators.all()
-        return JSONResponses.ok(["indicators": indicators.map(Self.json)], personalData: false)
+        return JSONResponses.ok(IndicatorListResponse(indicators: indicators.map { IndicatorResponse($0) }), personalData: false)
     }
 
     /// `POST /api/v1/indicators` (admin): `{id, name_fr, name_en, position?,
@@ -118,9 +106,7 @@ struct ReviewHandlers: Sendable {
         let indicator = Indicator(id: id, nameFrench: nameFrench, nameEnglish: nameEnglish, position: position, sources: sources)
         let counted = try await context.indicators.add(indicator, by: principal.auditActor)
         context.changes.bump()
-        var json = Self.json(indicator)
-        json["records_counted"] = counted
-        return JSONResponses.ok(json, status: 201, personalData: false)
+        return JSONResponses.ok(IndicatorResponse(indicator, recordsCounted: counted), status: 201, personalData: false)
     }
 
     /// `PATCH /api/v1/indicators/{id}` (admin): `{"active": false}` switches
@@ -134,26 +120,12 @@ struct ReviewHandlers: Sendable {
         let (indicator, counted) = try await context.indicators.setActive(request.parameter("id"), active,
                                                                           by: principal.auditActor)
         context.changes.bump()
-        var json = Self.json(indicator)
-        json["records_counted"] = counted
-        return JSONResponses.ok(json, personalData: false)
+        return JSONResponses.ok(IndicatorResponse(indicator, recordsCounted: counted), personalData: false)
     }
 
     /// Renames the field of a Problem thrown for a source's member.
     private func named<T>(_ prefix: String, _ name: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let problem as Problem { throw problem.with(field: "\(prefix).\(name)") }
-    }
-
-    static func json(_ indicator: Indicator) -> [String: Any] {
-        [
-            "id": indicator.id, "name_fr": indicator.nameFrench, "name_en": indicator.nameEnglish,
-            "position": indicator.position, "active": indicator.active,
-            "sources": indicator.sources.map { source -> [String: Any] in
-                ["form": source.formID, "filter_field": source.filterField ?? NSNull(),
-                 "filter_value": source.filterValue ?? NSNull(), "aggregate": source.aggregate.rawValue,
-                 "sum_field": source.sumField ?? NSNull()]
-            },
-        ]
     }
 
     static func integer(_ request: Request, _ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
