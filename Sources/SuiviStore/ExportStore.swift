@@ -39,6 +39,8 @@ public struct ExportStore: Sendable {
         /// 10 the record's XML (read only when asked: most exports need the
         /// answers only).
         public static let fixedColumnCount = 6
+        public static let departementColumn = 4
+        public static let reviewStateColumn = 5
         public static let answersColumn = 6
         public static let xmlColumn = 10
 

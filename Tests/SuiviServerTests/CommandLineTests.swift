@@ -16,6 +16,29 @@ import Testing
         return (finished.status, String(decoding: finished.output, as: UTF8.self), String(decoding: finished.errors, as: UTF8.self))
     }
 
+    /// Starts `suivi serve` on a port the system picks; returns once it
+    /// says where it listens (the test fails if it never does).
+    static func serve(_ arguments: [String], errors: Pipe? = nil) async throws -> (Process, UInt16) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["serve", "--port", "0"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = errors ?? FileHandle.nullDevice
+        try ChildProcess.run(process)
+        let line = try await blocking { () -> String in
+            var text = ""
+            while !text.contains("\n") {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            return text
+        }
+        #expect(line.contains("listening on http://127.0.0.1:"))
+        return (process, UInt16(line.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0)
+    }
+
     /// Issue 16: `suivi form publish` beside a running server; phones see
     /// the form at their next form list, without a restart.
     @Test func formPublishWhileTheServerRunsShowsOnTheNextFormList() async throws {
@@ -108,25 +131,9 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("suivi-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--db", directory.appendingPathComponent("s.sqlite").path, "--port", "0",
-                             "--forms", repositoryRoot.appendingPathComponent("Forms").path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try ChildProcess.run(process)
-        let line = try await blocking { () -> String in
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            return text
-        }
-        #expect(line.contains("listening on http://127.0.0.1:"))
-        let port = UInt16(line.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        let (process, port) = try await Self.serve(["--db", directory.appendingPathComponent("s.sqlite").path,
+                                                     "--forms", repositoryRoot.appendingPathComponent("Forms").path])
+        defer { if process.isRunning { process.terminate() } }
         let health = try await TestClient(port: port).get("/healthz")
         #expect(health.status == 200)
         process.terminate()  // SIGTERM
@@ -144,27 +151,10 @@ import Testing
         try Data("<h:html><oops".utf8).write(to: forms.appendingPathComponent("bad.xml"))
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Forms/causerie.xml"),
                                          to: forms.appendingPathComponent("causerie.xml"))
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--db", directory.appendingPathComponent("s.sqlite").path, "--port", "0",
-                             "--forms", forms.path]
-        let output = Pipe()
         let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try ChildProcess.run(process)
+        let (process, port) = try await Self.serve(["--db", directory.appendingPathComponent("s.sqlite").path,
+                                                     "--forms", forms.path], errors: errors)
         defer { if process.isRunning { process.terminate() } }
-        let line = try await blocking { () -> String in
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            return text
-        }
-        #expect(line.contains("listening on http://127.0.0.1:"))
-        let port = UInt16(line.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
         #expect(try await TestClient(port: port).get("/healthz").status == 200)
         process.terminate()
         try await blocking { ChildProcess.wait(process) }

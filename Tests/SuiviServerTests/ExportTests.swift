@@ -55,6 +55,48 @@ import Testing
         }
     }
 
+    /// Issue 18: the export page asks for labels in its language (choice
+    /// labels, département names, review states); the API's default stays
+    /// the codes the phone sent, as ODK Central exports them.
+    @Test func labelsInThePageLanguageCodesByDefault() async throws {
+        try await withTestServer { server in
+            try await visit(server, ["sex": "female", "materials": "flyer poster", "departement": "guediawaye"])
+            func table(_ query: String) async throws -> (header: [String], row: [String]) {
+                let reply = try await server.client.get("/api/v1/forms/visite/submissions.csv\(query)",
+                                                        headers: auth(server.adminKey))
+                #expect(reply.status == 200, "\(reply.text)")
+                let rows = try CSVTable.rows(Data(reply.text.utf8))
+                try #require(rows.count == 2)
+                return (rows[0], rows[1])
+            }
+            func cell(_ table: (header: [String], row: [String]), _ header: String) throws -> String {
+                table.row[try #require(table.header.firstIndex(of: header), "no column \(header) in \(table.header)")]
+            }
+            let codes = try await table("")
+            #expect(try cell(codes, "Sexe") == "female")
+            #expect(try cell(codes, "Supports remis") == "flyer poster")
+            #expect(codes.header.filter { $0 == "Département" }.count == 2)
+
+            let french = try await table("?values=labels&lang=fr")
+            #expect(try cell(french, "Sexe") == "Femme")
+            #expect(try cell(french, "Supports remis") == "Dépliant, Affiche")
+            #expect(try cell(french, "Département") == "Guédiawaye")
+            #expect(try cell(french, "Compté dans le département") == "Guédiawaye")
+            #expect(try cell(french, "État de la revue") == "reçue")
+            #expect(french.header.filter { $0 == "Département" }.count == 1)
+
+            let english = try await table("?values=labels&lang=en")
+            #expect(try cell(english, "Sex") == "Female")
+            #expect(try cell(english, "Review state") == "received")
+            #expect(english.header.contains("Counted in département"))
+
+            let wrong = try await server.client.get("/api/v1/forms/visite/submissions.csv?values=names",
+                                                    headers: auth(server.adminKey))
+            #expect(wrong.status == 400)
+            #expect(try wrong.json()["field"] as? String == "values")
+        }
+    }
+
     @Test func anXLSXExportIsAWorkbook() async throws {
         try await withTestServer { server in
             try await visit(server, ["artisan_name": "@cmd"])

@@ -113,12 +113,16 @@ def test_a_csv_export_is_downloaded_and_read_with_python(server, browser):
     choice = Select(browser.find_element(By.ID, "departement"))
     assert "Guédiawaye" in [option.text for option in choice.options]
     choice.select_by_value("guediawaye")
+    # Published forms are listed, by title.
+    Select(browser.find_element(By.ID, "form")).select_by_visible_text("Visite d'atelier")
     browser.execute_script("""
         const set = (id, value) => { const input = document.getElementById(id); input.value = value;
                                      input.dispatchEvent(new Event('input')); };
         set('from', arguments[0]); set('to', arguments[0]);""", DAY)
     link = browser.find_element(By.ID, "csv")
-    assert link.get_attribute("href").endswith(f"/api/v1/forms/visite/submissions.csv?from={DAY}&to={DAY}&departement=guediawaye")
+    # Labels in the page's language for people (issue 18); codes are the API's default.
+    assert link.get_attribute("href").endswith(
+        f"/api/v1/forms/visite/submissions.csv?values=labels&lang=fr&from={DAY}&to={DAY}&departement=guediawaye")
     link.click()
 
     def downloaded(_):
@@ -130,7 +134,9 @@ def test_a_csv_export_is_downloaded_and_read_with_python(server, browser):
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     names = sorted(row["Nom et prénom de l'artisan"] for row in rows)
     assert names == ["Awa Sarr", "Awa Sarr", "Moussa Diop", "Moussa Diop"]  # Pikine filtered out
-    assert {row["Département"] for row in rows} == {"guediawaye"}
+    assert {row["Département"] for row in rows} == {"Guédiawaye"}
+    assert {row["Compté dans le département"] for row in rows} == {"Guédiawaye"}
+    assert {row["Sexe"] for row in rows} <= {"Femme", "Homme"}
     api_rows = api(server, key, "/api/v1/submissions?form=visite&limit=100")["submissions"]
     instance_ids = {line[1] for line in list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))[1:]}
     assert instance_ids == {row["instance_id"] for row in api_rows if row["departement"] == "guediawaye"}

@@ -30,6 +30,20 @@ struct SubmissionExport {
         let repeatRows: Int
     }
 
+    /// How answers are written. `codes`: as the phone sent them, ODK
+    /// Central's shape, for scripts (the API's default). `labels`: as people
+    /// read them (the admin's export page): choice labels, département names
+    /// and review states in `language`, headers in that language too.
+    enum Values: Equatable {
+        case codes
+        case labels(language: Language)
+    }
+
+    enum Language: String {
+        case french = "fr"
+        case english = "en"
+    }
+
     static let pageSize = 2000
 
     let store: ExportStore
@@ -38,6 +52,9 @@ struct SubmissionExport {
     /// Set when the caller sent the form's private key: encrypted records
     /// are then written with their answers (Encryption/EncryptedExport.swift).
     var encryptedRecords: EncryptedRecordReader? = nil
+    var values: Values = .codes
+    /// Département names by code, for `labels`.
+    var departementNames: [String: String] = [:]
     let tables: RecordTables
 
     init(store: ExportStore, form: FormDefinition, filter: ExportStore.Filter) {
@@ -48,40 +65,86 @@ struct SubmissionExport {
     }
 
     /// The records' table's questions (not groups, not metadata, not in a
-    /// repeat), labelled in French.
+    /// repeat), labelled in the export's language (French for codes).
     var fieldColumns: [Column] {
         columns(of: 0)
     }
 
-    /// A question's header: its French label, as exports always had, unless
-    /// another question has the same name: then Central's path name
+    private var language: Language {
+        if case .labels(let language) = values { return language }
+        return .french
+    }
+
+    /// A question's header: its label, as exports always had, unless another
+    /// question has the same name: then Central's path name
     /// (`contact-name`), so two columns never read alike.
     func columns(of table: Int) -> [Column] {
         tables.tables[table].columns.map { column in
             let label = column.nameIsShared ? column.pathedName
-                : Self.frenchLabel(column.field.labels, form: form) ?? column.field.name
+                : Self.label(column.field.labels, in: language, form: form) ?? column.field.name
             return Column(name: column.field.name, label: label, numeric: column.numeric)
         }
     }
 
     static let fixedHeaders = ["N°", "Identifiant de l'enregistrement", "Reçu le", "Date de l'activité", "Département",
                                "État de la revue"]
+    /// With labels: the département the record counts in is named apart
+    /// from a form's own "Département" question, which may differ (a visit
+    /// filed for another region counts at home, docs/tallies.md).
+    static let labelledFixedHeaders: [Language: [String]] = [
+        .french: ["N°", "Identifiant de l'enregistrement", "Reçu le", "Date de l'activité", "Compté dans le département",
+                  "État de la revue"],
+        .english: ["No.", "Record ID", "Received", "Activity date", "Counted in département", "Review state"],
+    ]
+    static let reviewStateLabels: [Language: [String: String]] = [
+        .french: ["received": "reçue", "flagged": "signalée", "approved": "approuvée", "has_issues": "à problèmes",
+                  "rejected": "rejetée"],
+        .english: ["received": "received", "flagged": "flagged", "approved": "approved", "has_issues": "has issues",
+                   "rejected": "rejected"],
+    ]
     /// Central's linking columns, named as Central names them.
     static let keyHeader = "KEY"
     static let parentKeyHeader = "PARENT_KEY"
 
     func headers(of table: Int) -> [String] {
         let labels = columns(of: table).map(\.label)
-        return table == 0 ? Self.fixedHeaders + labels + [Self.keyHeader] : labels + [Self.parentKeyHeader, Self.keyHeader]
+        let fixed = values == .codes ? Self.fixedHeaders : Self.labelledFixedHeaders[language]!
+        return table == 0 ? fixed + labels + [Self.keyHeader] : labels + [Self.parentKeyHeader, Self.keyHeader]
+    }
+
+    /// A label in `language` (the form's default language, or any, when
+    /// the form has none in it).
+    static func label(_ labels: [String: String], in language: Language, form: FormDefinition) -> String? {
+        let wanted = labels.first { key, _ in
+            let lowered = key.lowercased()
+            return switch language {
+            case .french: lowered == "fr" || lowered.contains("(fr)") || lowered.hasPrefix("fran")
+            case .english: lowered == "en" || lowered.contains("(en)") || lowered.hasPrefix("english")
+            }
+        }?.value
+        let text = wanted ?? form.defaultLanguage.flatMap { labels[$0] } ?? labels[""] ?? labels.values.first
+        return text.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     static func frenchLabel(_ labels: [String: String], form: FormDefinition) -> String? {
-        let french = labels.first { key, _ in
-            let lowered = key.lowercased()
-            return lowered == "fr" || lowered.contains("(fr)") || lowered.hasPrefix("fran")
-        }?.value
-        let text = french ?? form.defaultLanguage.flatMap { labels[$0] } ?? labels[""] ?? labels.values.first
-        return text.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        label(labels, in: .french, form: form)
+    }
+
+    /// Per column of `table`: the choice labels a select's answers are
+    /// written as, or nil (codes, or not a select).
+    func choiceLabels(of table: Int) -> [ChoiceLabels?] {
+        guard values != .codes else { return tables.tables[table].columns.map { _ in nil } }
+        return tables.tables[table].columns.map { column in
+            let field = column.field
+            guard field.dataType == .select1 || field.dataType == .select, let choices = field.choices, !choices.isEmpty else {
+                return nil
+            }
+            var labels: [String: String] = [:]
+            for choice in choices {
+                labels[choice.value] = Self.label(choice.labels, in: language, form: form) ?? choice.value
+            }
+            return ChoiceLabels(labels: labels, multiple: field.dataType == .select)
+        }
     }
 
     /// Names of the files of a zip export, as Central names them: the form
@@ -150,13 +213,24 @@ struct SubmissionExport {
         let rootNumeric = tables.tables[0].columns.map(\.numeric)
         let numeric = tables.tables.map { $0.columns.map(\.numeric) }
         var answers = AnswersScanner(fields: tables.tables[0].columns.map { form.answerKey(for: $0.field) })
+        let choices = tables.tables.indices.map(choiceLabels(of:))
+        let rootChoices = choices[0]
+        let fixedLabels: [Int: [String: String]] = values == .codes ? [:] : [
+            ExportStore.RowView.departementColumn: departementNames,
+            ExportStore.RowView.reviewStateColumn: Self.reviewStateLabels[language]!,
+        ]
         let readXML = tables.needsXML
         let wantsRepeats = sink.wantsRepeats
         while true {
             let page = try store.forEach(filter, afterID: after, limit: Self.pageSize, withXML: readXML) { row in
                 try row.withBytes(0) { try sink.cell(0, $0, numeric: true) }
                 for column in 1..<ExportStore.RowView.fixedColumnCount {
-                    try row.withBytes(column) { try sink.cell(0, $0, numeric: false) }
+                    if let labels = fixedLabels[column] {
+                        let code = row.withBytes(column) { String(decoding: $0, as: UTF8.self) }
+                        try sink.cell(0, labels[code] ?? code, numeric: false)
+                    } else {
+                        try row.withBytes(column) { try sink.cell(0, $0, numeric: false) }
+                    }
                 }
                 if readXML {
                     let instanceID = row.withBytes(1) { String(decoding: $0, as: UTF8.self) }
@@ -164,7 +238,11 @@ struct SubmissionExport {
                         try tables.read(xml, instanceID: instanceID) { repeated in
                             guard wantsRepeats else { return }
                             for (index, value) in repeated.values.enumerated() {
-                                try sink.cell(repeated.table, value, numeric: numeric[repeated.table][index])
+                                if let labels = choices[repeated.table][index] {
+                                    try sink.cell(repeated.table, labels.text(value), numeric: false)
+                                } else {
+                                    try sink.cell(repeated.table, value, numeric: numeric[repeated.table][index])
+                                }
                             }
                             try sink.cell(repeated.table, repeated.parentKey, numeric: false)
                             try sink.cell(repeated.table, repeated.key, numeric: false)
@@ -173,13 +251,23 @@ struct SubmissionExport {
                         }
                     }
                     for (index, value) in values.enumerated() {
-                        try sink.cell(0, value, numeric: rootNumeric[index])
+                        if let labels = rootChoices[index] {
+                            try sink.cell(0, labels.text(value), numeric: false)
+                        } else {
+                            try sink.cell(0, value, numeric: rootNumeric[index])
+                        }
                     }
                 } else {
                     try withAnswers(row) { input in
                         try Self.scan(&answers, input, recordID: row.id)
                         for index in 0..<answers.fieldCount {
-                            try answers.value(index, in: input) { try sink.cell(0, $0, numeric: rootNumeric[index]) }
+                            try answers.value(index, in: input) { bytes in
+                                if let labels = rootChoices[index] {
+                                    try sink.cell(0, labels.text(String(decoding: bytes, as: UTF8.self)), numeric: false)
+                                } else {
+                                    try sink.cell(0, bytes, numeric: rootNumeric[index])
+                                }
+                            }
                         }
                     }
                 }
@@ -214,6 +302,19 @@ struct SubmissionExport {
         } catch let malformed as AnswersScanner.Malformed {
             throw Problem.storageUnavailable("record \(recordID): answers are not a JSON object (offset \(malformed.offset))")
         }
+    }
+}
+
+/// A select question's choice labels: one answer is a value, a
+/// select_multiple's is values separated by spaces (written ", "). A value
+/// not in the list (a choice since removed) is written as sent.
+struct ChoiceLabels {
+    let labels: [String: String]
+    let multiple: Bool
+
+    func text(_ answer: String) -> String {
+        guard multiple else { return labels[answer] ?? answer }
+        return answer.split(separator: " ").map { labels[String($0)] ?? String($0) }.joined(separator: ", ")
     }
 }
 

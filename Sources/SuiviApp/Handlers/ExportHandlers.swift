@@ -57,6 +57,8 @@ struct ExportHandlers: Sendable {
         }
         let filter = ExportStore.Filter(formID: formID, from: from, to: to, departementCodes: codes)
         var exporter = SubmissionExport(store: context.exports, form: form.definition, filter: filter)
+        exporter.values = try Self.values(request)
+        exporter.departementNames = Dictionary(context.departements.map { ($0.code, $0.name) }) { first, _ in first }
         exporter.encryptedRecords = privateKey.map {
             EncryptedRecordReader(decryptor: $0, form: form.definition, attachments: context.attachments)
         }
@@ -77,6 +79,7 @@ struct ExportHandlers: Sendable {
         var details = ["format": format.rawValue, "rows": String(written.records)]
         if format != .csv, !export.tables.tables.dropFirst().isEmpty { details["repeat_rows"] = String(written.repeatRows) }
         if privateKey != nil { details["decrypted"] = "yes" }
+        if case .labels(let language) = export.values { details["values"] = "labels-\(language.rawValue)" }
         if let from { details["from"] = from }
         if let to { details["to"] = to }
         if let departement { details["departement"] = departement }
@@ -96,5 +99,22 @@ struct ExportHandlers: Sendable {
             ("Content-Type", type), ("Cache-Control", "no-store"), ("Suivi-Row-Count", String(written.records)),
             ("Content-Disposition", "attachment; filename=\"\(name).\(suffix)\""),
         ], body: .temporaryFile(path: path))
+    }
+
+    /// `values=codes` (the default: answers as sent, ODK Central's shape) or
+    /// `values=labels` with `lang=fr|en` (what the export page asks for).
+    static func values(_ request: Request) throws -> SubmissionExport.Values {
+        switch request.query["values"] ?? "codes" {
+        case "codes", "":
+            return .codes
+        case "labels":
+            let text = request.query["lang"] ?? "fr"
+            guard let language = SubmissionExport.Language(rawValue: text.isEmpty ? "fr" : text) else {
+                throw Problem.invalidParameter("lang", "fr or en")
+            }
+            return .labels(language: language)
+        default:
+            throw Problem.invalidParameter("values", "codes or labels")
+        }
     }
 }

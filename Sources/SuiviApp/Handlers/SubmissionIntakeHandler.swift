@@ -34,7 +34,7 @@ struct SubmissionIntakeHandler: Sendable {
 
     private func receive(_ request: Request, form knownForm: inout String?) async throws -> Response {
         let person = try await authentication.admittedPerson(request)
-        let upload = try multipart(request)
+        let upload = try MultipartRequest.parts(of: request)
         guard let xmlPart = upload.first(named: "xml_submission_file") else { throw Problem.missingSubmissionFile() }
         let xml = Data(xmlPart.body)
         let document = try SubmissionDocument(xml: xml)
@@ -88,28 +88,5 @@ struct SubmissionIntakeHandler: Sendable {
             response.logMetadata = [("form.id", document.formID), ("submission.outcome", "duplicate")]
         }
         return response
-    }
-
-    private func multipart(_ request: Request) throws -> MultipartFormData {
-        let contentType = request.headers["Content-Type"]
-        let boundary: String
-        do {
-            boundary = try MultipartFormData.boundary(fromContentType: contentType)
-        } catch .notMultipart {
-            throw Problem.unsupportedContentType(contentType)
-        } catch {
-            throw Problem.malformedMultipart("\(error)")
-        }
-        let body: Data
-        do {
-            body = try request.body.data()
-        } catch {
-            throw Problem.malformedMultipart("body unreadable")
-        }
-        do {
-            return try MultipartFormData(body: body, boundary: boundary)
-        } catch {
-            throw Problem.malformedMultipart("\(error)")
-        }
     }
 }
