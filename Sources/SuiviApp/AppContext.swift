@@ -26,6 +26,8 @@ struct AppContext: Sendable {
     let indicators: IndicatorStore
     let reviews: ReviewStore
     let exports: ExportStore
+    /// Drafts tried on phones: test links and test records.
+    let draftTests: DraftTestStore
     let forms: FormRegistry
     /// Senegal's départements, fixed by migration: read once at start.
     let departements: [Departement]
@@ -57,6 +59,7 @@ struct AppContext: Sendable {
         indicators = IndicatorStore(database: database)
         reviews = ReviewStore(database: database)
         exports = ExportStore(database: database)
+        draftTests = DraftTestStore(database: database)
         self.forms = forms
         departements = try people.allDepartements()
         self.writer = writer

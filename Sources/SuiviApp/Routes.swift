@@ -28,6 +28,7 @@ enum Routes {
         let bodies = RouteBodies(
             render: render,
             personalLink: { try await authentication.admitPersonalLink($0) },
+            draftTestLink: { _ = try await authentication.draftUnderTest($0, tests: context.draftTests) },
             caller: { try await authentication.admitCaller($0) })
         var router = MeasuredRouter(metrics: context.metrics, bodies: bodies)
         // OpenRosa, under each resource person's personal link; there, an
@@ -39,6 +40,17 @@ enum Routes {
         router.add("GET", "/key/:token/forms/:formId/media/:name", render.openRosa(openRosa.mediaFile))
         router.add("HEAD", "/key/:token/submission", render.openRosa(openRosa.submissionProbe))
         router.add("POST", "/key/:token/submission", render.openRosa(intake.submit))
+
+        // A draft tried on phones through its test link (issue 16): the
+        // draft alone, its records kept apart.
+        let draftTests = DraftTestHandlers(context: context, authentication: authentication)
+        router.unmatched(under: "/test/:token", .openRosa)
+        router.add("GET", "/test/:token/formList", render.openRosa(draftTests.formList))
+        router.add("GET", "/test/:token/forms/:formId.xml", render.openRosa(draftTests.formDownload))
+        router.add("GET", "/test/:token/forms/:formId/manifest", render.openRosa(draftTests.manifest))
+        router.add("GET", "/test/:token/forms/:formId/media/:name", render.openRosa(draftTests.mediaFile))
+        router.add("HEAD", "/test/:token/submission", render.openRosa(draftTests.submissionProbe))
+        router.add("POST", "/test/:token/submission", render.openRosa(draftTests.submit))
 
         // The phone browser, under the same personal link.
         router.add("GET", "/key/:token", render.json(personal.page))
@@ -127,6 +139,8 @@ enum Routes {
         router.add("DELETE", "/api/v1/forms/:formId/draft", render.json(formAdmin.discardDraft))
         router.add("POST", "/api/v1/forms/:formId/draft/media", render.json(formAdmin.addMedia))
         router.add("POST", "/api/v1/forms/:formId/draft/publish", render.json(formAdmin.publish))
+        router.add("POST", "/api/v1/forms/:formId/draft/test-link", render.json(draftTests.makeLink))
+        router.add("GET", "/api/v1/forms/:formId/draft/submissions", render.json(draftTests.records))
         router.add("GET", "/api/v1/forms/:formId/submissions.csv", render.json(exports.csv))
         router.add("GET", "/api/v1/forms/:formId/submissions.csv.zip", render.json(exports.csvZip))
         router.add("GET", "/api/v1/forms/:formId/submissions.xlsx", render.json(exports.xlsx))
@@ -255,20 +269,23 @@ struct MeasuredRouter {
 /// could otherwise fill the spool with bodies refused only once they were
 /// all in (20 posts of 60 MB to a made-up link put 1 GB on disk):
 /// - GET and HEAD routes take no body;
-/// - under `/key/:token` the personal link must be valid (failed lookups
-///   count for the `GuessingLimiter` as usual);
+/// - under `/key/:token` the personal link must be valid, under
+///   `/test/:token` a draft's test link (failed lookups count for the
+///   `GuessingLimiter` as usual);
 /// - under `/api/` an API key or a live session must be valid (who may do
 ///   what, and the CSRF check, stay the handler's);
 /// - any other route must declare its policy when it is registered.
 struct RouteBodies {
     let render: ErrorBoundary
     let personalLink: ErrorBoundary.Check
+    let draftTestLink: ErrorBoundary.Check
     let caller: ErrorBoundary.Check
 
     /// A refusal is worded in the route's `format`.
     func policy(method: String, pattern: String, format: ProblemFormat) -> BodyPolicy {
         if method == "GET" || method == "HEAD" { return .none }
         if pattern.hasPrefix("/key/:token") { return .admitted(by: render.admission(personalLink, format: format)) }
+        if pattern.hasPrefix("/test/:token") { return .admitted(by: render.admission(draftTestLink, format: format)) }
         if pattern.hasPrefix("/api/") { return .admitted(by: render.admission(caller, format: format)) }
         preconditionFailure("\(method) \(pattern): say what the route does with a request body (body:)")
     }

@@ -168,11 +168,19 @@ public struct FormStore: Sendable {
                 """, arguments: [form.formID, form.version]) ?? false {
                 throw Problem.formVersionExists(formID: form.formID, version: form.version)
             }
+            // The test link stays with the form's draft (phones set up once);
+            // the earlier draft's test records go with it.
+            let testToken = try String.fetchOne(db, sql: "SELECT test_token_hash FROM form_versions WHERE form_id = ? AND status = 'draft'",
+                                                arguments: [form.formID])
             try db.execute(sql: "DELETE FROM form_media WHERE (form_id, version) IN (SELECT form_id, version FROM form_versions WHERE form_id = ? AND status = 'draft')",
                            arguments: [form.formID])
             try db.execute(sql: "DELETE FROM form_versions WHERE form_id = ? AND status = 'draft'", arguments: [form.formID])
             let now = Timestamp.string(date)
             try Self.insert(form, status: .draft, source: source, publishedAt: nil, publishedBy: nil, at: now, in: db)
+            if let testToken {
+                try db.execute(sql: "UPDATE form_versions SET test_token_hash = ? WHERE form_id = ? AND version = ?",
+                               arguments: [testToken, form.formID, form.version])
+            }
             for file in media { try Self.insert(file, formID: form.formID, version: form.version, in: db) }
             // A new version keeps the current version's files it was not given again.
             try db.execute(sql: """
@@ -206,8 +214,11 @@ public struct FormStore: Sendable {
                                                     arguments: [formID]) else { throw Problem.noDraft(formID) }
             let now = Timestamp.string(date)
             try db.execute(sql: """
-                UPDATE form_versions SET status = 'published', published_at = ?, published_by = ? WHERE form_id = ? AND version = ?
+                UPDATE form_versions SET status = 'published', published_at = ?, published_by = ?, test_token_hash = NULL
+                WHERE form_id = ? AND version = ?
                 """, arguments: [now, actor.label, formID, version])
+            // Test records were for trying the draft: none outlives it.
+            try db.execute(sql: "DELETE FROM draft_test_records WHERE form_id = ? AND version = ?", arguments: [formID, version])
             try Self.makeCurrent(formID, version, at: now, in: db)
             try AuditStore.record(actor, "form.publish", targetKind: "form", targetID: formID,
                                   details: ["version": version], at: date, in: db)

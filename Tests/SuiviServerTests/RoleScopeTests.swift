@@ -269,6 +269,12 @@ extension RoleScopeTests {
         line("POST", "/api/v1/forms/:formId/draft/publish", .roles(admin), .plain, 404) { _, _ in
             Call(path: "/api/v1/forms/causerie/draft/publish")
         },
+        line("POST", "/api/v1/forms/:formId/draft/test-link", .roles(admin), .plain, 404) { _, _ in
+            Call(path: "/api/v1/forms/causerie/draft/test-link")
+        },
+        line("GET", "/api/v1/forms/:formId/draft/submissions", .roles(nationalEditors), .plain, 404) { _, _ in
+            Call(path: "/api/v1/forms/causerie/draft/submissions")
+        },
         line("GET", "/api/v1/forms/:formId/submissions.csv", .roles(coordinators), .list(everyRegion: true), 200) { _, _ in
             Call(path: "/api/v1/forms/visite/submissions.csv")
         },

@@ -50,6 +50,14 @@ def test_an_admin_publishes_an_xlsform_and_phones_get_it(server, browser, screen
     assert "metier" in draft and "/data/" not in draft and "communes.csv" in draft
     assert "missing the survey image column" in draft, "pyxform's warning is shown as it is"
     assert "<formID>marche</formID>" not in form_list(link)
+    # Tried on a phone first: the test link's form list holds the draft alone.
+    assert "Aucune fiche de test" in draft
+    browser.find_element(By.ID, "test-link").click()
+    test_line = wait(browser, lambda d: d.find_element(By.ID, "test-url").is_displayed() and d.find_element(By.ID, "test-url"))
+    test_url = test_line.text.rsplit(" ", 1)[-1]
+    assert "/test/" in test_url
+    tried = form_list(test_url)
+    assert "<formID>marche</formID>" in tried and "<formID>visite</formID>" not in tried
     browser.save_screenshot(str(screenshots / "forms-draft-1366-fr.png"))
 
     browser.find_element(By.ID, "publish").click()

@@ -24,7 +24,13 @@ const texts = {
         discarded: "Brouillon abandonné.", stateChanged: (title) => `État de « ${title} » changé.`,
         confirmPublish: (title) => `Publier « ${title} » ? Les téléphones recevront cette version.`,
         confirmDiscard: "Abandonner ce brouillon et ses fichiers ?",
-        confirmClose: (title) => `Fermer « ${title} » ? Les fiches envoyées ensuite seront refusées.` },
+        confirmClose: (title) => `Fermer « ${title} » ? Les fiches envoyées ensuite seront refusées.`,
+        testing: "Essayer sur un téléphone",
+        testingHelp: "Un lien de test ouvre le brouillon dans ODK Collect ou un navigateur : les fiches envoyées restent à part (jamais comptées, ni exportées) et disparaissent avec le brouillon.",
+        makeTestLink: "Créer un lien de test", newTestLink: "Nouveau lien de test (l'ancien ne marche plus)",
+        testURL: (url) => `Lien de test, à saisir dans ODK Collect comme adresse du serveur (montré une seule fois) : ${url}`,
+        testRecords: (count) => count === 0 ? "Aucune fiche de test reçue." : count === 1 ? "1 fiche de test reçue." : `${count} fiches de test reçues.`,
+        confirmTestLink: "Créer un nouveau lien ? L'ancien ne marchera plus." },
   en: { title: "Forms", help: "Upload an XLSForm (or an XForm) to prepare a draft, check what it changes, then publish it: phones get the new version at their next form update, without restarting the server.",
         form: "Form", version: "Version", state: "State", files: "Attached files", draft: "Draft",
         upload: "Upload a form", target: "For", file: "XLSForm (.xlsx, .xls) or XForm (.xml) file",
@@ -45,7 +51,13 @@ const texts = {
         discarded: "Draft discarded.", stateChanged: (title) => `State of "${title}" changed.`,
         confirmPublish: (title) => `Publish "${title}"? Phones will get this version.`,
         confirmDiscard: "Discard this draft and its files?",
-        confirmClose: (title) => `Close "${title}"? Records sent afterwards will be refused.` },
+        confirmClose: (title) => `Close "${title}"? Records sent afterwards will be refused.`,
+        testing: "Try it on a phone",
+        testingHelp: "A test link opens the draft in ODK Collect or a browser: records sent through it stay apart (never counted nor exported) and go with the draft.",
+        makeTestLink: "Make a test link", newTestLink: "New test link (the old one stops working)",
+        testURL: (url) => `Test link, to enter in ODK Collect as the server address (shown once): ${url}`,
+        testRecords: (count) => count === 0 ? "No test record received." : count === 1 ? "1 test record received." : `${count} test records received.`,
+        confirmTestLink: "Make a new link? The old one will stop working." },
 };
 const t = translate(texts);
 const me = await startPage();
@@ -172,7 +184,21 @@ function render(draft) {
   for (const file of draft.media) media.append(element("li", `${file.name} (${file.content_type}, ${file.size} o)`));
   if (!draft.media.length) media.append(element("li", t("noMedia")));
   document.getElementById("publish").hidden = !isAdmin;
+  document.getElementById("test-link").hidden = !isAdmin;
+  document.getElementById("test-url").hidden = true;
+  showTestRecords(draft.form_id);
   section.scrollIntoView({ block: "start" });
+}
+
+let testLinkMade = false;
+async function showTestRecords(formID) {
+  const line = document.getElementById("test-records");
+  try {
+    const { records } = await api("GET", `/api/v1/forms/${encodeURIComponent(formID)}/draft/submissions`);
+    line.textContent = t("testRecords", records.length);
+  } catch {
+    line.textContent = "";
+  }
 }
 
 async function showDraft(formID) {
@@ -214,6 +240,20 @@ document.getElementById("upload").addEventListener("submit", async (event) => {
     say(error instanceof ApiError ? error.text() : String(error), true);
   } finally {
     button.disabled = false;
+  }
+});
+
+document.getElementById("test-link").addEventListener("click", async () => {
+  if (!shownDraft || (testLinkMade && !confirm(t("confirmTestLink")))) return;
+  try {
+    const made = await api("POST", `/api/v1/forms/${encodeURIComponent(shownDraft.form_id)}/draft/test-link`);
+    testLinkMade = true;
+    const line = document.getElementById("test-url");
+    line.textContent = t("testURL", made.url);
+    line.hidden = false;
+    document.getElementById("test-link").textContent = t("newTestLink");
+  } catch (error) {
+    say(error instanceof ApiError ? error.text() : String(error), true);
   }
 });
 

@@ -106,6 +106,16 @@ struct Authentication: Sendable {
         throw refusal(.invalidLink(), request, field: "token")
     }
 
+    /// The draft behind `/test/:token/...` (a draft's test link): 403 like
+    /// a bad personal link, counted the same for the guessing limit.
+    func draftUnderTest(_ request: Request, tests: DraftTestStore) async throws -> (formID: String, version: String) {
+        let token = request.parameter("token")
+        if !token.isEmpty, token.count <= 128, let draft = try await tests.draft(byTokenHash: Secrets.sha256Hex(token)) {
+            return draft
+        }
+        throw refusal(.invalidLink(), request, field: "token")
+    }
+
     /// The API key in `Authorization: Bearer KEY`.
     func apiKey(_ request: Request) async throws -> APIKey {
         // No key at all is not a guess: nothing to count.

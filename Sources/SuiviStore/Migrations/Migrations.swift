@@ -41,6 +41,9 @@ enum Migrations {
         migrator.registerMigration(Migration0016PublishedForms.identifier) { db in
             try db.execute(sql: Migration0016PublishedForms.sql)
         }
+        migrator.registerMigration(Migration0017DraftTests.identifier) { db in
+            try db.execute(sql: Migration0017DraftTests.sql)
+        }
         return migrator
     }
 }
