@@ -491,6 +491,12 @@ extension Problem {
                 field: "file", detail: detail)
     }
 
+    public static func spreadsheetTooLarge(unpackedBytes: UInt64, entries: Int) -> Problem {
+        Problem(code: "400.65", message: "Ce fichier Excel se décompresse en un volume anormal (fichier piégé ou corrompu) : il n'est pas lu.",
+                englishMessage: "The spreadsheet unpacks to an abnormal size (a zip bomb or a corrupt file): it is not read.",
+                field: "file", detail: "declares \(unpackedBytes) bytes unpacked so far in \(entries) entries")
+    }
+
     public static func formUploadMismatch(expected: String, found: String) -> Problem {
         Problem(code: "400.64", message: "Ce fichier est celui du formulaire « \(found) », pas de « \(expected) ».",
                 englishMessage: "The file's form id does not match the form it is uploaded to.",

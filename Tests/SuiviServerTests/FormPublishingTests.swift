@@ -3,6 +3,7 @@ import SuiviBasics
 import Testing
 import SuiviApp
 import Logging
+import ZIPFoundation
 @testable import SuiviDomain
 
 /// Issue 16: forms published from the admin, through the real server, a
@@ -21,6 +22,17 @@ import Logging
             repositoryRoot.appendingPathComponent("Tests/SuiviServerTests/Fixtures/xlsforms/make_xlsform.py").path, name, output.path])
         #expect(finished.status == 0, "\(String(decoding: finished.errors, as: UTF8.self))")
         return try Data(contentsOf: output)
+    }
+
+    /// An .xlsx-shaped zip whose one sheet unpacks to 64 MiB of zeros.
+    static func zipBomb() throws -> Data {
+        let archive = try Archive(accessMode: .create)
+        let size: Int64 = 64 << 20
+        try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: size,
+                             compressionMethod: .deflate, bufferSize: 1 << 20) { position, chunk in
+            Data(count: min(chunk, Int(size - position)))
+        }
+        return try #require(archive.data)
     }
 
     static let communes = Data("name,label\nthiaroye,Thiaroye\nyeumbeul,Yeumbeul\n".utf8)
@@ -133,6 +145,10 @@ import Logging
             #expect(notAForm.status == 400 && notAFormCode == "400.60")
             let garbage = try await upload(server, "/api/v1/forms", file: ("x.xlsx", Data("PK\u{3}\u{4}not a zip".utf8)))
             #expect(garbage.status == 400)
+            // A zip bomb: a few kilobytes that unpack to 64 MB of one sheet.
+            let bomb = try await upload(server, "/api/v1/forms", file: ("bombe.xlsx", try await blocking { try Self.zipBomb() }))
+            #expect(bomb.status == 400, "\(bomb.text)")
+            #expect(try bomb.json()["code"] as? String == "400.65")
 
             let pathName = try await upload(server, "/api/v1/forms", file: ("marche.xlsx", try await Self.xlsform("marche")),
                                             media: [("../communes.csv", Self.communes)])

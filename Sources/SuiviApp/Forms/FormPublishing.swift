@@ -63,6 +63,7 @@ package struct FormPublishing: Sendable {
         var sourceName: String?
         switch Self.kind(of: file) {
         case .xlsform:
+            try SpreadsheetArchiveCheck.check(file.bytes)
             let converted = try await converter.convert(file.bytes, fileName: file.name)
             warnings = converted.warnings
             sourceName = file.name
