@@ -116,6 +116,7 @@ public struct FormStore: Sendable {
         try database.readNow { db in
             try Row.fetchAll(db, sql: """
                 SELECT form_id, version, title, xml, md5, status, source_name, published_at, published_by FROM form_versions
+                ORDER BY first_loaded_at, version
                 """).map(Self.version)
         }
     }

@@ -127,6 +127,46 @@ import ZIPFoundation
         }
     }
 
+    /// One export holds every version's records, with every version's
+    /// questions: a question the new version drops keeps its column and the
+    /// old records' answers (as ODK Central's union of fields).
+    @Test func oneExportAcrossVersionsKeepsEveryQuestion() async throws {
+        try await withTestServer { server in
+            let oldVersion = try #require(server.application.forms.currentForm("causerie")?.version)
+            let first = "uuid:\(UUID().uuidString.lowercased())"
+            let sent = try await server.client.submit("\(server.linkPath)/submission",
+                                                      xml: DraftTestTests.causerie(version: oldVersion, instanceID: first))
+            #expect(sent.status == 201, "\(sent.text)")
+            // Version b: no more `place` question.
+            var xform = try String(contentsOf: repositoryRoot.appendingPathComponent("Forms/causerie.xml"), encoding: .utf8)
+            for (pattern, replacement) in [
+                (#"<place/>"#, ""), (#"<bind nodeset="/data/place"[^>]*/>"#, ""),
+                (#"<input ref="/data/place">[\s\S]*?</input>"#, ""), (#"concat\( /data/place , ' - ',  "#, "concat("),
+                ("version=\"\(oldVersion)\"", "version=\"\(oldVersion)-b\""),
+            ] {
+                xform = xform.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+            }
+            #expect(!xform.contains("/data/place\""))
+            let drafted = try await upload(server, "/api/v1/forms/causerie/draft", file: ("causerie.xml", Data(xform.utf8)))
+            #expect(drafted.status == 201, "\(drafted.text)")
+            #expect(try await server.client.request("POST", "/api/v1/forms/causerie/draft/publish",
+                                                    headers: auth(server.adminKey)).status == 200)
+            let second = "uuid:\(UUID().uuidString.lowercased())"
+            let newer = DraftTestTests.causerie(version: "\(oldVersion)-b", instanceID: second)
+                .replacingOccurrences(of: "<place>Marché Thiaroye</place>", with: "")
+            #expect(try await server.client.submit("\(server.linkPath)/submission", xml: newer).status == 201)
+
+            let export = try await server.client.get("/api/v1/forms/causerie/submissions.csv", headers: auth(server.adminKey))
+            let rows = try CSVTable.rows(Data(export.text.utf8))
+            try #require(rows.count == 3, "\(rows)")
+            let place = try #require(rows[0].firstIndex(of: "Lieu de la causerie") ?? rows[0].firstIndex { $0.lowercased().contains("lieu") },
+                                     "the dropped question keeps its column: \(rows[0])")
+            let byInstance = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { ($0[1], $0) })
+            #expect(byInstance[first]?[place] == "Marché Thiaroye")
+            #expect(byInstance[second]?[place] == "")
+        }
+    }
+
     @Test func badUploadsAreRefusedWithTheirReason() async throws {
         try await withTestServer { server in
             let broken = try await upload(server, "/api/v1/forms", file: ("marche.xlsx", try await Self.xlsform("marche_broken")))

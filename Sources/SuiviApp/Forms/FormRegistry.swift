@@ -45,6 +45,8 @@ public final class FormRegistry: @unchecked Sendable {
         var current: [LoadedForm] = []
         var byVersion: [String: LoadedForm] = [:]
         var drafts: [String: LoadedForm] = [:]
+        /// Every published version of each form, oldest first.
+        var versions: [String: [FormDefinition]] = [:]
     }
 
     /// Files of the forms folder Suivi cannot serve, each with its reason:
@@ -84,6 +86,16 @@ public final class FormRegistry: @unchecked Sendable {
 
     public func form(_ formID: String, version: String) -> LoadedForm? {
         lock.withLock { snapshot.byVersion[FormStore.mediaKey(formID: formID, version: version)] }
+    }
+
+    /// The current version's fields and those only older versions have:
+    /// what an export of every version's records needs.
+    public func exportDefinition(_ formID: String) -> FormDefinition? {
+        lock.withLock {
+            guard let current = snapshot.current.first(where: { $0.formID == formID })?.definition else { return nil }
+            let older = (snapshot.versions[formID] ?? []).filter { $0.version != current.version }.reversed()
+            return current.withFields(of: Array(older))
+        }
     }
 
     public func draft(_ formID: String) -> LoadedForm? {
@@ -140,6 +152,7 @@ public final class FormRegistry: @unchecked Sendable {
             case .published:
                 if let published = states[version.formID] { form.state = published.state }
                 snapshot.byVersion[key] = form
+                snapshot.versions[version.formID, default: []].append(definition)
             }
         }
         snapshot.current = states.values.sorted { $0.formID < $1.formID }.compactMap { published in

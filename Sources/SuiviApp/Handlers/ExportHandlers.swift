@@ -40,7 +40,11 @@ struct ExportHandlers: Sendable {
         let principal = try await authentication.principal(request)
         try principal.require(.readPersonalData)
         let formID = request.parameter("formId")
-        guard let form = context.forms.currentForm(formID) else { throw Problem.unknownForm(formID) }
+        // Every version's questions: records of an older version keep the
+        // answers to questions the current one no longer asks.
+        guard let form = context.forms.currentForm(formID), let definition = context.forms.exportDefinition(formID) else {
+            throw Problem.unknownForm(formID)
+        }
         let from = request.query["from"].flatMap { $0.isEmpty ? nil : $0 }
         let to = request.query["to"].flatMap { $0.isEmpty ? nil : $0 }
         for (name, value) in [("from", from), ("to", to)] {
@@ -56,7 +60,7 @@ struct ExportHandlers: Sendable {
             codes = [departement]
         }
         let filter = ExportStore.Filter(formID: formID, from: from, to: to, departementCodes: codes)
-        var exporter = SubmissionExport(store: context.exports, form: form.definition, filter: filter)
+        var exporter = SubmissionExport(store: context.exports, form: definition, filter: filter)
         exporter.values = try Self.values(request)
         exporter.departementNames = Dictionary(context.departements.map { ($0.code, $0.name) }) { first, _ in first }
         exporter.encryptedRecords = privateKey.map {
