@@ -143,6 +143,21 @@ public struct FormStore: Sendable {
         }
     }
 
+    /// The CSV and XML media files of every version with their bytes: the
+    /// external instances forms read their choices from.
+    public func allDataFiles() throws -> [String: [String: Data]] {
+        try database.readNow { db in
+            var byVersion: [String: [String: Data]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT form_id, version, name, bytes FROM form_media
+                WHERE lower(name) LIKE '%.csv' OR lower(name) LIKE '%.xml'
+                """) {
+                byVersion[FormStore.key(row[0], row[1]), default: [:]][row[2]] = row[3]
+            }
+            return byVersion
+        }
+    }
+
     public func mediaFile(formID: String, version: String, name: String) async throws -> FormMediaFile? {
         try await database.read { db in
             try Row.fetchOne(db, sql: """

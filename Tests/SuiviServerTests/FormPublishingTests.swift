@@ -95,6 +95,15 @@ import ZIPFoundation
                 <metier>poterie</metier><exposants>12</exposants><meta><instanceID>uuid:marche-1</instanceID></meta></data>
                 """
             #expect(try await server.client.submit("\(server.linkPath)/submission", xml: record).status == 201)
+            // The commune list comes from communes.csv: an answer not in it is
+            // kept and flagged, as an inline list's would be.
+            let stray = record.replacingOccurrences(of: "<commune>thiaroye</commune>", with: "<commune>plateau</commune>")
+                .replacingOccurrences(of: "uuid:marche-1", with: "uuid:marche-2")
+            #expect(try await server.client.submit("\(server.linkPath)/submission", xml: stray).status == 201)
+            let issues: [String] = try server.query("SELECT issues FROM submissions WHERE instance_id LIKE 'uuid:marche-%' ORDER BY instance_id")
+            #expect(issues.count == 2)
+            #expect(issues.first == "[]", "thiaroye is in communes.csv")
+            #expect(issues.last?.contains("commune") == true && issues.last?.contains("unknown_choice") == true, "\(issues)")
 
             // A restart reads the same forms back from the database.
             let again = try SuiviApplication(configuration: server.application.configuration, logger: Logger(label: "second"))

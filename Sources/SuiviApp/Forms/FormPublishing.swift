@@ -75,7 +75,9 @@ package struct FormPublishing: Sendable {
         }
         let definition: FormDefinition
         do {
-            definition = try XFormParser.parse(xml)
+            // Choice lists from the uploaded CSV/XML files, as phones will read them.
+            let dataFiles = Dictionary(media.map { ($0.name, $0.bytes) }) { _, last in last }
+            definition = try XFormParser.parse(xml, externalFiles: dataFiles)
         } catch {
             throw Problem.formFileUnreadable("\(error)")
         }

@@ -138,13 +138,14 @@ public final class FormRegistry: @unchecked Sendable {
     private static func read(_ store: FormStore) throws -> Snapshot {
         let generation = try store.generation()
         let media = try store.allMedia()
+        let dataFiles = try store.allDataFiles()
         let states = Dictionary(uniqueKeysWithValues: try store.forms().map { ($0.formID, $0) })
         var snapshot = Snapshot(generation: generation)
         for version in try store.allVersions() {
             // Every stored version was readable when it was stored; one the
             // reader no longer understands is skipped rather than fatal.
-            guard let definition = try? XFormParser.parse(version.xml) else { continue }
             let key = FormStore.mediaKey(formID: version.formID, version: version.version)
+            guard let definition = try? XFormParser.parse(version.xml, externalFiles: dataFiles[key] ?? [:]) else { continue }
             var form = LoadedForm(definition: definition, xml: version.xml, md5: version.md5, media: media[key] ?? [])
             switch version.status {
             case .draft:

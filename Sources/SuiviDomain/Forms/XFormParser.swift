@@ -10,7 +10,11 @@ public enum XFormParser {
         public var description: String { reason }
     }
 
-    public static func parse(_ data: Data) throws -> FormDefinition {
+    /// `externalFiles`: the version's CSV and XML media files by name, for
+    /// the secondary instances the form takes from them
+    /// (`select_one_from_file`, `jr://file-csv/x.csv`, `jr://file/x.xml`):
+    /// their items become the question's choices, checked like inline ones.
+    public static func parse(_ data: Data, externalFiles: [String: Data] = [:]) throws -> FormDefinition {
         let tree: XMLTree
         do {
             tree = try SafeXMLParser.parse(data, limits: .init(maximumDepth: 64, maximumElements: 500_000), field: "form")
@@ -33,7 +37,7 @@ public enum XFormParser {
 
         let rootPath = "/" + root.localName
         let translations = Translations(model: model)
-        let secondary = SecondaryInstances(model: model)
+        let secondary = SecondaryInstances(model: model, externalFiles: externalFiles)
         let controls = BodyControls(body: tree.child("body"), rootPath: rootPath, translations: translations, secondary: secondary)
         // A bind's nodeset may be relative to the primary instance's root
         // (`nodeset="age"`), as JavaRosa reads it.
@@ -190,12 +194,34 @@ struct Translations {
 struct SecondaryInstances {
     private var instances: [String: XMLTree] = [:]
 
-    init(model: XMLTree) {
+    init(model: XMLTree, externalFiles: [String: Data] = [:]) {
         for instance in model.children("instance") {
-            if let id = instance.attribute("id"), let root = instance.children.first {
+            guard let id = instance.attribute("id") else { continue }
+            if let root = instance.children.first {
+                instances[id] = root
+            } else if let source = instance.attribute("src"), let root = Self.external(source, externalFiles) {
                 instances[id] = root
             }
         }
+    }
+
+    /// An external instance read from the version's media file: a CSV as
+    /// Collect reads one (`root/item`, a child per column), an XML file as
+    /// it is. Nil when the file is missing or unreadable: the answers are
+    /// then not checked, never flagged.
+    private static func external(_ source: String, _ files: [String: Data]) -> XMLTree? {
+        for (scheme, isCSV) in [("jr://file-csv/", true), ("jr://file/", false)] where source.hasPrefix(scheme) {
+            guard let data = files[String(source.dropFirst(scheme.count))] else { return nil }
+            if isCSV || source.lowercased().hasSuffix(".csv") {
+                guard let rows = try? CSVTable.rows(data), let header = rows.first else { return nil }
+                let names = header.map { $0.trimmingCharacters(in: .whitespaces) }
+                return XMLTree(name: "root", children: rows.dropFirst().map { row in
+                    XMLTree(name: "item", children: zip(names, row).map { XMLTree(name: $0, text: $1) })
+                })
+            }
+            return try? SafeXMLParser.parse(data, limits: .init(maximumDepth: 32, maximumElements: 200_000), field: "media")
+        }
+        return nil
     }
 
     /// Every item an itemset nodeset like `instance('x')/root/item[filter]`
