@@ -119,4 +119,51 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: path))
         }
     }
+
+    /// The issues stored with a record, as `kind path`.
+    static func issues(_ server: TestServer, _ instanceID: String) throws -> [String] {
+        let stored: [String] = try server.query("SELECT issues FROM submissions WHERE instance_id = '\(instanceID)'")
+        let list = try JSONSerialization.jsonObject(with: Data(try #require(stored.first).utf8)) as? [[String: Any]] ?? []
+        return list.map { "\($0["kind"] as? String ?? "?") \($0["field"] as? String ?? "?")" }
+    }
+
+    @Test func answersInARepeatAreCheckedPerInstance() async throws {
+        try await withTestServer(extraForms: ["foyer_test.xml"]) { server in
+            let xml = Self.foyer("uuid:foyer-checks", photo: "", members: [
+                Member(name: "Khady Sy", age: "34", sex: "f", years: "10",
+                       pieces: [Piece(type: "cni", photo: ""), Piece(type: "", photo: "")]),
+                // A child: the years in the trade are not asked (relevant per instance).
+                Member(name: "Ousmane Sy", age: "7", sex: "x", years: ""),
+                // More years in the trade than years of age: `. <= current()/../age`.
+                Member(name: "Awa Sy", age: "19", sex: "f", years: "25"),
+                Member(name: "Modou Sy", age: "130", sex: "m", years: "3"),
+                Member(name: "Ibou Sy", age: "douze", sex: "m", years: ""),
+                Member(name: "Fatou Sy", age: "40", sex: "f", years: ""),
+            ])
+            let reply = try await server.client.submit("\(server.linkPath)/submission", xml: xml)
+            #expect(reply.status == 201)
+            #expect(try Self.issues(server, "uuid:foyer-checks") == [
+                "constraint /data/membre[4]/age",
+                "wrong_type /data/membre[5]/age",
+                "unknown_choice /data/membre[2]/sexe",
+                "constraint /data/membre[3]/annees_metier",
+                "required /data/membre[6]/annees_metier",
+                "required /data/membre[1]/dossier/piece[2]/piece_type",
+            ])
+            let states: [String] = try server.query("SELECT review_state FROM submissions")
+            #expect(states == ["flagged"])
+        }
+    }
+
+    @Test func aRepeatWithNoInstanceAsksForNothingAndGoodInstancesPass() async throws {
+        try await withTestServer(extraForms: ["foyer_test.xml"]) { server in
+            let path = "\(server.linkPath)/submission"
+            #expect(try await server.client.submit(path, xml: Self.foyer("uuid:foyer-empty", photo: "", members: [])).status == 201)
+            #expect(try await server.client.submit(path, xml: Self.household).status == 201)
+            #expect(try Self.issues(server, "uuid:foyer-empty") == [])
+            #expect(try Self.issues(server, "uuid:foyer-1") == [])
+            let states: [String] = try server.query("SELECT DISTINCT review_state FROM submissions")
+            #expect(states == ["received"])
+        }
+    }
 }
