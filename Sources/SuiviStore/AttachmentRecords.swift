@@ -10,6 +10,13 @@ public struct StoredAttachment: Sendable, Equatable {
     public let sha256: String?
     public let size: Int?
     public let contentType: String?
+
+    public init(name: String, sha256: String?, size: Int?, contentType: String?) {
+        self.name = name
+        self.sha256 = sha256
+        self.size = size
+        self.contentType = contentType
+    }
 }
 
 extension SubmissionStore {

@@ -165,6 +165,14 @@ import Testing
                 #expect(answer.status == status, "\(path)")
                 #expect((try answer.json())["code"] as? String == code, "\(path)")
             }
+            // A record stored before files in later instances were awaited has
+            // no row for them: still listed, as not received.
+            try SQLiteProbe.execute(server.databasePath, "DELETE FROM submission_attachments WHERE name = 'cni-awa.jpg'")
+            let again = try await server.client.get("/api/v1/submissions?form=foyer_test", headers: auth(server.adminKey))
+            let listed = try #require(((try again.json()["submissions"] as? [[String: Any]])?.first?["attachments"]
+                as? [String: Any])?["files"] as? [[String: Any]])
+            #expect(listed.map { $0["name"] as? String } == ["foyer.jpg", "cni-khady.jpg", "cni-awa.jpg"])
+            #expect(listed.map { $0["received"] as? Bool } == [true, false, false])
         }
     }
 

@@ -76,8 +76,8 @@ struct AttachmentResponse: Encodable, Sendable {
         case contentType = "content_type"
     }
 
-    /// The stored files in the order the record names them; files stored
-    /// but not found in the XML (an encrypted record's) after, by name.
+    /// The files in the order the record names them; files stored but not
+    /// found in the XML (an encrypted record's) after, by name.
     static func list(stored: [StoredAttachment], named: [RecordAnswers.NamedFile], submissionID: Int64)
         -> [AttachmentResponse] {
         var byName: [String: StoredAttachment] = [:]
@@ -92,7 +92,10 @@ struct AttachmentResponse: Encodable, Sendable {
                 url: received ? "/api/v1/submissions/\(submissionID)/attachments/\(file.name.percentEncodedPathSegment)" : nil))
         }
         for named in named {
-            if let file = byName[named.name] { add(file, field: named.path) }
+            // A name with no row: a record stored before files in later repeat
+            // instances were awaited. Listed as not received rather than hidden.
+            add(byName[named.name] ?? StoredAttachment(name: named.name, sha256: nil, size: nil, contentType: nil),
+                field: named.path)
         }
         for file in stored { add(file, field: nil) }
         return result
