@@ -63,14 +63,17 @@ struct SubmissionAPIHandlers: Sendable {
               let digest = file.sha256
         else { throw Problem.attachmentNotFound() }
         let path = context.attachments.path(forSHA256: digest)
-        guard let bytes = FileManager.default.contents(atPath: path) else {
+        // Fsynced before its record's COMMIT: missing means the disk lost it.
+        guard FileManager.default.isReadableFile(atPath: path) else {
             throw Problem.storageUnavailable("attachment file missing")
         }
         try await context.audit.record(principal.auditActor, "submissions.attachment", targetKind: "submission",
                                        targetID: String(id))
-        return Response(status: 200, contentType: file.contentType ?? "application/octet-stream", body: bytes, headers: [
-            ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),
-            ("Content-Disposition", "attachment"), ("Content-Security-Policy", "sandbox")])
+        // Sent from disk by the server: a video need not fit in memory.
+        return Response(status: 200, headers: [
+            ("Content-Type", file.contentType ?? "application/octet-stream"), ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"), ("Content-Disposition", "attachment"),
+            ("Content-Security-Policy", "sandbox")], body: .file(path: path))
     }
 
     private func integer(_ request: Request, _ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
