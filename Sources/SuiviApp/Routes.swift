@@ -84,6 +84,7 @@ enum Routes {
 
         // API for coordinators and other systems.
         router.add("GET", "/api/v1/submissions", render.json(api.list))
+        router.add("GET", "/api/v1/submissions/:id/attachments/:name", render.json(api.attachment))
 
         // Campaigns, targets and resource persons (issue 4).
         let campaigns = CampaignHandlers(context: context, authentication: authentication)

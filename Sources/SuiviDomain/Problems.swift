@@ -394,6 +394,13 @@ extension Problem {
         Problem(code: "404.22", message: "Cette fiche n'existe pas.", englishMessage: "No such record.", field: "id")
     }
 
+    /// A record's file: unknown name, not received yet, or a record out of
+    /// the caller's scope, all alike.
+    public static func attachmentNotFound() -> Problem {
+        Problem(code: "404.24", message: "Ce fichier n'existe pas pour cette fiche.",
+                englishMessage: "No such file for this record.", field: "name")
+    }
+
     public static func indicatorNotFound() -> Problem {
         Problem(code: "404.23", message: "Cet indicateur n'existe pas.", englishMessage: "No such indicator.", field: "id")
     }

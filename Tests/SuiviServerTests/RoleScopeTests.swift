@@ -238,6 +238,10 @@ extension RoleScopeTests {
         line("GET", "/api/v1/submissions", .roles(coordinators), .list(everyRegion: true), 200) { _, _ in
             Call(path: "/api/v1/submissions?form=visite")
         },
+        line("GET", "/api/v1/submissions/:id/attachments/:name", .roles(coordinators), .perRegion(outOfScope: 404), 200) {
+            matrix, region in
+            Call(path: "/api/v1/submissions/\(region!.submissionID)/attachments/\(try matrix.attachment(region!))")
+        },
         line("PATCH", "/api/v1/submissions/:id/review", .roles(coordinators), .perRegion(outOfScope: 404), 200) { _, region in
             .json("/api/v1/submissions/\(region!.submissionID)/review", ["state": "approved"])
         },
@@ -538,6 +542,19 @@ struct Matrix: Sendable {
             "kept_id": try await freshLead(records), "merged_id": try await freshLead(records)], key: server.adminKey)
         try #require(reply.status == 201, "seeding merge answered \(reply.status): \(reply.text)")
         return try #require((try reply.json()["merge_id"] as? NSNumber)?.int64Value)
+    }
+
+    /// A file of the region's first visit (visits have no file question:
+    /// stored as intake stores one), named for the region.
+    func attachment(_ records: MatrixRecords) throws -> String {
+        let name = "photo-\(records.region.code).jpg"
+        let data = Data("photo \(records.region.marker)".utf8)
+        let digest = try AttachmentStore(directory: server.application.configuration.attachmentsDirectory).store(data)
+        try SQLiteProbe.execute(server.databasePath, """
+            INSERT OR IGNORE INTO submission_attachments (submission_id, name, sha256, size, content_type, received_at)
+            VALUES (\(records.submissionID), '\(name)', '\(digest)', \(data.count), 'image/jpeg', '2023-03-09T10:00:00Z')
+            """)
+        return name
     }
 
     func freshNeighbourhood(_ records: MatrixRecords) async throws -> Int64 {

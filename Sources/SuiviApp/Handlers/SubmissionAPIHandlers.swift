@@ -4,7 +4,8 @@ import SuiviHTTP
 import SuiviStore
 
 /// `GET /api/v1/submissions?form=ID[&after=ID][&limit=N]`: records as JSON,
-/// paged, for roles allowed to see personal data, within their scope.
+/// paged, for roles allowed to see personal data, within their scope; and
+/// `GET /api/v1/submissions/:id/attachments/:name`, one file of one record.
 struct SubmissionAPIHandlers: Sendable {
     let context: AppContext
     let authentication: Authentication
@@ -21,38 +22,58 @@ struct SubmissionAPIHandlers: Sendable {
         let limit = try integer(request, "limit", default: 100, range: 1...1000)
         let rows = try await context.submissions.page(
             formID: formID, afterID: Int64(after), limit: limit, departementCodes: scope.departementCodes)
-        let items: [[String: Any]] = rows.map { row in
-            var answers: [String: String] = [:]
+        let stored = try await context.submissions.attachments(submissionIDs: rows.map(\.id))
+        let items = rows.map { row in
+            var answers = RecordAnswers()
+            var named: [RecordAnswers.NamedFile] = []
             // An encrypted record's XML is its envelope: no answers to show.
-            if !row.encrypted, let document = try? SubmissionDocument(xml: row.xml) {
-                let prefix = "/\(document.rootName)/"
-                for (path, values) in document.values {
-                    answers[String(path.dropFirst(prefix.count))] = values.first ?? ""
-                }
+            if !row.encrypted,
+               let read = try? RecordAnswers.read(row.xml, form: context.forms.form(row.formID, version: row.formVersion)?.definition) {
+                answers = read.answers
+                named = read.files
             }
-            let issues = (try? JSONSerialization.jsonObject(with: Data(row.issuesJSON.utf8))) ?? []
-            return [
-                "id": row.id,
-                "instance_id": row.instanceID,
-                "form_id": row.formID,
-                "form_version": row.formVersion,
-                "received_at": row.receivedAt,
-                "resource_person_id": row.resourcePersonID.map { $0 as Any } ?? NSNull(),
-                "departement": row.departementCode.map { $0 as Any } ?? NSNull(),
-                "review_state": row.reviewState,
-                "current": row.current,
-                "deprecated_id": row.deprecatedID.map { $0 as Any } ?? NSNull(),
-                "issues": issues,
-                "attachments": ["expected": row.attachmentsExpected, "received": row.attachmentsReceived],
-                "answers": answers,
-                "encrypted": row.encrypted,
-            ]
+            return SubmissionResponse(
+                id: row.id, instanceID: row.instanceID, formID: row.formID, formVersion: row.formVersion,
+                receivedAt: row.receivedAt, resourcePersonID: row.resourcePersonID, departement: row.departementCode,
+                reviewState: row.reviewState, current: row.current, deprecatedID: row.deprecatedID,
+                issues: IssueResponse.decode(row.issuesJSON),
+                attachments: AttachmentsResponse(
+                    expected: row.attachmentsExpected, received: row.attachmentsReceived,
+                    files: AttachmentResponse.list(stored: stored[row.id] ?? [], named: named, submissionID: row.id)),
+                answers: answers, encrypted: row.encrypted)
         }
-        let next: Any = rows.count == limit ? String(rows.last!.id) : NSNull()
+        let next = rows.count == limit ? rows.last.map { String($0.id) } : nil
         // Personal data read in bulk: one audit line per page, as for exports (who, which form, how many rows).
         try await context.audit.record(principal.auditActor, "submissions.list", targetKind: "form", targetID: formID,
                                        details: ["after": String(after), "rows": String(rows.count)])
-        return JSONResponses.ok(["submissions": items, "next": next])
+        return JSONResponses.ok(SubmissionPageResponse(submissions: items, next: next))
+    }
+
+    /// One received file of a record the caller may read, with the type the
+    /// phone gave it. The type comes from the phone: sent as a download
+    /// (`attachment`, `nosniff`, a sandbox) so a file claiming `text/html`
+    /// never runs as a page of this site.
+    func attachment(_ request: Request) async throws -> Response {
+        let principal = try await authentication.principal(request)
+        try principal.require(.readPersonalData)
+        guard let id = Int64(request.parameter("id")), id > 0 else { throw Problem.submissionNotFound() }
+        let name = request.parameter("name")
+        guard let file = try await context.submissions.receivedAttachment(
+                submissionID: id, name: name, scope: principal.scope.departements),
+              let digest = file.sha256
+        else { throw Problem.attachmentNotFound() }
+        let path = context.attachments.path(forSHA256: digest)
+        // Fsynced before its record's COMMIT: missing means the disk lost it.
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw Problem.storageUnavailable("attachment file missing")
+        }
+        try await context.audit.record(principal.auditActor, "submissions.attachment", targetKind: "submission",
+                                       targetID: String(id))
+        // Sent from disk by the server: a video need not fit in memory.
+        return Response(status: 200, headers: [
+            ("Content-Type", file.contentType ?? "application/octet-stream"), ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"), ("Content-Disposition", "attachment"),
+            ("Content-Security-Policy", "sandbox")], body: .file(path: path))
     }
 
     private func integer(_ request: Request, _ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {

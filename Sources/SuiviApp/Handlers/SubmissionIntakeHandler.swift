@@ -54,11 +54,13 @@ struct SubmissionIntakeHandler: Sendable {
             return try await receiveEncrypted(envelope, xml: xml, upload: upload, person: person, request: request)
         }
 
-        let expected = form.definition.binaryFieldPaths.compactMap { document.value(at: $0) }.filter { !$0.isEmpty }
+        // Every instance of every repeat: a photo in a household's third member counts too.
+        let expected = document.fileNames(for: form.definition)
+        let wanted = Set(expected)
         var attachments: [SubmissionIntake.Attachment] = []
         for part in upload.parts where part.name != "xml_submission_file" {
             let name = part.filename ?? part.name
-            guard expected.contains(name) else { continue }
+            guard wanted.contains(name), !attachments.contains(where: { $0.name == name }) else { continue }
             let digest = try context.attachments.store(part.body)
             attachments.append(.init(name: name, sha256: digest, size: part.body.count, contentType: part.contentType))
         }

@@ -15,42 +15,63 @@ public struct SubmissionChecker: Sendable {
     public func issues(in document: SubmissionDocument, receivedAt: Date) -> [AnswerIssue] {
         let context = AnswerContext(values: document.values, contextPath: "/", receivedAt: receivedAt)
         var issues: [AnswerIssue] = []
+        // Paths (with repeat positions inside repeats) of nodes not relevant.
         var irrelevant = Set<String>()
+        // Most forms have no repeat: nothing more to read from the record.
+        let repeats = form.repeatPaths.isEmpty ? nil : RepeatInstances(tree: document.tree, repeatPaths: form.repeatPaths)
         for field in form.fields {
-            // Most records have every group relevant: no parent to look up.
-            if !irrelevant.isEmpty, let parent = parentPath(field.path), irrelevant.contains(parent) {
-                irrelevant.insert(field.path)
+            guard let repeats, let repeatPath = form.enclosingRepeat(of: field.path) else {
+                check(field, answer: document.value(at: field.path) ?? "", at: field.path,
+                      in: context.at(field.path), irrelevant: &irrelevant, issues: &issues)
                 continue
             }
-            let here = context.at(field.path)
-            if let relevant = field.relevant, !evaluate(relevant, here, default: true) {
-                irrelevant.insert(field.path)
-                continue
-            }
-            guard !field.isGroup, field.calculate == nil, field.preload == nil else { continue }
-            let answer = document.value(at: field.path) ?? ""
-            if answer.isEmpty {
-                if let required = field.required, evaluate(required, here, default: false) {
-                    issues.append(AnswerIssue(
-                        field: field.path, kind: .missingRequired,
-                        message: "Réponse obligatoire manquante : \(label(field, "fr")).",
-                        englishMessage: "Required answer missing: \(label(field, "en"))."))
-                }
-                continue
-            }
-            if let typeIssue = typeIssue(field, answer) {
-                issues.append(typeIssue)
-                continue
-            }
-            if let constraint = field.constraint, !evaluate(constraint, here, default: true) {
-                issues.append(AnswerIssue(
-                    field: field.path, kind: .constraint,
-                    message: "Réponse hors des limites pour « \(label(field, "fr")) » (\(constraint.text)).",
-                    englishMessage: "Answer to '\(label(field, "en"))' breaks its constraint (\(constraint.text))."))
+            // Once per instance, in the record's order; none when it has none.
+            let suffix = field.path.dropFirst(repeatPath.count)
+            for index in repeats.byRepeat[repeatPath] ?? [] {
+                let instance = repeats.all[index]
+                let here = InstanceAnswerContext(record: document.values, instances: repeats.all, chain: instance.chain,
+                                                 contextPath: field.path, receivedAt: receivedAt)
+                check(field, answer: instance.values[field.path]?.first ?? "", at: instance.key + suffix,
+                      in: here, irrelevant: &irrelevant, issues: &issues)
             }
         }
         issues.append(contentsOf: CampaignAdvisories.issues(in: document))
         return issues
+    }
+
+    /// Checks one answer (one instance's, inside a repeat). `key` is where
+    /// it is in the record: its path, with repeat positions inside repeats.
+    private func check(_ field: FormField, answer: String, at key: String, in here: some XPathEvaluationContext,
+                       irrelevant: inout Set<String>, issues: inout [AnswerIssue]) {
+        // Most records have every group relevant: no parent to look up.
+        if !irrelevant.isEmpty, let parent = parentPath(key), irrelevant.contains(parent) {
+            irrelevant.insert(key)
+            return
+        }
+        if let relevant = field.relevant, !evaluate(relevant, here, default: true) {
+            irrelevant.insert(key)
+            return
+        }
+        guard !field.isGroup, field.calculate == nil, field.preload == nil else { return }
+        if answer.isEmpty {
+            if let required = field.required, evaluate(required, here, default: false) {
+                issues.append(AnswerIssue(
+                    field: key, kind: .missingRequired,
+                    message: "Réponse obligatoire manquante : \(label(field, "fr")).",
+                    englishMessage: "Required answer missing: \(label(field, "en"))."))
+            }
+            return
+        }
+        if let typeIssue = typeIssue(field, answer, at: key) {
+            issues.append(typeIssue)
+            return
+        }
+        if let constraint = field.constraint, !evaluate(constraint, here, default: true) {
+            issues.append(AnswerIssue(
+                field: key, kind: .constraint,
+                message: "Réponse hors des limites pour « \(label(field, "fr")) » (\(constraint.text)).",
+                englishMessage: "Answer to '\(label(field, "en"))' breaks its constraint (\(constraint.text))."))
+        }
     }
 
     private func parentPath(_ path: String) -> String? {
@@ -62,7 +83,8 @@ public struct SubmissionChecker: Sendable {
 
     /// An expression that cannot be evaluated (a function the server lacks)
     /// must not flag a good record, so it falls back to a neutral default.
-    private func evaluate(_ expression: FormField.Expression, _ context: AnswerContext, default fallback: Bool) -> Bool {
+    private func evaluate(_ expression: FormField.Expression, _ context: some XPathEvaluationContext,
+                          default fallback: Bool) -> Bool {
         (try? expression.parsed.evaluateBoolean(in: context)) ?? fallback
     }
 
@@ -71,7 +93,7 @@ public struct SubmissionChecker: Sendable {
         return preferred.flatMap { field.labels[$0] } ?? field.labels.values.first ?? field.name
     }
 
-    private func typeIssue(_ field: FormField, _ answer: String) -> AnswerIssue? {
+    private func typeIssue(_ field: FormField, _ answer: String, at key: String) -> AnswerIssue? {
         let valid: Bool
         let trimmed = answer.trimmingWhitespace()
         switch field.dataType {
@@ -85,7 +107,7 @@ public struct SubmissionChecker: Sendable {
         case .select1:
             if let choices = field.choices, !choices.contains(where: { $0.value == trimmed }) {
                 return AnswerIssue(
-                    field: field.path, kind: .unknownChoice,
+                    field: key, kind: .unknownChoice,
                     message: "Choix inconnu « \(trimmed) » pour « \(label(field, "fr")) ».",
                     englishMessage: "Unknown choice '\(trimmed)' for '\(label(field, "en"))'.")
             }
@@ -95,7 +117,7 @@ public struct SubmissionChecker: Sendable {
                 let allowed = Set(choices.map(\.value))
                 if let unknown = trimmed.split(separator: " ").first(where: { !allowed.contains(String($0)) }) {
                     return AnswerIssue(
-                        field: field.path, kind: .unknownChoice,
+                        field: key, kind: .unknownChoice,
                         message: "Choix inconnu « \(unknown) » pour « \(label(field, "fr")) ».",
                         englishMessage: "Unknown choice '\(unknown)' for '\(label(field, "en"))'.")
                 }
@@ -105,7 +127,7 @@ public struct SubmissionChecker: Sendable {
         }
         guard !valid else { return nil }
         return AnswerIssue(
-            field: field.path, kind: .wrongType,
+            field: key, kind: .wrongType,
             message: "Réponse de type incorrect pour « \(label(field, "fr")) » (\(field.dataType.rawValue) attendu).",
             englishMessage: "Answer to '\(label(field, "en"))' is not a valid \(field.dataType.rawValue).")
     }

@@ -12,6 +12,8 @@ public struct SubmissionDocument: Sendable {
     public let rootName: String
     /// Answers by absolute path (`/data/phone`); repeats give several values.
     public let values: [String: [String]]
+    /// The whole record: repeat instances are told apart here only.
+    let tree: XMLTree
 
     public static let maximumIdentifierLength = 200
 
@@ -36,6 +38,7 @@ public struct SubmissionDocument: Sendable {
         var values: [String: [String]] = [:]
         Self.collect(tree, prefix: "", into: &values)
         self.values = values
+        self.tree = tree
     }
 
     public func value(at path: String) -> String? {
