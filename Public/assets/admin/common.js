@@ -197,6 +197,14 @@ export function formatDay(day) {
   return new Intl.DateTimeFormat(language() === "en" ? "en-GB" : "fr-FR", { dateStyle: "long", timeZone: "UTC" }).format(date);
 }
 
+/// A moment (ISO 8601, UTC: Senegal's time) as people write it: "4 déc. 2026, 09:12".
+export function formatMoment(timestamp) {
+  const date = new Date(timestamp);
+  if (Number.isNaN(date.getTime())) return timestamp;
+  return new Intl.DateTimeFormat(language() === "en" ? "en-GB" : "fr-FR",
+    { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(date);
+}
+
 /// The text of a form's language ("Français (fr)", "English (en)") matching
 /// the page's language, else the form's first.
 export function pickLabel(labels) {

@@ -2,7 +2,7 @@
 // the day's figures, a chart of records per day, progress against targets
 // and reporting completeness. It refreshes itself when the server says a
 // record arrived (Server-Sent Events on /api/v1/events).
-import { api, applyTexts, formatNumber, formatPercent, language, startPage, translate } from "./common.js";
+import { api, applyTexts, formatDay, formatNumber, formatPercent, language, startPage, translate } from "./common.js";
 
 const t = translate({
   fr: {
@@ -11,7 +11,7 @@ const t = translate({
     nation: "Sénégal", regions: "Par région", departements: (region) => `Départements — ${region}`,
     departement: (name) => `Département — ${name}`, place: "Lieu", expected: "Attendus", reported: "Ont envoyé",
     observation: "Observation", indicator: "Indicateur", baseline: "Référence", milestone: "Jalon", target: "Cible",
-    actual: "Réalisé", progress: "Progression", noTargets: "Aucun objectif pour cette phase.", noPhase: "Aucune phase de campagne en cours.",
+    actual: "Réalisé", progress: "Progression", noTargets: "Aucun objectif pour cette phase.", noPhase: "Aucune phase de campagne en cours.", phaseEnded: (day) => `, terminée le ${day}`,
     noCampaignDay: "Aucun département n'a son jour de campagne ce jour-là.", nothing: "Aucune fiche ce jour-là.",
     live: "En direct", connecting: "Connexion…", offline: "Hors ligne — nouvelle tentative", updated: (time) => `En direct · mis à jour à ${time}`,
     visits: "Visites", radio: "Émissions radio", talks: "Causeries",
@@ -23,7 +23,7 @@ const t = translate({
     nation: "Senegal", regions: "By region", departements: (region) => `Départements — ${region}`,
     departement: (name) => `Département — ${name}`, place: "Place", expected: "Expected", reported: "Reported",
     observation: "Note", indicator: "Indicator", baseline: "Baseline", milestone: "Milestone", target: "Target",
-    actual: "Actual", progress: "Progress", noTargets: "No targets for this phase.", noPhase: "No campaign phase running.",
+    actual: "Actual", progress: "Progress", noTargets: "No targets for this phase.", noPhase: "No campaign phase running.", phaseEnded: (day) => `, ended on ${day}`,
     noCampaignDay: "No département has its campaign day on that day.", nothing: "No records on that day.",
     live: "Live", connecting: "Connecting…", offline: "Offline — retrying", updated: (time) => `Live · updated at ${time}`,
     visits: "Visits", radio: "Radio programmes", talks: "Group talks",
@@ -234,7 +234,10 @@ function drawTargets(progress) {
   table.replaceChildren();
   const title = document.getElementById("targets-title");
   // Named after the place shown, not the phase (a phase spans many places).
-  title.textContent = `${t("targets")} — ${currentPlaceName()}${progress.phase ? ` (${progress.phase.name})` : ""}`;
+  // A day after the phase's end shows that phase's final figures: say so,
+  // rather than show it as if it were running.
+  const ended = progress.phase && progress.phase.ends_on < state.day ? t("phaseEnded", formatDay(progress.phase.ends_on)) : "";
+  title.textContent = `${t("targets")} — ${currentPlaceName()}${progress.phase ? ` (${progress.phase.name}${ended})` : ""}`;
   if (!progress.phase) {
     table.append(element("caption", {}, t("noPhase")));
     return;

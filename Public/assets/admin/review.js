@@ -1,7 +1,7 @@
 // Review of records for coordinators: flagged records first, with what the
 // server's checks found; approve, mark as having issues, or reject (which
 // takes the record out of the tallies), with a comment.
-import { api, applyTexts, language, startPage, translate } from "./common.js";
+import { api, applyTexts, formatMoment, language, startPage, translate } from "./common.js";
 
 const STATES = {
   fr: { received: "reçue", flagged: "signalée", approved: "approuvée", has_issues: "à problèmes", rejected: "rejetée" },
@@ -71,7 +71,7 @@ function card(record) {
   header.append(element("strong", `${formName(record.form_id)} · ${t("record")} #${record.id}`),
                 element("span", stateName(record.review_state), `review-state ${record.review_state}`),
                 element("span", [record.departement, record.activity_date && `${t("activity")} ${record.activity_date}`,
-                                 `${t("received")} ${record.received_at.slice(0, 16).replace("T", " ")}`]
+                                 `${t("received")} ${formatMoment(record.received_at)}`]
                   .filter(Boolean).join(" · "), "muted"));
   if (record.encrypted) header.append(element("span", t("encrypted"), "review-state encrypted"));
   item.append(header);

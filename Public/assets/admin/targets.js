@@ -1,4 +1,4 @@
-import { api, applyTexts, formatNumber, language, startPage, translate } from "./common.js";
+import { api, applyTexts, formatDay, formatMoment, formatNumber, language, startPage, translate } from "./common.js";
 import { departementOptions, departements as loadDepartements, el, say } from "./build.js";
 
 const t = translate({
@@ -31,7 +31,7 @@ const phaseSelect = document.getElementById("phase");
 const { campaigns } = await api("GET", "/api/v1/campaigns");
 for (const campaign of campaigns) {
   const group = el("optgroup", { label: campaign.name });
-  for (const phase of campaign.phases) group.append(el("option", { value: phase.id }, `${phase.name} (${phase.starts_on})`));
+  for (const phase of campaign.phases) group.append(el("option", { value: phase.id }, `${phase.name} (${formatDay(phase.starts_on)})`));
   phaseSelect.append(group);
 }
 let indicatorNames = {};
@@ -84,7 +84,7 @@ async function history(target) {
     t("historyOf", indicatorNames[target.indicator] || target.indicator, names[target.departement] || target.departement);
   const section = document.getElementById("history");
   section.querySelector("tbody").replaceChildren(...changes.map((c) => el("tr", {},
-    el("td", {}, c.changed_at.replace("T", " ").slice(0, 16)), el("td", {}, c.changed_by || t("other")),
+    el("td", {}, formatMoment(c.changed_at)), el("td", {}, c.changed_by || t("other")),
     el("td", { className: "number" }, formatNumber(c.baseline)),
     el("td", { className: "number" }, c.milestone === null ? "—" : formatNumber(c.milestone)),
     el("td", { className: "number" }, formatNumber(c.target)))));
