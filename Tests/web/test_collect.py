@@ -42,17 +42,27 @@ def set_answer(phone, name, value):
     """, name, value)
 
 
-def fill_visit(phone, artisan):
-    phone.find_element(By.CSS_SELECTOR, "button[data-form='visite']").click()
-    wait(phone, lambda d: d.find_element(By.ID, "filling").is_displayed())
-    for name, value in [("visit_date", "2023-03-09"), ("departement", "guediawaye"),
-                        ("neighbourhood", "Wakhinane"), ("artisan_name", artisan), ("sex", "female"),
-                        ("phone", "77 123 45 67"), ("trade", "tailoring"), ("materials", "flyer poster"),
-                        ("informed_terms", "yes"), ("wants_to_join", "yes"), ("household_size", "9"),
-                        ("consent_contact", "yes")]:
+def open_form(phone, form="visite"):
+    phone.find_element(By.CSS_SELECTOR, f"button[data-form='{form}']").click()
+    wait(phone, lambda d: d.find_element(By.ID, "filling").is_displayed(), message="form not opened")
+
+
+def fill_visit(phone, artisan, send=True, **changes):
+    open_form(phone)
+    answers = {"visit_date": "2023-03-09", "departement": "guediawaye", "neighbourhood": "Wakhinane",
+               "artisan_name": artisan, "sex": "female", "phone": "77 123 45 67", "trade": "tailoring",
+               "materials": "flyer poster", "informed_terms": "yes", "wants_to_join": "yes",
+               "household_size": "9", "consent_contact": "yes", **changes}
+    for name, value in answers.items():
         set_answer(phone, name, value)
-    phone.find_element(By.ID, "finalise").click()
-    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="record not saved")
+    if send:
+        phone.find_element(By.ID, "finalise").click()
+        wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="record not saved")
+
+
+def answer_of(phone, name):
+    return phone.execute_script(
+        "const e = document.querySelector(`[name='${arguments[0]}']`); return e ? e.value : null", name)
 
 
 def outbox_states(phone):
@@ -249,3 +259,78 @@ def test_the_page_works_under_its_content_security_policy(server, network, phone
     send_until_sent(phone)
     assert len(stored(server)) == 1
     assert phone.execute_script("return window.__violations") == []
+
+
+def test_answers_typed_survive_back_a_reload_and_a_closed_browser(server, network, phone, screenshots):
+    """Issue 17: every answer is on the phone as it is typed."""
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    open_form(phone)
+    phone.find_element(By.NAME, "artisan_name").send_keys("Khady Ba")
+    phone.find_element(By.NAME, "neighbourhood").send_keys("Wakhinane")
+
+    phone.refresh()  # the form opens again, answers in place
+    wait(phone, lambda d: d.find_element(By.ID, "filling").is_displayed(), message="form not reopened after reload")
+    wait(phone, lambda d: answer_of(d, "artisan_name") == "Khady Ba", message="answer lost on reload")
+    assert answer_of(phone, "neighbourhood") == "Wakhinane"
+
+    phone.back()  # Android's Back: the list, with the draft in it
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="Back did not close the form")
+    wait(phone, lambda d: outbox_states(d) == ["draft"], message="no draft after Back")
+    assert phone.current_url.rstrip("/") == link.rstrip("/")
+    phone.save_screenshot(str(screenshots / "outbox-draft-360px.png"))
+
+    phone.get("about:blank")  # the page is gone, as when the browser is closed
+    open_link(phone, link)
+    assert outbox_states(phone) == ["draft"]
+    assert "Khady Ba" in phone.find_element(By.CSS_SELECTOR, "#outbox li[data-state='draft']").text
+    phone.find_element(By.CSS_SELECTOR, "#outbox li[data-state='draft']").click()
+    wait(phone, lambda d: d.find_element(By.ID, "filling").is_displayed())
+    assert answer_of(phone, "artisan_name") == "Khady Ba"
+    assert stored(server) == []
+
+
+def test_cancel_asks_before_erasing_typed_answers(server, network, phone, screenshots):
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    open_form(phone)
+    phone.find_element(By.ID, "cancel").click()  # nothing typed: closes without a question
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed())
+    assert outbox_states(phone) == []
+
+    open_form(phone)
+    phone.find_element(By.NAME, "artisan_name").send_keys("Modou Fall")
+    phone.find_element(By.ID, "cancel").click()
+    dialog = phone.find_element(By.ID, "discard")
+    wait(phone, lambda d: dialog.is_displayed(), message="no question before erasing")
+    assert "Effacer" in dialog.text
+    phone.save_screenshot(str(screenshots / "cancel-question-360px.png"))
+    phone.find_element(By.ID, "discard-keep").click()
+    assert not dialog.is_displayed()
+    assert answer_of(phone, "artisan_name") == "Modou Fall"
+
+    phone.find_element(By.ID, "cancel").click()
+    phone.find_element(By.ID, "discard-confirm").click()
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed())
+    wait(phone, lambda d: outbox_states(d) == [], message="erased answers still kept")
+    phone.refresh()
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed())
+    assert outbox_states(phone) == []
+
+
+def test_send_now_without_network_says_records_leave_when_it_is_back(server, network, phone):
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    ready_for_offline(phone)
+    network.set("down")
+    phone.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    fill_visit(phone, "Aminata Sow")
+    phone.find_element(By.ID, "send-now").click()
+    wait(phone, lambda d: "quand le réseau reviendra" in d.find_element(By.ID, "send-status").text,
+         message="no plain message offline")
+    assert outbox_states(phone) == ["queued"]
+    network.set("up")
+    phone.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+    wait(phone, lambda d: outbox_states(d) == ["sent"], 60)
+    phone.find_element(By.ID, "send-now").click()
+    wait(phone, lambda d: d.find_element(By.ID, "send-status").text == "")

@@ -1,8 +1,11 @@
 // Renders a form from its JSON description and checks answers with the same
 // rules as the server (xpath.js mirrors the server's evaluator): relevance,
 // required answers, types, constraints. Non-relevant answers are cleared, as
-// ODK Collect does.
+// ODK Collect does. Required answers and types must be right before sending;
+// answers the server would only flag for review (a broken constraint, a
+// phone or ID number of the wrong shape) are warnings the person may send anyway.
 import { parse, evaluateBoolean, evaluateString } from "./xpath.js";
+import { advisories } from "./checks.js";
 
 const compiled = new Map();
 function expression(text) {
@@ -23,7 +26,7 @@ export function pick(labels, languages, language) {
 }
 
 export class FormView {
-  constructor(container, form, strings, { language = "fr", answers = {} } = {}) {
+  constructor(container, form, strings, { language = "fr", answers = {}, changed = () => {} } = {}) {
     this.container = container;
     this.form = form;
     this.strings = strings;
@@ -31,6 +34,26 @@ export class FormView {
     this.answers = { ...answers };
     this.paths = new Set(form.fields.map((field) => field.path));
     this.elements = new Map();
+    this.changed = changed;
+    // Whether the person typed or chose something since the form opened
+    // (prefilled defaults do not count): only then is there work to lose.
+    this.touched = false;
+  }
+
+  /**
+   * Prefills what the phone knows, as a starting point the person may change:
+   * the person's département where the form asks for one among its choices,
+   * and today's date in the form's first date question (the date the server
+   * counts the record on).
+   */
+  prefill({ departement, today }) {
+    const questions = this.questions.filter((field) => !field.group && !field.readonly);
+    const place = questions.find((field) => field.name === "departement" && field.type === "select1");
+    if (departement && place?.choices?.some((choice) => choice.value === departement) && !this.answers[place.path]) {
+      this.answers[place.path] = departement;
+    }
+    const day = questions.find((field) => field.type === "date");
+    if (today && day && !this.answers[day.path]) this.answers[day.path] = today;
   }
 
   /** Fields a person sees: questions and group headings; not metadata, not computed. */
@@ -188,7 +211,9 @@ export class FormView {
 
   setAnswer(path, value) {
     if (value === "") delete this.answers[path]; else this.answers[path] = value;
+    this.touched = true;
     this.refresh();
+    this.changed(path);
   }
 
   /** Shows relevant questions only; clears answers to the others. */
@@ -205,35 +230,52 @@ export class FormView {
     }
   }
 
-  /** Problems with the current answers: [{path, message}]; shown inline. */
-  validate() {
+  /**
+   * What is wrong with the current answers, shown inline:
+   * `problems` (a required answer missing, a wrong type) block sending;
+   * `warnings` (a broken constraint, the campaign's lenient checks) are what
+   * the server would flag for review: the person may still send.
+   * Each is [{path, message}].
+   */
+  check() {
     const problems = [];
+    const warnings = [];
+    const relevant = this.questions.filter((field) => !field.group && this.isRelevant(field));
     for (const field of this.questions) {
       const entry = this.elements.get(field.path);
-      if (entry) entry.error.textContent = "";
-      if (field.group || !this.isRelevant(field)) continue;
+      if (entry) { entry.error.textContent = ""; entry.error.className = "error"; }
+    }
+    for (const field of relevant) {
       const value = this.answers[field.path] ?? "";
       const context = this.context(field.path);
-      let message = "";
       if (value === "") {
         const required = expression(field.required);
         if (required && safely(() => evaluateBoolean(required, context), false)) {
-          message = this.label(field.required_messages) || this.text("required");
+          problems.push({ path: field.path, message: this.label(field.required_messages) || this.text("required") });
         }
       } else if (!typeIsValid(field.type, value)) {
-        message = this.text("wrongType");
+        problems.push({ path: field.path, message: this.text("wrongType") });
       } else {
         const constraint = expression(field.constraint);
         if (constraint && !safely(() => evaluateBoolean(constraint, context), true)) {
-          message = this.label(field.constraint_messages) || this.text("constraint");
+          warnings.push({ path: field.path, message: this.label(field.constraint_messages) || this.text("constraint") });
         }
       }
-      if (message) {
-        problems.push({ path: field.path, message });
-        if (entry) entry.error.textContent = message;
+    }
+    const blocked = new Set(problems.map((problem) => problem.path));
+    for (const { path, key } of advisories(relevant, this.answers)) {
+      if (!blocked.has(path)) warnings.push({ path, message: this.text(key) });
+    }
+    for (const [list, kind] of [[warnings, "warning"], [problems, "error"]]) {
+      for (const { path, message } of list) {
+        const entry = this.elements.get(path);
+        if (!entry) continue;
+        entry.error.className = kind;
+        entry.error.textContent = entry.error.textContent && kind === "warning"
+          ? `${entry.error.textContent} ${message}` : message;
       }
     }
-    return problems;
+    return { problems, warnings };
   }
 
   /** Answers with computed values filled in (instanceName and the like). */

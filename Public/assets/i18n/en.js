@@ -31,4 +31,12 @@ export default {
   stateSent: (when) => `Sent (received by the server on ${when})`,
   stateRejected: (why) => `Refused: ${why}`,
   formUnavailable: "This form is not available offline. Open it once with a network connection.",
+  checkWarnings: (count) => `${count} answer(s) to check: the record will be flagged for the coordinator. Fix them or tap "Send anyway".`,
+  sendAnyway: "Send anyway",
+  phoneWarning: "This does not look like a Senegalese phone number (9 digits starting with 7 or 3, with or without +221).",
+  nationalIDWarning: "The national ID number (NIN) usually has 13 digits.",
+  discardQuestion: "Erase the answers typed for this record?",
+  discardKeep: "Keep filling",
+  discardConfirm: "Erase the answers",
+  sendWhenOnline: "No network right now: your records stay on the phone and will be sent on their own when the network is back.",
 };

@@ -31,4 +31,12 @@ export default {
   stateSent: (when) => `Envoyée (reçue par le serveur le ${when})`,
   stateRejected: (why) => `Refusée : ${why}`,
   formUnavailable: "Ce formulaire n'est pas disponible hors ligne. Ouvrez-le une fois avec du réseau.",
+  checkWarnings: (count) => `${count} réponse(s) à vérifier : la fiche sera signalée au coordinateur. Corrigez-les ou touchez « Envoyer quand même ».`,
+  sendAnyway: "Envoyer quand même",
+  phoneWarning: "Ce numéro ne ressemble pas à un numéro sénégalais (9 chiffres commençant par 7 ou 3, avec ou sans +221).",
+  nationalIDWarning: "Le numéro d'identification national (NIN) compte d'habitude 13 chiffres.",
+  discardQuestion: "Effacer les réponses saisies pour cette fiche ?",
+  discardKeep: "Continuer la saisie",
+  discardConfirm: "Effacer les réponses",
+  sendWhenOnline: "Pas de réseau pour le moment : vos fiches restent sur le téléphone et partiront toutes seules quand le réseau reviendra.",
 };
