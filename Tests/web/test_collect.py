@@ -47,17 +47,18 @@ def open_form(phone, form="visite"):
     wait(phone, lambda d: d.find_element(By.ID, "filling").is_displayed(), message="form not opened")
 
 
-def fill_visit(phone, artisan, send=True, **changes):
-    open_form(phone)
+def fill_visit(driver, artisan, send=True, **changes):
+    """Fills a whole visit; `changes` replace answers by question name (`phone=` included)."""
+    open_form(driver)
     answers = {"visit_date": "2023-03-09", "departement": "guediawaye", "neighbourhood": "Wakhinane",
                "artisan_name": artisan, "sex": "female", "phone": "77 123 45 67", "trade": "tailoring",
                "materials": "flyer poster", "informed_terms": "yes", "wants_to_join": "yes",
                "household_size": "9", "consent_contact": "yes", **changes}
     for name, value in answers.items():
-        set_answer(phone, name, value)
+        set_answer(driver, name, value)
     if send:
-        phone.find_element(By.ID, "finalise").click()
-        wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="record not saved")
+        driver.find_element(By.ID, "finalise").click()
+        wait(driver, lambda d: d.find_element(By.ID, "home").is_displayed(), message="record not saved")
 
 
 def answer_of(phone, name):
@@ -334,3 +335,65 @@ def test_send_now_without_network_says_records_leave_when_it_is_back(server, net
     wait(phone, lambda d: outbox_states(d) == ["sent"], 60)
     phone.find_element(By.ID, "send-now").click()
     wait(phone, lambda d: d.find_element(By.ID, "send-status").text == "")
+
+
+def test_the_persons_departement_and_today_are_prefilled_and_still_editable(server, network, phone):
+    link = server.add_person(network.base_url, departement="Pikine")
+    open_link(phone, link)
+    today = phone.execute_script(
+        "const d = new Date(); return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0')"
+        " + '-' + String(d.getDate()).padStart(2, '0')")
+    for form, date_question in [("visite", "visit_date"), ("causerie", "talk_date"), ("emission_radio", "broadcast_date")]:
+        open_form(phone, form)
+        assert answer_of(phone, "departement") == "pikine", form
+        assert answer_of(phone, date_question) == today, form
+        phone.back()
+        wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed())
+    assert outbox_states(phone) == []  # defaults alone are no draft
+    fill_visit(phone, "Coumba Diallo", visit_date="2023-03-10", departement="dakar")
+    wait(phone, lambda d: outbox_states(d) == ["sent"], 30)
+    (xml,), = server.rows("SELECT CAST(xml AS TEXT) FROM submissions")
+    assert "<departement>dakar</departement>" in xml and "<visit_date>2023-03-10</visit_date>" in xml
+
+
+def warning_of(phone, name):
+    return phone.execute_script(
+        "const e = document.querySelector(`.question[data-path$='/${arguments[0]}'] .warning`);"
+        " return e ? e.textContent : ''", name)
+
+
+def test_answers_the_server_would_flag_are_shown_but_never_block_sending(server, network, phone, screenshots):
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    fill_visit(phone, "Ousmane Ndiaye", send=False, phone="+33 6 12 34 56 78", national_id="12345",
+               household_size="80")
+    phone.find_element(By.ID, "finalise").click()
+    assert phone.find_element(By.ID, "filling").is_displayed()
+    message = phone.find_element(By.ID, "form-errors")
+    assert "3 réponse(s) à vérifier" in message.text and message.get_attribute("class") == "warning"
+    assert "sénégalais" in warning_of(phone, "phone")
+    assert "13 chiffres" in warning_of(phone, "national_id")
+    assert warning_of(phone, "household_size")  # the form's own constraint message
+    assert phone.find_element(By.ID, "finalise").text == "Envoyer quand même"
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+    phone.save_screenshot(str(screenshots / "warnings-360px.png"))
+    assert stored(server) == []
+
+    phone.find_element(By.ID, "finalise").click()  # the person decides: sent, and flagged by the server
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed())
+    wait(phone, lambda d: outbox_states(d) == ["sent"], 30)
+    (state, issues), = server.rows("SELECT review_state, issues FROM submissions")
+    import json
+    assert {issue["field"] for issue in json.loads(issues)} == {"/data/phone", "/data/national_id", "/data/household_size"}
+
+    # A good answer after the warning: checked again, nothing to say.
+    phone.find_element(By.ID, "language").click()
+    fill_visit(phone, "Mame Diarra", send=False, phone="12")
+    phone.find_element(By.ID, "finalise").click()
+    assert "Senegalese" in warning_of(phone, "phone")
+    assert phone.find_element(By.ID, "finalise").text == "Send anyway"
+    set_answer(phone, "phone", "77 765 43 21")
+    assert phone.find_element(By.ID, "finalise").text == "Save and send"
+    phone.find_element(By.ID, "finalise").click()
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="a good record was held back")
+    wait(phone, lambda d: len(stored(server)) == 2, 30)

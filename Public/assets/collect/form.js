@@ -266,6 +266,9 @@ export class FormView {
     for (const { path, key } of advisories(relevant, this.answers)) {
       if (!blocked.has(path)) warnings.push({ path, message: this.text(key) });
     }
+    // In the order of the questions, so the page scrolls to the first one.
+    const order = new Map(relevant.map((field, index) => [field.path, index]));
+    warnings.sort((a, b) => order.get(a.path) - order.get(b.path));
     for (const [list, kind] of [[warnings, "warning"], [problems, "error"]]) {
       for (const { path, message } of list) {
         const entry = this.elements.get(path);
