@@ -413,3 +413,25 @@ def test_answers_the_server_would_flag_are_shown_but_never_block_sending(server,
     phone.find_element(By.ID, "finalise").click()
     wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="a good record was held back")
     wait(phone, lambda d: len(stored(server)) == 2, 30)
+
+
+def test_in_english_titles_labels_and_states_are_english(server, network, phone, screenshots):
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    phone.find_element(By.ID, "language").click()
+    titles = [button.text for button in phone.find_elements(By.CSS_SELECTOR, "#forms button")]
+    assert sorted(titles) == ["Group talk", "Radio programme", "Workplace visit"]
+    open_form(phone)
+    assert phone.find_element(By.ID, "form-title").text == "Workplace visit"
+    labels = phone.execute_script(
+        "return [...document.querySelectorAll('.question-label')].map(e => e.textContent).join(' | ')")
+    assert "Visit date" in labels and "Artisan's full name" in labels
+    assert "Date de la visite" not in labels
+    phone.find_element(By.NAME, "artisan_name").send_keys("Awa Sarr")
+    phone.find_element(By.ID, "save-draft").click()
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed())
+    draft = phone.find_element(By.CSS_SELECTOR, "#outbox li[data-state='draft']").text
+    assert draft.startswith("Workplace visit") and "Draft" in draft
+    phone.save_screenshot(str(screenshots / "home-en-360px.png"))
+    phone.find_element(By.ID, "language").click()  # back to French: the form's own title
+    wait(phone, lambda d: d.find_element(By.CSS_SELECTOR, "#outbox li[data-state='draft']").text.startswith("Visite d'atelier"))

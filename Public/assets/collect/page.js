@@ -31,6 +31,13 @@ function text(key, ...values) {
   return typeof entry === "function" ? entry(...values) : entry;
 }
 
+/**
+ * A form's title in the chosen language. An XForm has one title (in French
+ * for the shipped forms): the strings file names the shipped forms in
+ * English; any other form keeps its own title.
+ */
+const formTitle = (formID, title) => strings[language].formTitles?.[formID] ?? title;
+
 /** The URL of a form's description at a given version: cached for good. */
 const formURL = (form) => `${base}/forms/${form.id}.json?hash=${encodeURIComponent(form.hash)}`;
 
@@ -90,7 +97,7 @@ async function renderHome() {
     button.type = "button";
     button.className = "open secondary";
     button.dataset.form = form.id;
-    button.textContent = form.title;
+    button.textContent = formTitle(form.id, form.title);
     button.addEventListener("click", () => openForm(form.id));
     item.append(button);
     return item;
@@ -114,7 +121,7 @@ async function renderOutbox() {
     item.dataset.instance = record.instanceID;
     item.dataset.state = record.state;
     const title = document.createElement("strong");
-    title.textContent = `${record.formTitle} · ${record.label || ""}`;
+    title.textContent = `${formTitle(record.formID, record.formTitle)} · ${record.label || ""}`;
     const state = document.createElement("div");
     state.className = `state ${record.state}`;
     state.textContent = {
@@ -153,7 +160,7 @@ async function openForm(formID, draft = null, { push = true } = {}) {
   $("status").hidden = true;
   $("home").hidden = true;
   $("filling").hidden = false;
-  $("form-title").textContent = form.title;
+  $("form-title").textContent = formTitle(form.id, form.title);
   showFormMessage("", "error");
   $("finalise").textContent = text("finalise");
   view.render();
@@ -338,6 +345,7 @@ $("language").addEventListener("click", () => {
   if (view) {
     view.language = language;
     view.render();
+    $("form-title").textContent = formTitle(editing.form.id, editing.form.title);
     $("finalise").textContent = text(editing.warned ? "sendAnyway" : "finalise");
   }
   renderTexts();
