@@ -26,7 +26,9 @@ public enum ResponseCompression {
         let compressed: Data?
         switch response.body {
         case .data(let data) where data.count >= minimumBytes:
-            compressed = try? Gzip.compress(data)
+            // A large answer (a month of tallies: 439 KB) at level 1 takes a
+            // quarter of level 6's time for a slightly larger result.
+            compressed = try? Gzip.compress(data, level: data.count > 256 << 10 ? 1 : 6)
         case .file(let path):
             compressed = StaticFileCache.shared.gzipped(path)
         default:
