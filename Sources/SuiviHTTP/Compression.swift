@@ -44,6 +44,8 @@ public enum ResponseCompression {
 
     static func isCompressible(_ contentType: String) -> Bool {
         let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        // Server-Sent Events are read as they arrive: never held back by a compressor.
+        guard type != "text/event-stream" else { return false }
         return type.hasPrefix("text/") || type.hasSuffix("+json") || type.hasSuffix("+xml")
             || ["application/json", "application/xml", "application/javascript", "image/svg+xml"].contains(type)
     }
