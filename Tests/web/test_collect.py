@@ -72,6 +72,12 @@ def outbox_states(phone):
         "return [...document.querySelectorAll('#outbox li[data-state]')].map(li => li.dataset.state)")
 
 
+def outbox_texts(phone):
+    """Read in one script: the list is redrawn as records change state."""
+    return phone.execute_script(
+        "return [...document.querySelectorAll('#outbox li[data-state]')].map(li => li.innerText)")
+
+
 def send_until_sent(phone):
     """Taps "send now" (which skips the backoff) until the record is sent."""
     for _ in range(10):
@@ -300,7 +306,7 @@ def test_answers_typed_survive_back_a_reload_and_a_closed_browser(server, networ
     phone.get("about:blank")  # the page is gone, as when the browser is closed
     open_link(phone, link)
     assert outbox_states(phone) == ["draft"]
-    assert "Khady Ba" in phone.find_element(By.CSS_SELECTOR, "#outbox li[data-state='draft']").text
+    assert "Khady Ba" in outbox_texts(phone)[0]
     phone.find_element(By.CSS_SELECTOR, "#outbox li[data-state='draft']").click()
     wait(phone, lambda d: d.find_element(By.ID, "filling").is_displayed())
     assert answer_of(phone, "artisan_name") == "Khady Ba"
@@ -430,8 +436,70 @@ def test_in_english_titles_labels_and_states_are_english(server, network, phone,
     phone.find_element(By.NAME, "artisan_name").send_keys("Awa Sarr")
     phone.find_element(By.ID, "save-draft").click()
     wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed())
-    draft = phone.find_element(By.CSS_SELECTOR, "#outbox li[data-state='draft']").text
-    assert draft.startswith("Workplace visit") and "Draft" in draft
+    wait(phone, lambda d: outbox_texts(d) and outbox_texts(d)[0].startswith("Workplace visit") and "Draft" in outbox_texts(d)[0])
     phone.save_screenshot(str(screenshots / "home-en-360px.png"))
     phone.find_element(By.ID, "language").click()  # back to French: the form's own title
-    wait(phone, lambda d: d.find_element(By.CSS_SELECTOR, "#outbox li[data-state='draft']").text.startswith("Visite d'atelier"))
+    wait(phone, lambda d: outbox_texts(d) and outbox_texts(d)[0].startswith("Visite d'atelier"))
+
+
+def answer_at(phone, path):
+    return phone.execute_script(
+        "const e = document.querySelector(`.question[data-path='${arguments[0]}'] input`); return e ? e.value : null", path)
+
+
+def type_at(phone, path, value):
+    phone.find_element(By.CSS_SELECTOR, f".question[data-path='{path}'] input").send_keys(value)
+
+
+def test_repeats_are_added_removed_after_a_question_and_sent_as_collect_does(server, network, phone, screenshots):
+    """A household's members (a repeat), each with vaccines (a repeat inside)."""
+    import subprocess
+    import xml.etree.ElementTree as ElementTree
+    from conftest import ROOT
+
+    subprocess.run([server.binary, "form", "publish", "--db", server.database,
+                    str(ROOT / "Tests/SuiviServerTests/Fixtures/menage_test.xml")], check=True, capture_output=True)
+    link = server.add_person(network.base_url)
+    open_link(phone, link)
+    open_form(phone, "menage_test")
+    type_at(phone, "/data/chef_name", "Moussa Diop")
+    type_at(phone, "/data/member[1]/member_name", "Awa")
+    add = "section.repeat[data-path='/data/member'] > button.add-instance"
+    phone.find_element(By.CSS_SELECTOR, add).click()
+    type_at(phone, "/data/member[2]/member_name", "Bamba")
+    type_at(phone, "/data/member[2]/age", "30")
+    phone.find_element(By.CSS_SELECTOR, "section.repeat[data-path='/data/member[2]/sante/vaccine'] > button.add-instance").click()
+    type_at(phone, "/data/member[2]/sante/vaccine[1]/vaccine_name", "BCG")
+    type_at(phone, "/data/member[2]/sante/vaccine[2]/vaccine_name", "Polio")
+    phone.find_element(By.CSS_SELECTOR, add).click()
+    type_at(phone, "/data/member[3]/member_name", "Coumba")
+
+    phone.refresh()  # instances and their answers are part of the draft
+    wait(phone, lambda d: answer_at(d, "/data/member[3]/member_name") == "Coumba", message="repeat lost on reload")
+    assert answer_at(phone, "/data/member[2]/sante/vaccine[2]/vaccine_name") == "Polio"
+
+    remove = "div.repeat-instance[data-path='/data/member[2]'] > .repeat-bar button.remove-instance"
+    phone.find_element(By.CSS_SELECTOR, remove).click()
+    dialog = phone.find_element(By.ID, "remove")
+    wait(phone, lambda d: dialog.is_displayed(), message="no question before removing")
+    assert "Membre du ménage 2" in dialog.text
+    phone.save_screenshot(str(screenshots / "repeat-remove-360px.png"))
+    phone.find_element(By.ID, "remove-keep").click()
+    assert answer_at(phone, "/data/member[2]/member_name") == "Bamba"
+    phone.find_element(By.CSS_SELECTOR, remove).click()
+    phone.find_element(By.ID, "remove-confirm").click()
+    wait(phone, lambda d: answer_at(d, "/data/member[2]/member_name") == "Coumba", message="later members did not move up")
+    assert answer_at(phone, "/data/member[3]/member_name") is None
+    assert answer_at(phone, "/data/member[2]/sante/vaccine[1]/vaccine_name") == ""  # Bamba's vaccines went with him
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+    phone.save_screenshot(str(screenshots / "repeat-360px.png"))
+
+    phone.find_element(By.ID, "finalise").click()
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="record not saved")
+    wait(phone, lambda d: outbox_states(d) == ["sent"], 30)
+    (xml,), = server.rows("SELECT CAST(xml AS TEXT) FROM submissions")
+    record = ElementTree.fromstring(xml)
+    assert [member.findtext("member_name") for member in record.findall("member")] == ["Awa", "Coumba"]
+    assert [len(member.findall("sante/vaccine")) for member in record.findall("member")] == [1, 1]
+    assert record.findtext("chef_name") == "Moussa Diop"
+    assert "template" not in xml

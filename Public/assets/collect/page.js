@@ -154,7 +154,9 @@ async function openForm(formID, draft = null, { push = true } = {}) {
     instanceID: draft?.instanceID ?? newInstanceID(), form, startedAt: draft?.startedAt ?? timestamp(),
     createdAt: draft?.createdAt ?? new Date().toISOString(), original: draft, warned: false,
   };
-  view = new FormView($("questions"), form, strings, { language, answers: draft?.answers ?? {}, changed: answerChanged });
+  view = new FormView($("questions"), form, strings, {
+    language, answers: draft?.answers ?? {}, counts: draft?.counts ?? {}, changed: answerChanged, confirm: ask,
+  });
   if (!draft) view.prefill({ departement: person.departement.code, today: timestamp().slice(0, 10) });
   if (push) history.pushState({ filling: editing.instanceID }, "");
   $("status").hidden = true;
@@ -182,7 +184,7 @@ function draftRecord() {
   const { form, instanceID, startedAt, createdAt } = editing;
   return {
     instanceID, base, state: "draft", formID: form.id, formTitle: form.title, startedAt,
-    answers: { ...view.answers }, label: recordLabel(form, view.computed()),
+    answers: { ...view.answers }, counts: { ...view.counts }, label: recordLabel(form, view.computed()),
     xml: null, createdAt, attempts: 0, error: "",
   };
 }
@@ -246,7 +248,7 @@ async function finalise() {
   }
   const record = {
     ...draftRecord(), state: "queued", label: recordLabel(form, answers),
-    xml: instanceXML(form, answers), createdAt: new Date().toISOString(),
+    xml: instanceXML(form, answers, view.counts), createdAt: new Date().toISOString(),
   };
   await write(() => outbox.put(record));
   await closeForm();
@@ -273,6 +275,17 @@ async function discard() {
   // A draft opened again goes back to what it was; a new record goes.
   await write(() => (original ? outbox.put(original) : outbox.remove(instanceID)));
   await closeForm();
+}
+
+/** A yes-or-no question in the page's own dialog (in the person's language). */
+function ask(message) {
+  const dialog = $("remove");
+  $("remove-question").textContent = message;
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "yes"), { once: true });
+    dialog.returnValue = "";
+    dialog.showModal();
+  });
 }
 
 function sendWaiting(force = false) {
@@ -356,6 +369,8 @@ $("save-draft").addEventListener("click", keepDraft);
 $("cancel").addEventListener("click", cancel);
 $("discard-confirm").addEventListener("click", discard);
 $("discard-keep").addEventListener("click", () => $("discard").close());
+$("remove-keep").addEventListener("click", () => $("remove").close("no"));
+$("remove-confirm").addEventListener("click", () => $("remove").close("yes"));
 $("send-now").addEventListener("click", sendNow);
 // Back (Android's button or gesture) while filling: the answers are already
 // on the phone, so the form closes to the list and the draft shows there.
@@ -367,6 +382,7 @@ addEventListener("popstate", async () => {
     editing = null;
     pendingDraft = null;
     if ($("discard").open) $("discard").close();
+    if ($("remove").open) $("remove").close("no");
     await saving;
     localStorage.removeItem(FILLING);
   }

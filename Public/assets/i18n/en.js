@@ -39,6 +39,11 @@ export default {
   discardKeep: "Keep filling",
   discardConfirm: "Erase the answers",
   sendWhenOnline: "No network right now: your records stay on the phone and will be sent on their own when the network is back.",
+  addInstance: (label) => `+ Add: ${label}`,
+  removeInstance: "Remove",
+  removeInstanceQuestion: (name) => `Remove "${name}" and its answers?`,
+  removeKeep: "Keep",
+  removeConfirm: "Remove",
   // The shipped forms' titles (Forms/README.md); their questions carry English labels of their own.
   formTitles: { visite: "Workplace visit", emission_radio: "Radio programme", causerie: "Group talk" },
 };

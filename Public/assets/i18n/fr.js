@@ -39,4 +39,9 @@ export default {
   discardKeep: "Continuer la saisie",
   discardConfirm: "Effacer les réponses",
   sendWhenOnline: "Pas de réseau pour le moment : vos fiches restent sur le téléphone et partiront toutes seules quand le réseau reviendra.",
+  addInstance: (label) => `+ Ajouter : ${label}`,
+  removeInstance: "Supprimer",
+  removeInstanceQuestion: (name) => `Supprimer « ${name} » et ses réponses ?`,
+  removeKeep: "Garder",
+  removeConfirm: "Supprimer",
 };
