@@ -337,6 +337,13 @@ export class FormView {
       return box;
     }
     if (field.type === "geopoint") return this.renderGeopoint(field, value, update);
+    if (field.control === "upload") {
+      // Files are not sent from the browser: say where to attach them.
+      const note = document.createElement("p");
+      note.className = "muted";
+      note.textContent = this.text("fileNeedsCollect");
+      return note;
+    }
     const input = document.createElement(field.appearance?.includes("multiline") ? "textarea" : "input");
     input.id = id;
     input.name = field.name;

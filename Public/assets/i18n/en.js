@@ -39,6 +39,7 @@ export default {
   discardKeep: "Keep filling",
   discardConfirm: "Erase the answers",
   sendWhenOnline: "No network right now: your records stay on the phone and will be sent on their own when the network is back.",
+  fileNeedsCollect: "Photo or file: attach it with ODK Collect, not from the browser.",
   addInstance: (label) => `+ Add: ${label}`,
   removeInstance: "Remove",
   removeInstanceQuestion: (name) => `Remove "${name}" and its answers?`,

@@ -39,6 +39,7 @@ export default {
   discardKeep: "Continuer la saisie",
   discardConfirm: "Effacer les réponses",
   sendWhenOnline: "Pas de réseau pour le moment : vos fiches restent sur le téléphone et partiront toutes seules quand le réseau reviendra.",
+  fileNeedsCollect: "Photo ou fichier : à joindre avec ODK Collect, pas depuis le navigateur.",
   addInstance: (label) => `+ Ajouter : ${label}`,
   removeInstance: "Supprimer",
   removeInstanceQuestion: (name) => `Supprimer « ${name} » et ses réponses ?`,
