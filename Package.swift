@@ -30,7 +30,8 @@ let package = Package(
         .target(
             name: "SuiviHTTP",
             dependencies: [
-                "CMicroHTTPD", "SuiviBasics",
+                // zlib for gzip answers (ResponseCompression).
+                "CMicroHTTPD", "SuiviBasics", "CDeflate",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -50,7 +51,7 @@ let package = Package(
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         // Password strength as zxcvbn estimates it (zxcvbn-c; no pkg-config file).
         .systemLibrary(name: "CZxcvbn", providers: [.apt(["libzxcvbn-dev"])]),
-        // Deflate for PNG images and ODK Collect's settings QR payload.
+        // Deflate for PNG images, ODK Collect's settings QR payload and gzip answers.
         .systemLibrary(name: "CDeflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "SuiviStore",

@@ -2,19 +2,24 @@
 // styles open with no network at all. Assets are served cache-first (they
 // are revalidated in the background); pages under /key/ network-first with
 // the kept copy as fallback. Submissions are never cached.
-const ASSETS = "suivi-assets-v1";
+const ASSETS = "suivi-assets-v2";
 const DATA = "suivi-data";
 const PRECACHE = [
   "/assets/suivi.css", "/assets/collect/page.js", "/assets/collect/form.js", "/assets/collect/xpath.js",
-  "/assets/collect/instance.js", "/assets/collect/outbox.js", "/assets/i18n/fr.js", "/assets/i18n/en.js",
+  "/assets/collect/instance.js", "/assets/collect/outbox.js", "/assets/collect/checks.js", "/assets/i18n/fr.js", "/assets/i18n/en.js",
 ];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(ASSETS).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
 });
 
+// A new set of assets replaces the old one whole, so a page never mixes
+// scripts of two versions.
 self.addEventListener("activate", (event) => {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(caches.keys()
+    .then((names) => Promise.all(names.filter((name) => name.startsWith("suivi-assets-") && name !== ASSETS)
+      .map((name) => caches.delete(name))))
+    .then(() => self.clients.claim()));
 });
 
 self.addEventListener("fetch", (event) => {

@@ -259,7 +259,8 @@ public final class HTTPServer: @unchecked Sendable {
         let request = state.makeRequest(body: state.spooler.finish())
         state.phase = .handling
         suspend(state, connection) {
-            state.setResponse(await found.handler(request))
+            // Compressed here, on the handler's thread, never on libmicrohttpd's.
+            state.setResponse(ResponseCompression.apply(to: await found.handler(request), request: request))
         }
     }
 

@@ -29,9 +29,19 @@ public struct StaticFiles: Sendable {
         let etag = "\"\(status.st_size)-\(status.st_mtim.tv_sec)-\(status.st_mtim.tv_nsec)\""
         let type = Self.contentTypes[(path as NSString).pathExtension.lowercased()] ?? "application/octet-stream"
         let headers = [("ETag", etag), ("Cache-Control", cacheControl), ("X-Content-Type-Options", "nosniff")]
-        if request.headers["If-None-Match"] == etag {
+        if Self.matches(request.headers["If-None-Match"], etag) {
             return Response(status: 304, headers: headers)
         }
         return Response(status: 200, headers: [("Content-Type", type)] + headers, body: .file(path: path))
+    }
+
+    /// If-None-Match compares weakly (RFC 9110 13.1.2): the ETag of the
+    /// gzipped answer is the weak form of the file's.
+    static func matches(_ header: String?, _ etag: String) -> Bool {
+        guard let header else { return false }
+        return header.split(separator: ",").contains { item in
+            let tag = item.trimmingCharacters(in: .whitespaces)
+            return tag == "*" || (tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag) == etag
+        }
     }
 }

@@ -1,6 +1,7 @@
 """The phone's network, as a loopback TCP relay in front of the server. Tests
 cut it (connections refused), or make it answer 500, or swallow the answer
-after the server has stored the record (a timeout mid-send)."""
+after the server has stored the record (a timeout mid-send), or drop the
+phone's `Accept-Encoding` (to weigh what goes over the wire without gzip)."""
 import socket
 import threading
 
@@ -16,6 +17,7 @@ class Network:
         self.lock = threading.Lock()
         self.threads = []
         self.closed = False
+        self.plain = False          # drop Accept-Encoding from requests
 
     def start(self):
         self.listener = socket.socket()
@@ -98,8 +100,8 @@ class Network:
                     self.swallow_remaining -= 1
                     if self.swallow_remaining == 0:
                         self.mode = "up"
-            lines = [line for line in head.split(b"\r\n")
-                     if not line.lower().startswith((b"connection:", b"keep-alive:"))]
+            dropped = (b"connection:", b"keep-alive:") + ((b"accept-encoding:",) if self.plain else ())
+            lines = [line for line in head.split(b"\r\n") if not line.lower().startswith(dropped)]
             forwarded = b"\r\n".join(lines) + b"\r\nConnection: close\r\n\r\n" + body
             try:
                 with socket.create_connection(("127.0.0.1", self.server_port), timeout=30) as upstream:

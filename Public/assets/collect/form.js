@@ -1,8 +1,11 @@
 // Renders a form from its JSON description and checks answers with the same
 // rules as the server (xpath.js mirrors the server's evaluator): relevance,
 // required answers, types, constraints. Non-relevant answers are cleared, as
-// ODK Collect does.
+// ODK Collect does. Required answers and types must be right before sending;
+// answers the server would only flag for review (a broken constraint, a
+// phone or ID number of the wrong shape) are warnings the person may send anyway.
 import { parse, evaluateBoolean, evaluateString } from "./xpath.js";
+import { advisories } from "./checks.js";
 
 const compiled = new Map();
 function expression(text) {
@@ -13,6 +16,10 @@ function expression(text) {
   return compiled.get(text);
 }
 
+/** `/data/member[2]/age` → `/data/member/age`: the form's own path of an answer. */
+const formPath = (path) => path.replace(/\[\d+\]/g, "");
+const lastStep = (path) => path.slice(path.lastIndexOf("/") + 1);
+
 const daysSinceEpoch = (date) => Math.floor(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / 86400000);
 
 /** The label in `language` ("fr" or "en"), falling back to any label. */
@@ -22,8 +29,16 @@ export function pick(labels, languages, language) {
   return labels[key] ?? labels[""] ?? Object.values(labels)[0] ?? "";
 }
 
+/**
+ * Answers are kept by path; inside a repeat the path carries the instance's
+ * number, as XPath writes it (`/data/member[2]/age`), and `counts` holds how
+ * many instances each repeat has (`/data/member` → 2). A form without
+ * repeats has plain paths, as before.
+ */
 export class FormView {
-  constructor(container, form, strings, { language = "fr", answers = {} } = {}) {
+  constructor(container, form, strings, {
+    language = "fr", answers = {}, counts = {}, changed = () => {}, confirm = async () => true,
+  } = {}) {
     this.container = container;
     this.form = form;
     this.strings = strings;
@@ -31,31 +46,120 @@ export class FormView {
     this.answers = { ...answers };
     this.paths = new Set(form.fields.map((field) => field.path));
     this.elements = new Map();
+    this.changed = changed;
+    this.confirm = confirm;
+    this.counts = { ...counts };
+    this.repeats = new Set(form.fields.filter((field) => field.control === "repeat").map((field) => field.path));
+    this.fieldsByPath = new Map(form.fields.map((field) => [field.path, field]));
+    this.children = new Map();
+    for (const field of form.fields) {
+      const parent = field.path.slice(0, field.path.lastIndexOf("/"));
+      if (!this.children.has(parent)) this.children.set(parent, []);
+      this.children.get(parent).push(field);
+    }
+    // Whether the person typed or chose something since the form opened
+    // (prefilled defaults do not count): only then is there work to lose.
+    this.touched = false;
+  }
+
+  /**
+   * Prefills what the phone knows, as a starting point the person may change:
+   * the person's département where the form asks for one among its choices,
+   * and today's date in the form's first date question (the date the server
+   * counts the record on).
+   */
+  prefill({ departement, today }) {
+    const questions = this.questions.filter((field) => !field.group && !field.readonly && !this.inRepeat(field.path));
+    const place = questions.find((field) => field.name === "departement" && field.type === "select1");
+    if (departement && place?.choices?.some((choice) => choice.value === departement) && !this.answers[place.path]) {
+      this.answers[place.path] = departement;
+    }
+    const day = questions.find((field) => field.type === "date");
+    if (today && day && !this.answers[day.path]) this.answers[day.path] = today;
   }
 
   /** Fields a person sees: questions and group headings; not metadata, not computed. */
   get questions() {
-    return this.form.fields.filter((field) =>
-      !field.path.includes("/meta/") && !field.calculate && !field.preload && field.control);
+    return this.form.fields.filter(isShown);
+  }
+
+  inRepeat(path) {
+    return [...this.repeats].some((repeat) => path === repeat || path.startsWith(repeat + "/"));
+  }
+
+  /** Instances of a repeat, given its path with the numbers of the repeats around it. */
+  count(repeatPath) {
+    return this.counts[repeatPath] ?? 1;
+  }
+
+  /**
+   * The answer paths of a form path: one per instance of each repeat on the
+   * way, except where `within` (an answer path) names the instance: inside a
+   * repeat, `/data/member/age` means this member's age, as in ODK.
+   */
+  expand(path, within = "") {
+    const steps = path.split("/").filter(Boolean);
+    const fixed = within.split("/").filter(Boolean);
+    let paths = [""];
+    let prefix = "";
+    steps.forEach((step, index) => {
+      prefix += `/${step}`;
+      if (!this.repeats.has(prefix)) { paths = paths.map((path) => `${path}/${step}`); return; }
+      const given = formPath(`/${fixed.slice(0, index + 1).join("/")}`) === prefix && /\[(\d+)\]$/.exec(fixed[index] ?? "");
+      paths = given ? paths.map((path) => `${path}/${step}[${given[1]}]`)
+        : paths.flatMap((path) => Array.from({ length: this.count(`${path}/${step}`) }, (_, n) => `${path}/${step}[${n + 1}]`));
+    });
+    return paths;
   }
 
   context(path) {
     return {
       contextPath: path,
-      values: (target) => (this.paths.has(target) ? [this.answers[target] ?? ""] : []),
+      values: (target) => {
+        const general = formPath(target);
+        if (!this.paths.has(general)) return [];
+        if (this.repeats.size === 0) return [this.answers[target] ?? ""];
+        return this.expand(general, target.includes("[") ? target : path).map((answer) => this.answers[answer] ?? "");
+      },
       today: daysSinceEpoch(new Date()),
       now: new Date(),
     };
   }
 
-  isRelevant(field) {
-    for (const candidate of this.form.fields) {
-      const isSelfOrAncestor = candidate.path === field.path || field.path.startsWith(candidate.path + "/");
-      if (!isSelfOrAncestor || !candidate.relevant) continue;
-      const ast = expression(candidate.relevant);
-      if (ast && !safely(() => evaluateBoolean(ast, this.context(candidate.path)), true)) return false;
+  /** Whether the answer at `path` is asked: its own relevance and every enclosing group's. */
+  isRelevant(path) {
+    const steps = path.split("/").filter(Boolean);
+    for (let length = 2; length <= steps.length; length += 1) {
+      const here = `/${steps.slice(0, length).join("/")}`;
+      const ast = expression(this.fieldsByPath.get(formPath(here))?.relevant);
+      if (ast && !safely(() => evaluateBoolean(ast, this.context(here)), true)) return false;
     }
     return true;
+  }
+
+  /** Every question, group and repeat instance as shown, in form order: [{field, path, kind}]. */
+  walk(parent = `/${this.form.root}`, answerParent = parent) {
+    const items = [];
+    for (const field of this.children.get(parent) ?? []) {
+      const path = `${answerParent}/${lastStep(field.path)}`;
+      if (!isShown(field)) {
+        // A node with no control of its own may still hold questions.
+        if (!field.path.includes("/meta") && !this.repeats.has(field.path)) items.push(...this.walk(field.path, path));
+        continue;
+      }
+      if (this.repeats.has(field.path)) {
+        items.push({ field, path, kind: "repeat" });
+        for (let n = 1; n <= this.count(path); n += 1) {
+          items.push({ field, path: `${path}[${n}]`, kind: "instance" });
+          items.push(...this.walk(field.path, `${path}[${n}]`));
+        }
+      } else if (field.group) {
+        items.push({ field, path, kind: "group" }, ...this.walk(field.path, path));
+      } else {
+        items.push({ field, path, kind: "question" });
+      }
+    }
+    return items;
   }
 
   text(key, ...values) {
@@ -70,24 +174,107 @@ export class FormView {
   render() {
     this.elements.clear();
     const fragment = document.createDocumentFragment();
-    for (const field of this.questions) fragment.append(this.renderQuestion(field));
+    fragment.append(...this.renderChildren(`/${this.form.root}`, `/${this.form.root}`));
     this.container.replaceChildren(fragment);
     this.refresh();
   }
 
-  renderQuestion(field) {
-    if (field.group) {
-      const heading = document.createElement("h2");
-      heading.className = "group";
-      heading.dataset.path = field.path;
-      heading.textContent = this.label(field.labels);
-      this.elements.set(field.path, { wrapper: heading, error: document.createElement("span") });
-      return heading;
+  renderChildren(parent, answerParent) {
+    const nodes = [];
+    for (const field of this.children.get(parent) ?? []) {
+      const path = `${answerParent}/${lastStep(field.path)}`;
+      if (!isShown(field)) {
+        if (!field.path.includes("/meta") && !this.repeats.has(field.path)) nodes.push(...this.renderChildren(field.path, path));
+      } else if (this.repeats.has(field.path)) {
+        nodes.push(this.renderRepeat(field, path));
+      } else if (field.group) {
+        const heading = document.createElement("h2");
+        heading.className = "group";
+        heading.dataset.path = path;
+        heading.textContent = this.label(field.labels);
+        this.elements.set(path, { wrapper: heading, error: document.createElement("span") });
+        nodes.push(heading, ...this.renderChildren(field.path, path));
+      } else {
+        nodes.push(this.renderQuestion(field, path));
+      }
     }
+    return nodes;
+  }
+
+  /** A repeat: each instance with its questions and a way to remove it, then a way to add one. */
+  renderRepeat(field, path) {
+    const section = document.createElement("section");
+    section.className = "repeat";
+    section.dataset.path = path;
+    const label = this.label(field.labels) || field.name;
+    const heading = document.createElement("h2");
+    heading.className = "group";
+    heading.textContent = label;
+    section.append(heading);
+    for (let n = 1; n <= this.count(path); n += 1) {
+      const instance = document.createElement("div");
+      instance.className = "repeat-instance";
+      instance.dataset.path = `${path}[${n}]`;
+      const bar = document.createElement("div");
+      bar.className = "repeat-bar";
+      const title = document.createElement("h3");
+      title.textContent = `${label} ${n}`;
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "secondary remove-instance";
+      remove.textContent = this.text("removeInstance");
+      remove.addEventListener("click", () => this.removeInstance(path, n, `${label} ${n}`));
+      bar.append(title, remove);
+      instance.append(bar, ...this.renderChildren(field.path, `${path}[${n}]`));
+      this.elements.set(`${path}[${n}]`, { wrapper: instance, error: document.createElement("span") });
+      section.append(instance);
+    }
+    const add = document.createElement("button");
+    add.type = "button";
+    add.className = "secondary add-instance";
+    add.textContent = this.text("addInstance", label);
+    add.addEventListener("click", () => this.addInstance(path));
+    section.append(add);
+    this.elements.set(path, { wrapper: section, error: document.createElement("span") });
+    return section;
+  }
+
+  addInstance(path) {
+    this.counts[path] = this.count(path) + 1;
+    this.touched = true;
+    this.render();
+    this.changed(path);
+    this.elements.get(`${path}[${this.counts[path]}]`)?.wrapper.scrollIntoView?.({ block: "start" });
+  }
+
+  /** Removes one instance, after asking: its answers go, later instances move up. */
+  async removeInstance(path, number, name) {
+    if (!(await this.confirm(this.text("removeInstanceQuestion", name)))) return;
+    const prefix = `${path}[`;
+    const renumber = (map) => {
+      const result = {};
+      for (const [key, value] of Object.entries(map)) {
+        const match = key.startsWith(prefix) && /^(\d+)\](.*)$/.exec(key.slice(prefix.length));
+        if (!match) { result[key] = value; continue; }
+        const n = Number(match[1]);
+        if (n < number) result[key] = value;
+        else if (n > number) result[`${prefix}${n - 1}]${match[2]}`] = value;
+      }
+      return result;
+    };
+    this.answers = renumber(this.answers);
+    this.counts = renumber(this.counts);
+    this.counts[path] = this.count(path) - 1;
+    this.touched = true;
+    this.render();
+    this.changed(path);
+  }
+
+  renderQuestion(field, path) {
     const wrapper = document.createElement("div");
     wrapper.className = "question";
-    wrapper.dataset.path = field.path;
-    const id = `q-${field.name}`;
+    wrapper.dataset.path = path;
+    const id = `q-${path.slice(1).replace(/[^A-Za-z0-9_-]/g, "-")}`;
     const title = document.createElement(field.type === "select" || isRadio(field) ? "p" : "label");
     title.className = "question-label";
     title.textContent = this.label(field.labels) || field.name;
@@ -106,18 +293,18 @@ export class FormView {
       hintElement.textContent = hint;
       wrapper.append(hintElement);
     }
-    wrapper.append(this.renderControl(field, id));
+    wrapper.append(this.renderControl(field, id, path));
     const error = document.createElement("p");
     error.className = "error";
     error.setAttribute("role", "alert");
     wrapper.append(error);
-    this.elements.set(field.path, { wrapper, error });
+    this.elements.set(path, { wrapper, error });
     return wrapper;
   }
 
-  renderControl(field, id) {
-    const value = this.answers[field.path] ?? "";
-    const update = (next) => { this.setAnswer(field.path, next); };
+  renderControl(field, id, path) {
+    const value = this.answers[path] ?? "";
+    const update = (next) => { this.setAnswer(path, next); };
     if (field.type === "select1" && !isRadio(field)) {
       const select = document.createElement("select");
       select.id = id;
@@ -137,7 +324,7 @@ export class FormView {
         row.className = "choice";
         const input = document.createElement("input");
         input.type = field.type === "select" ? "checkbox" : "radio";
-        input.name = field.name;
+        input.name = path === field.path ? field.name : id;
         input.value = choice.value;
         input.checked = selected.has(choice.value);
         input.addEventListener("change", () => {
@@ -150,6 +337,13 @@ export class FormView {
       return box;
     }
     if (field.type === "geopoint") return this.renderGeopoint(field, value, update);
+    if (field.control === "upload") {
+      // Files are not sent from the browser: say where to attach them.
+      const note = document.createElement("p");
+      note.className = "muted";
+      note.textContent = this.text("fileNeedsCollect");
+      return note;
+    }
     const input = document.createElement(field.appearance?.includes("multiline") ? "textarea" : "input");
     input.id = id;
     input.name = field.name;
@@ -188,52 +382,76 @@ export class FormView {
 
   setAnswer(path, value) {
     if (value === "") delete this.answers[path]; else this.answers[path] = value;
+    this.touched = true;
     this.refresh();
+    this.changed(path);
   }
 
   /** Shows relevant questions only; clears answers to the others. */
   refresh() {
-    for (const field of this.questions) {
-      const relevant = this.isRelevant(field);
-      const entry = this.elements.get(field.path);
+    for (const { path } of this.walk()) {
+      const relevant = this.isRelevant(path);
+      const entry = this.elements.get(path);
       if (entry) entry.wrapper.hidden = !relevant;
       if (!relevant) {
-        for (const path of Object.keys(this.answers)) {
-          if (path === field.path || path.startsWith(field.path + "/")) delete this.answers[path];
+        for (const answer of Object.keys(this.answers)) {
+          if (answer === path || answer.startsWith(path + "/") || answer.startsWith(path + "[")) delete this.answers[answer];
         }
       }
     }
   }
 
-  /** Problems with the current answers: [{path, message}]; shown inline. */
-  validate() {
+  /**
+   * What is wrong with the current answers, shown inline:
+   * `problems` (a required answer missing, a wrong type) block sending;
+   * `warnings` (a broken constraint, the campaign's lenient checks) are what
+   * the server would flag for review: the person may still send.
+   * Each is [{path, message}].
+   */
+  check() {
     const problems = [];
-    for (const field of this.questions) {
-      const entry = this.elements.get(field.path);
-      if (entry) entry.error.textContent = "";
-      if (field.group || !this.isRelevant(field)) continue;
-      const value = this.answers[field.path] ?? "";
-      const context = this.context(field.path);
-      let message = "";
+    const warnings = [];
+    const items = this.walk();
+    const relevant = items.filter((item) => item.kind === "question" && this.isRelevant(item.path));
+    for (const { path } of items) {
+      const entry = this.elements.get(path);
+      if (entry) { entry.error.textContent = ""; entry.error.className = "error"; }
+    }
+    for (const { field, path } of relevant) {
+      const value = this.answers[path] ?? "";
+      const context = this.context(path);
       if (value === "") {
         const required = expression(field.required);
         if (required && safely(() => evaluateBoolean(required, context), false)) {
-          message = this.label(field.required_messages) || this.text("required");
+          problems.push({ path, message: this.label(field.required_messages) || this.text("required") });
         }
       } else if (!typeIsValid(field.type, value)) {
-        message = this.text("wrongType");
+        problems.push({ path, message: this.text("wrongType") });
       } else {
         const constraint = expression(field.constraint);
         if (constraint && !safely(() => evaluateBoolean(constraint, context), true)) {
-          message = this.label(field.constraint_messages) || this.text("constraint");
+          warnings.push({ path, message: this.label(field.constraint_messages) || this.text("constraint") });
         }
       }
-      if (message) {
-        problems.push({ path: field.path, message });
-        if (entry) entry.error.textContent = message;
+    }
+    const blocked = new Set(problems.map((problem) => problem.path));
+    const asked = relevant.map(({ field, path }) => ({ name: field.name, path }));
+    for (const { path, key } of advisories(asked, this.answers)) {
+      if (!blocked.has(path)) warnings.push({ path, message: this.text(key) });
+    }
+    // In the order of the questions, so the page scrolls to the first one.
+    const order = new Map(relevant.map(({ path }, index) => [path, index]));
+    warnings.sort((a, b) => order.get(a.path) - order.get(b.path));
+    for (const [list, kind] of [[warnings, "warning"], [problems, "error"]]) {
+      for (const { path, message } of list) {
+        const entry = this.elements.get(path);
+        if (!entry) continue;
+        entry.error.className = kind;
+        entry.error.textContent = entry.error.textContent && kind === "warning"
+          ? `${entry.error.textContent} ${message}` : message;
       }
     }
-    return problems;
+    return { problems, warnings };
   }
 
   /** Answers with computed values filled in (instanceName and the like). */
@@ -241,11 +459,15 @@ export class FormView {
     const answers = { ...this.answers };
     for (const field of this.form.fields) {
       const ast = expression(field.calculate);
-      if (ast) answers[field.path] = safely(() => evaluateString(ast, this.context(field.path)), "");
+      if (!ast) continue;
+      for (const path of this.expand(field.path)) answers[path] = safely(() => evaluateString(ast, this.context(path)), "");
     }
     return answers;
   }
 }
+
+/** A question or group the person sees: not metadata, not computed. */
+const isShown = (field) => !field.path.includes("/meta/") && !field.calculate && !field.preload && field.control;
 
 const isRadio = (field) => field.type === "select1" && !(field.appearance?.includes("minimal")) && (field.choices?.length ?? 0) <= 8;
 

@@ -7,9 +7,12 @@ const escapeXML = (text) =>
 
 /**
  * @param form the form description served at /key/{token}/forms/{id}.json
- * @param answers map of absolute path -> string value
+ * @param answers map of answer path -> string value; inside a repeat the path
+ *   numbers the instance (`/data/member[2]/age`)
+ * @param counts map of repeat path (numbered like answers) -> instances; 1 when absent
  */
-export function instanceXML(form, answers) {
+export function instanceXML(form, answers, counts = {}) {
+  const repeats = new Set(form.fields.filter((field) => field.control === "repeat").map((field) => field.path));
   const root = { name: form.root, children: new Map(), path: `/${form.root}` };
   for (const field of form.fields) {
     const steps = field.path.split("/").filter(Boolean).slice(1);
@@ -21,14 +24,21 @@ export function instanceXML(form, answers) {
       node = node.children.get(step);
     }
   }
-  const write = (node) => {
+  // A repeat is written once per instance, as Collect does: none when the
+  // person removed them all, never the template.
+  const write = (node, path) => {
+    if (!repeats.has(node.path)) return element(node, path);
+    const count = counts[path] ?? 1;
+    return Array.from({ length: count }, (_, n) => element(node, `${path}[${n + 1}]`)).join("");
+  };
+  const element = (node, path) => {
     if (node.children.size === 0) {
-      const value = answers[node.path] ?? "";
+      const value = answers[path] ?? "";
       return value === "" ? `<${node.name}/>` : `<${node.name}>${escapeXML(value)}</${node.name}>`;
     }
-    return `<${node.name}>${[...node.children.values()].map(write).join("")}</${node.name}>`;
+    return `<${node.name}>${[...node.children.values()].map((child) => write(child, `${path}/${child.name}`)).join("")}</${node.name}>`;
   };
-  const body = [...root.children.values()].map(write).join("");
+  const body = [...root.children.values()].map((child) => write(child, child.path)).join("");
   return `<?xml version="1.0" encoding="UTF-8"?><${form.root} xmlns:jr="http://openrosa.org/javarosa" ` +
     `xmlns:orx="http://openrosa.org/xforms" id="${escapeXML(form.id)}" version="${escapeXML(form.version)}">${body}</${form.root}>`;
 }

@@ -6,16 +6,26 @@
 const DATABASE = "suivi";
 const STORE = "records";
 
+let opened = null;
+
+/** One connection for the page's life: opening one per write is slow on a phone. */
 function open() {
-  return new Promise((resolve, reject) => {
+  opened ??= new Promise((resolve, reject) => {
     const request = indexedDB.open(DATABASE, 1);
     request.onupgradeneeded = () => {
       const store = request.result.createObjectStore(STORE, { keyPath: "instanceID" });
       store.createIndex("state", "state");
     };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+      const database = request.result;
+      // Another version of the page wants to upgrade: let it, reopen later.
+      database.onversionchange = () => { database.close(); opened = null; };
+      database.onclose = () => { opened = null; };
+      resolve(database);
+    };
+    request.onerror = () => { opened = null; reject(request.error); };
   });
+  return opened;
 }
 
 async function transaction(mode, work) {
@@ -23,9 +33,9 @@ async function transaction(mode, work) {
   return new Promise((resolve, reject) => {
     const tx = database.transaction(STORE, mode);
     const result = work(tx.objectStore(STORE));
-    tx.oncomplete = () => { database.close(); resolve(result?.result ?? result); };
-    tx.onerror = () => { database.close(); reject(tx.error); };
-    tx.onabort = () => { database.close(); reject(tx.error); };
+    tx.oncomplete = () => resolve(result?.result ?? result);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error);
   });
 }
 

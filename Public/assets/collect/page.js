@@ -1,7 +1,9 @@
 // The phone web form under /key/{token}: who the person is, their forms,
 // their outbox. Works offline after the first visit: the service worker
 // serves the page and assets, the Cache API holds `me` and the forms, and
-// IndexedDB holds every record until the server has acknowledged it.
+// IndexedDB holds every record until the server has acknowledged it, and
+// every answer as it is typed: a record being filled is a draft on the phone
+// that survives Back, a reload or a closed browser.
 import fr from "../i18n/fr.js";
 import en from "../i18n/en.js";
 import { FormView, pick } from "./form.js";
@@ -15,7 +17,12 @@ const DATA_CACHE = "suivi-data";
 let language = localStorage.getItem("suivi.language") === "en" ? "en" : "fr";
 let person = null;
 let view = null;       // the FormView being filled
-let editing = null;    // { instanceID, form, startedAt }
+let editing = null;    // { instanceID, form, startedAt, createdAt, original, warned }
+let saving = Promise.resolve();  // writes to the outbox, one after the other
+let pendingDraft = null;         // the latest answers not yet written to the outbox
+// The record being filled, also kept synchronously: an IndexedDB write still
+// under way when the page is reloaded or closed can be lost, this cannot.
+const FILLING = `suivi.filling:${base}`;
 
 const $ = (id) => document.getElementById(id);
 
@@ -23,6 +30,13 @@ function text(key, ...values) {
   const entry = strings[language][key];
   return typeof entry === "function" ? entry(...values) : entry;
 }
+
+/**
+ * A form's title in the chosen language. An XForm has one title (in French
+ * for the shipped forms): the strings file names the shipped forms in
+ * English; any other form keeps its own title.
+ */
+const formTitle = (formID, title) => strings[language].formTitles?.[formID] ?? title;
 
 /** The URL of a form's description at a given version: cached for good. */
 const formURL = (form) => `${base}/forms/${form.id}.json?hash=${encodeURIComponent(form.hash)}`;
@@ -83,7 +97,7 @@ async function renderHome() {
     button.type = "button";
     button.className = "open secondary";
     button.dataset.form = form.id;
-    button.textContent = form.title;
+    button.textContent = formTitle(form.id, form.title);
     button.addEventListener("click", () => openForm(form.id));
     item.append(button);
     return item;
@@ -107,7 +121,7 @@ async function renderOutbox() {
     item.dataset.instance = record.instanceID;
     item.dataset.state = record.state;
     const title = document.createElement("strong");
-    title.textContent = `${record.formTitle} · ${record.label || ""}`;
+    title.textContent = `${formTitle(record.formID, record.formTitle)} · ${record.label || ""}`;
     const state = document.createElement("div");
     state.className = `state ${record.state}`;
     state.textContent = {
@@ -122,7 +136,12 @@ async function renderOutbox() {
   }));
 }
 
-async function openForm(formID, draft = null) {
+/**
+ * Opens a form, new or from a draft. The form gets a history entry of its
+ * own, so Android's Back closes it to the list (the draft kept) instead of
+ * leaving the page.
+ */
+async function openForm(formID, draft = null, { push = true } = {}) {
   let form;
   try {
     form = await loadForm(person.forms.find((candidate) => candidate.id === formID));
@@ -131,12 +150,21 @@ async function openForm(formID, draft = null) {
     $("status").textContent = text("formUnavailable");
     return;
   }
-  editing = { instanceID: draft?.instanceID ?? newInstanceID(), form, startedAt: draft?.startedAt ?? timestamp() };
-  view = new FormView($("questions"), form, strings, { language, answers: draft?.answers ?? {} });
+  editing = {
+    instanceID: draft?.instanceID ?? newInstanceID(), form, startedAt: draft?.startedAt ?? timestamp(),
+    createdAt: draft?.createdAt ?? new Date().toISOString(), original: draft, warned: false,
+  };
+  view = new FormView($("questions"), form, strings, {
+    language, answers: draft?.answers ?? {}, counts: draft?.counts ?? {}, changed: answerChanged, confirm: ask,
+  });
+  if (!draft) view.prefill({ departement: person.departement.code, today: timestamp().slice(0, 10) });
+  if (push) history.pushState({ filling: editing.instanceID }, "");
+  $("status").hidden = true;
   $("home").hidden = true;
   $("filling").hidden = false;
-  $("form-title").textContent = form.title;
-  $("form-errors").textContent = "";
+  $("form-title").textContent = formTitle(form.id, form.title);
+  showFormMessage("", "error");
+  $("finalise").textContent = text("finalise");
   view.render();
   window.scrollTo(0, 0);
 }
@@ -146,36 +174,158 @@ function recordLabel(form, answers) {
   return named ? answers[named.path] ?? "" : "";
 }
 
-async function save(state) {
-  const { form, instanceID, startedAt } = editing;
-  if (state === "queued") {
-    const problems = view.validate();
-    if (problems.length) {
-      $("form-errors").textContent = text("fixErrors", problems.length);
-      document.querySelector(`[data-path="${problems[0].path}"]`)?.scrollIntoView({ block: "center" });
-      return;
-    }
+function showFormMessage(message, kind) {
+  $("form-errors").textContent = message;
+  $("form-errors").className = kind;
+}
+
+/** The record being filled as a draft: its answers so far, no XML yet. */
+function draftRecord() {
+  const { form, instanceID, startedAt, createdAt } = editing;
+  return {
+    instanceID, base, state: "draft", formID: form.id, formTitle: form.title, startedAt,
+    answers: { ...view.answers }, counts: { ...view.counts }, label: recordLabel(form, view.computed()),
+    xml: null, createdAt, attempts: 0, error: "",
+  };
+}
+
+/** Queues a write to the outbox behind the ones before it, so the last answer wins. */
+function write(work) {
+  saving = saving.then(work).catch(() => {});
+  return saving;
+}
+
+/** Every change is on the phone at once: nothing typed is lost if the page goes. */
+function answerChanged() {
+  if (!view || !editing) return;
+  pendingDraft = draftRecord();
+  try { localStorage.setItem(FILLING, JSON.stringify(pendingDraft)); } catch { /* full: IndexedDB still has it */ }
+  // Keystrokes come faster than writes: each write takes the latest answers.
+  write(async () => {
+    const record = pendingDraft;
+    pendingDraft = null;
+    if (record) await outbox.put(record);
+  });
+  if (editing.warned) {
+    // The answers changed since the warnings: check them again before sending.
+    editing.warned = false;
+    $("finalise").textContent = text("finalise");
   }
+}
+
+/** Leaves the form for the list; the history entry the form added goes too. */
+async function closeForm() {
+  view = null;
+  editing = null;
+  pendingDraft = null;
+  await saving;
+  localStorage.removeItem(FILLING);
+  if (history.state?.filling) history.back();  // popstate draws the list
+  else await renderHome();
+}
+
+async function finalise() {
+  const { problems, warnings } = view.check();
+  if (problems.length) {
+    showFormMessage(text("fixErrors", problems.length), "error");
+    document.querySelector(`[data-path="${problems[0].path}"]`)?.scrollIntoView({ block: "center" });
+    return;
+  }
+  if (warnings.length && !editing.warned) {
+    // What the server would flag for review: said once, then the person decides.
+    editing.warned = true;
+    showFormMessage(text("checkWarnings", warnings.length), "warning");
+    $("finalise").textContent = text("sendAnyway");
+    document.querySelector(`[data-path="${warnings[0].path}"]`)?.scrollIntoView({ block: "center" });
+    return;
+  }
+  const { form, instanceID, startedAt } = editing;
   const answers = view.computed();
   for (const field of form.fields) {
     if (field.preload === "uid") answers[field.path] = instanceID;
     if (field.path.endsWith("/start") && field.preload) answers[field.path] = startedAt;
     if (field.path.endsWith("/end") && field.preload) answers[field.path] = timestamp();
   }
-  await outbox.put({
-    instanceID, base, state, formID: form.id, formTitle: form.title, startedAt,
-    answers: view.answers, label: recordLabel(form, answers),
-    xml: state === "queued" ? instanceXML(form, answers) : null,
-    createdAt: new Date().toISOString(), attempts: 0, error: "",
+  const record = {
+    ...draftRecord(), state: "queued", label: recordLabel(form, answers),
+    xml: instanceXML(form, answers, view.counts), createdAt: new Date().toISOString(),
+  };
+  await write(() => outbox.put(record));
+  await closeForm();
+  sendWaiting();
+}
+
+async function keepDraft() {
+  const record = draftRecord();
+  await write(() => outbox.put(record));
+  await closeForm();
+}
+
+/** "Annuler": typed answers go only once the person says so. */
+function cancel() {
+  if (!view.touched) { closeForm(); return; }
+  $("discard").showModal();
+}
+
+async function discard() {
+  $("discard").close();
+  const { instanceID, original } = editing;
+  pendingDraft = null;
+  localStorage.removeItem(FILLING);
+  // A draft opened again goes back to what it was; a new record goes.
+  await write(() => (original ? outbox.put(original) : outbox.remove(instanceID)));
+  await closeForm();
+}
+
+/** A yes-or-no question in the page's own dialog (in the person's language). */
+function ask(message) {
+  const dialog = $("remove");
+  $("remove-question").textContent = message;
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "yes"), { once: true });
+    dialog.returnValue = "";
+    dialog.showModal();
   });
-  view = null;
-  editing = null;
-  await renderHome();
-  if (state === "queued") sendWaiting();
 }
 
 function sendWaiting(force = false) {
   return outbox.flush(submissionURL, () => renderOutbox(), { force }).then(() => renderOutbox());
+}
+
+/** "Envoyer maintenant": says plainly when the network is what is missing. */
+async function sendNow() {
+  const status = $("send-status");
+  status.textContent = navigator.onLine ? "" : text("sendWhenOnline");
+  await sendWaiting(true);
+  const waiting = (await outbox.all()).filter((record) => record.base === base && record.state === "queued");
+  if (waiting.some((record) => !record.error)) status.textContent = text("sendWhenOnline");
+  else if (waiting.length === 0) status.textContent = "";
+}
+
+/**
+ * The answers kept synchronously by the last page go into the outbox, unless
+ * that record has since been finalised or erased.
+ */
+async function recoverFilling() {
+  let record = null;
+  try { record = JSON.parse(localStorage.getItem(FILLING) || "null"); } catch { /* unreadable: IndexedDB has the draft */ }
+  if (record?.state === "draft" && record.instanceID) {
+    const kept = await outbox.get(record.instanceID).catch(() => null);
+    if (!kept || kept.state === "draft") await outbox.put(record);
+  }
+  localStorage.removeItem(FILLING);
+}
+
+/** After a reload in the middle of a form, the form opens again with its draft. */
+async function reopenDraft() {
+  const instanceID = history.state?.filling;
+  if (!instanceID) return;
+  const draft = await outbox.get(instanceID).catch(() => null);
+  if (draft?.state === "draft" && person.forms.some((form) => form.id === draft.formID)) {
+    await openForm(draft.formID, draft, { push: false });
+  } else {
+    history.replaceState(null, "");
+  }
 }
 
 async function load() {
@@ -189,7 +339,9 @@ async function load() {
     $("status").className = "error";
     return;
   }
+  await recoverFilling();
   await renderHome();
+  await reopenDraft();
   // Keep the page and every form for offline use; a form is downloaded
   // again only when its version (hash) changes.
   caches.open(DATA_CACHE).then(async (cache) => {
@@ -203,14 +355,39 @@ async function load() {
 $("language").addEventListener("click", () => {
   language = language === "fr" ? "en" : "fr";
   localStorage.setItem("suivi.language", language);
-  if (view) { view.language = language; view.render(); }
+  if (view) {
+    view.language = language;
+    view.render();
+    $("form-title").textContent = formTitle(editing.form.id, editing.form.title);
+    $("finalise").textContent = text(editing.warned ? "sendAnyway" : "finalise");
+  }
   renderTexts();
   if (!view) renderHome();
 });
-$("form").addEventListener("submit", (event) => { event.preventDefault(); save("queued"); });
-$("save-draft").addEventListener("click", () => save("draft"));
-$("cancel").addEventListener("click", () => { view = null; editing = null; renderHome(); });
-$("send-now").addEventListener("click", () => sendWaiting(true));
+$("form").addEventListener("submit", (event) => { event.preventDefault(); finalise(); });
+$("save-draft").addEventListener("click", keepDraft);
+$("cancel").addEventListener("click", cancel);
+$("discard-confirm").addEventListener("click", discard);
+$("discard-keep").addEventListener("click", () => $("discard").close());
+$("remove-keep").addEventListener("click", () => $("remove").close("no"));
+$("remove-confirm").addEventListener("click", () => $("remove").close("yes"));
+$("send-now").addEventListener("click", sendNow);
+// Back (Android's button or gesture) while filling: the answers are already
+// on the phone, so the form closes to the list and the draft shows there.
+addEventListener("popstate", async () => {
+  if (view && editing) {
+    const record = draftRecord();
+    if (view.touched) write(() => outbox.put(record));
+    view = null;
+    editing = null;
+    pendingDraft = null;
+    if ($("discard").open) $("discard").close();
+    if ($("remove").open) $("remove").close("no");
+    await saving;
+    localStorage.removeItem(FILLING);
+  }
+  if (person) await renderHome();
+});
 addEventListener("online", () => { renderTexts(); sendWaiting(true); });
 addEventListener("offline", renderTexts);
 setInterval(() => sendWaiting(), 15000);

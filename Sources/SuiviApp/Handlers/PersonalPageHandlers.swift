@@ -46,6 +46,8 @@ struct PersonalPageHandlers: Sendable {
 
     func me(_ request: Request) async throws -> Response {
         let person = try await authentication.person(request)
+        // A form published by `suivi form publish` shows here as in Collect's form list.
+        try context.forms.reloadIfChanged()
         let departement = context.departements.first { $0.code == person.departementCode }
         return JSONResponses.ok(PersonalPageResponse(
             name: person.name,
