@@ -43,7 +43,8 @@ enum Routes {
 
         // A draft tried on phones through its test link (issue 16): the
         // draft alone, its records kept apart.
-        let draftTests = DraftTestHandlers(context: context, authentication: authentication)
+        let draftTests = DraftTestHandlers(context: context, authentication: authentication,
+                                           files: StaticFiles(root: context.configuration.publicDirectory))
         router.unmatched(under: "/test/:token", .openRosa)
         router.add("GET", "/test/:token/formList", render.openRosa(draftTests.formList))
         router.add("GET", "/test/:token/forms/:formId.xml", render.openRosa(draftTests.formDownload))
@@ -51,6 +52,9 @@ enum Routes {
         router.add("GET", "/test/:token/forms/:formId/media/:name", render.openRosa(draftTests.mediaFile))
         router.add("HEAD", "/test/:token/submission", render.openRosa(draftTests.submissionProbe))
         router.add("POST", "/test/:token/submission", render.openRosa(draftTests.submit))
+        router.add("GET", "/test/:token", render.json(draftTests.page))
+        router.add("GET", "/test/:token/me", render.json(draftTests.me))
+        router.add("GET", "/test/:token/forms/:formId.json", render.json(draftTests.formJSON))
 
         // The phone browser, under the same personal link.
         router.add("GET", "/key/:token", render.json(personal.page))

@@ -79,6 +79,9 @@ public struct ReviewStore: Sendable {
         public let resourcePersonID: Int64?
         /// Sealed answers: the list says "Fiche chiffrée".
         public let encrypted: Bool
+        public let formVersion: String
+        /// The record as sent: the only place every repeat instance is kept.
+        public let xml: Data
     }
 
     /// Records to review, flagged first, newest first within each group.
@@ -87,7 +90,7 @@ public struct ReviewStore: Sendable {
         try await database.read { db in
             var sql = """
                 SELECT id, instance_id, form_id, departement_code, activity_date, received_at, review_state, review_comment,
-                       current, issues, answers, resource_person_id, encrypted
+                       current, issues, answers, resource_person_id, encrypted, form_version, xml
                 FROM submissions WHERE current = 1
                 """
             var arguments: StatementArguments = []
@@ -108,7 +111,8 @@ public struct ReviewStore: Sendable {
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 Item(id: row[0], instanceID: row[1], formID: row[2], departementCode: row[3], activityDate: row[4],
                      receivedAt: row[5], reviewState: row[6], reviewComment: row[7], current: row[8] as Bool,
-                     issuesJSON: row[9], answersJSON: row[10], resourcePersonID: row[11], encrypted: row[12] as Bool)
+                     issuesJSON: row[9], answersJSON: row[10], resourcePersonID: row[11], encrypted: row[12] as Bool,
+                     formVersion: row[13], xml: row[14])
             }
         }
     }

@@ -166,4 +166,25 @@ import Testing
             #expect(states == ["received"])
         }
     }
+
+    /// The review list shows every instance of every repeat (the stored
+    /// answers keep only a repeat's first), nested as in the record.
+    @Test func theReviewListShowsEveryInstanceOfARepeat() async throws {
+        try await withTestServer(extraForms: ["foyer_test.xml"]) { server in
+            #expect(try await server.client.submit("\(server.linkPath)/submission", xml: Self.household,
+                                                   attachments: Self.files).status == 201)
+            #expect(try await server.client.submit("\(server.linkPath)/submission", xml: Records.visit()).status == 201)
+            let reply = try await server.client.get("/api/v1/review?state=received", headers: auth(server.adminKey))
+            #expect(reply.status == 200)
+            let items = try #require(try reply.json()["submissions"] as? [[String: Any]])
+            let household = try #require(items.first { $0["form_id"] as? String == "foyer_test" })
+            let members = try #require((household["repeats"] as? [String: Any])?["membre"] as? [[String: Any]])
+            #expect(members.compactMap { $0["nom"] as? String } == ["Khady Sy", "Ousmane Sy", "Awa Sy"])
+            let papers = (members[2]["dossier/piece"] as? [[String: Any]])?.compactMap { $0["piece_type"] as? String }
+            #expect(papers == ["extrait", "cni"])
+            // A form without repeats: none.
+            let visit = try #require(items.first { $0["form_id"] as? String == "visite" })
+            #expect((visit["repeats"] as? [String: Any])?.isEmpty == true)
+        }
+    }
 }

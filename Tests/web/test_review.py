@@ -61,7 +61,9 @@ def test_a_flagged_record_comes_first_and_rejecting_it_leaves_the_tallies(server
     first, second = cards(browser)
     # The flagged record first, its issue explained in French with the answer at fault.
     assert first["state"] == "flagged" and second["state"] == "received"
-    assert "household_size" in first["text"] and "« 99 »" in first["text"]
+    # Questions by their labels and choices by theirs, never by their codes (issue 18).
+    assert "Nombre de personnes dans le ménage" in first["text"] and "« 99 »" in first["text"]
+    assert "household_size" not in first["text"] and "wants_to_join" not in first["text"]
     assert "Problèmes relevés" in first["text"]
     issue = browser.find_element(By.CSS_SELECTOR, f'li[data-id="{first["id"]}"] .issues li').text
     issues = api(server, key, "/api/v1/review?state=flagged")["submissions"][0]["issues"]

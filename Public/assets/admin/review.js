@@ -1,7 +1,7 @@
 // Review of records for coordinators: flagged records first, with what the
 // server's checks found; approve, mark as having issues, or reject (which
 // takes the record out of the tallies), with a comment.
-import { api, applyTexts, formatMoment, language, startPage, translate } from "./common.js";
+import { api, applyTexts, formatMoment, language, pickLabel, startPage, translate } from "./common.js";
 
 const STATES = {
   fr: { received: "reçue", flagged: "signalée", approved: "approuvée", has_issues: "à problèmes", rejected: "rejetée" },
@@ -33,10 +33,20 @@ const t = translate({
         encryptedHelp: "The answers were encrypted on the phone: only the form's private key opens them (export with the key). The record counts as received, not in the tallies." },
 });
 const stateName = (state) => (STATES[language()] || STATES.fr)[state] || state;
-const formName = (form) => (FORMS[language()] || FORMS.fr)[form] || form;
-
 await startPage();
 applyTexts(t);
+// Questions and choices by name, per form: people read labels, not codes.
+const { forms: catalogue } = await api("GET", "/api/v1/forms").catch(() => ({ forms: [] }));
+const formsByID = Object.fromEntries(catalogue.map((form) => [form.id, form]));
+const formName = (form) => (FORMS[language()] || FORMS.fr)[form] || formsByID[form]?.title || form;
+const fieldOf = (formID, name) => formsByID[formID]?.fields.find((field) => field.name === name);
+const fieldLabel = (formID, name) => pickLabel(fieldOf(formID, name)?.labels) || name;
+/// A choice answer by its labels (a select_multiple's joined), any other as sent.
+function valueText(formID, name, value) {
+  const choices = fieldOf(formID, name)?.choices;
+  if (!choices || value === "" || value === undefined) return value;
+  return value.split(" ").map((code) => pickLabel(choices.find((choice) => choice.value === code)?.labels) || code).join(", ");
+}
 const list = document.getElementById("records");
 const statusBox = document.getElementById("status");
 const moreButton = document.getElementById("more");
@@ -63,6 +73,39 @@ function element(tag, text, className) {
 /// `/data/household_size` or `/data/group/field` names the answer `household_size` / `field`.
 const answerName = (path) => path.split("/").pop();
 
+/// True when `name` is a question inside one of the record's repeats.
+function repeatedField(formID, name, repeated) {
+  const path = fieldOf(formID, name)?.path || "";
+  return path.split("/").slice(2, -1).some((step) => repeated.has(step));
+}
+
+/// Every instance of a repeat, numbered, each with its answers (and its
+/// own repeats, nested).
+function repeatSection(formID, name, instances, faulty) {
+  const section = element("section", undefined, "repeat");
+  section.append(element("h4", `${fieldLabel(formID, answerName(name))} (${instances.length})`));
+  const list = element("ol");
+  for (const instance of instances) {
+    const item = element("li");
+    const answers = element("dl", undefined, "answers");
+    for (const [key, value] of Object.entries(instance)) {
+      if (Array.isArray(value)) {
+        item.append(repeatSection(formID, key, value, faulty));
+        continue;
+      }
+      const question = answerName(key);
+      const term = element("dt", fieldLabel(formID, question));
+      term.title = key;
+      const definition = element("dd", value === "" ? t("empty") : valueText(formID, question, value));
+      answers.append(term, definition);
+    }
+    item.prepend(answers);
+    list.append(item);
+  }
+  section.append(list);
+  return section;
+}
+
 function card(record) {
   const item = element("li");
   item.dataset.id = record.id;
@@ -85,8 +128,8 @@ function card(record) {
       const name = answerName(issue.field || "");
       faulty.add(name);
       const message = language() === "en" ? (issue.message_en || issue.message) : issue.message;
-      const value = record.answers[name];
-      issues.append(element("li", `${name} : ${message}${value !== undefined ? ` (« ${value || t("empty")} »)` : ""}`));
+      const value = valueText(record.form_id, name, record.answers[name]);
+      issues.append(element("li", `${fieldLabel(record.form_id, name)} : ${message}${value !== undefined ? ` (« ${value || t("empty")} »)` : ""}`));
     }
     item.append(issues);
   }
@@ -95,14 +138,21 @@ function card(record) {
   const details = element("details");
   details.open = record.issues.length > 0;
   details.append(element("summary", t("answers")));
+  const repeated = new Set(Object.keys(record.repeats || {}).map(answerName));
   const answers = element("dl", undefined, "answers");
   for (const [name, value] of Object.entries(record.answers)) {
-    const term = element("dt", name);
-    const definition = element("dd", value === "" ? t("empty") : value);
+    // A repeat's questions are shown with each of its instances below.
+    if (fieldOf(record.form_id, name) && repeatedField(record.form_id, name, repeated)) continue;
+    const term = element("dt", fieldLabel(record.form_id, name));
+    term.title = name;
+    const definition = element("dd", value === "" ? t("empty") : valueText(record.form_id, name, value));
     if (faulty.has(name)) { term.classList.add("at-fault"); definition.classList.add("at-fault"); }
     answers.append(term, definition);
   }
   details.append(answers);
+  for (const [name, instances] of Object.entries(record.repeats || {})) {
+    details.append(repeatSection(record.form_id, name, instances, faulty));
+  }
   if (!record.encrypted) item.append(details);
 
   const verdict = element("div", undefined, "verdict");

@@ -14,6 +14,8 @@ import SuiviBasics
 struct DraftTestHandlers: Sendable {
     let context: AppContext
     let authentication: Authentication
+    /// The phone web form's page, served under test links as under personal ones.
+    let files: StaticFiles
 
     // MARK: - The API (admins make links; national editors read test records)
 
@@ -41,6 +43,42 @@ struct DraftTestHandlers: Sendable {
         guard context.forms.draft(formID) != nil else { throw Problem.noDraft(formID) }
         let records = try await context.draftTests.records(formID: formID)
         return JSONResponses.ok(DraftTestRecordsResponse(records: records.map(DraftTestRecordsResponse.Record.init)))
+    }
+
+    // MARK: - The phone web form under the test link
+
+    /// The same page as under a personal link: it reads `me` and the
+    /// form's JSON relative to its own address, and sends to `submission`.
+    func page(_ request: Request) async throws -> Response {
+        var status = 200
+        do {
+            _ = try await draft(request)
+        } catch let problem as Problem where problem.status == 403 || problem.status == 429 {
+            status = problem.status
+        }
+        guard var response = files.response(for: "collect/index.html", request: request, cacheControl: "no-store") else {
+            throw Problem.notFound()
+        }
+        if response.status == 200 { response.status = status }
+        PageHeaders.apply(to: &response)
+        return response
+    }
+
+    /// Who is filling: a tester, no département; the draft as the one form.
+    func me(_ request: Request) async throws -> Response {
+        let form = try await draft(request)
+        let english = Language(request) == .english
+        return JSONResponses.ok(PersonalPageResponse(
+            name: english ? "Draft test" : "Essai du brouillon",
+            departement: .init(code: "", name: "—", region: ""),
+            forms: [.init(id: form.formID, title: "\(form.definition.title) [test]", version: form.version, hash: "md5:\(form.md5)")],
+            collectServerURL: linkBase(request)))
+    }
+
+    func formJSON(_ request: Request) async throws -> Response {
+        let form = try await draft(request)
+        guard request.parameter("formId") == form.formID else { throw Problem.unknownForm(request.parameter("formId")) }
+        return JSONResponses.ok(FormDescriptionResponse(form), personalData: false)
     }
 
     // MARK: - OpenRosa under the test link

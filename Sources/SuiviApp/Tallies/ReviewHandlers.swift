@@ -50,8 +50,21 @@ struct ReviewHandlers: Sendable {
         if let states { details["state"] = states.joined(separator: ",") }
         try await context.audit.record(principal.auditActor, "review.list", targetKind: formID == nil ? nil : "form",
                                        targetID: formID, details: details)
-        return JSONResponses.ok(ReviewQueueResponse(submissions: items.map(ReviewQueueResponse.Item.init),
+        return JSONResponses.ok(ReviewQueueResponse(submissions: items.map { ReviewQueueResponse.Item(item: $0, repeats: repeats(of: $0)) },
                                                     nextOffset: items.count == limit ? offset + limit : nil))
+    }
+
+    /// A record's repeats, every instance, read from its XML (a form
+    /// without repeats, or a sealed record: none).
+    private func repeats(of item: ReviewStore.Item) -> [String: RecordAnswers.Value] {
+        guard !item.encrypted, let form = context.forms.form(item.formID, version: item.formVersion)?.definition,
+              !form.repeatPaths.isEmpty,
+              let answers = try? RecordAnswers.read(item.xml, form: form).answers
+        else { return [:] }
+        return answers.members.filter { _, value in
+            if case .instances = value { return true }
+            return false
+        }
     }
 
     /// `GET /api/v1/indicators`: every signed-in role.

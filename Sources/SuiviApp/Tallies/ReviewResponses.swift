@@ -35,11 +35,15 @@ struct ReviewQueueResponse: Encodable, Sendable {
 
     struct Item: Encodable, Sendable {
         let item: ReviewStore.Item
+        /// Every instance of each repeat, by the repeat's name (the stored
+        /// answers hold a repeat's first instance only); empty for a form
+        /// without repeats.
+        let repeats: [String: RecordAnswers.Value]
 
         enum CodingKeys: String, CodingKey {
             case id, instanceID = "instance_id", formID = "form_id", departement, activityDate = "activity_date"
             case receivedAt = "received_at", reviewState = "review_state", reviewComment = "review_comment"
-            case resourcePersonID = "resource_person_id", issues, answers, encrypted
+            case resourcePersonID = "resource_person_id", issues, answers, encrypted, repeats
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -57,6 +61,7 @@ struct ReviewQueueResponse: Encodable, Sendable {
             try container.encode(JSONFragment(Array(item.issuesJSON.utf8)), forKey: .issues)
             try container.encode(JSONFragment(Array(item.answersJSON.utf8)), forKey: .answers)
             try container.encode(item.encrypted, forKey: .encrypted)
+            try container.encode(repeats, forKey: .repeats)
         }
     }
 }
