@@ -126,10 +126,6 @@ struct SubmissionExport {
         return text.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    static func frenchLabel(_ labels: [String: String], form: FormDefinition) -> String? {
-        label(labels, in: .french, form: form)
-    }
-
     /// Per column of `table`: the choice labels a select's answers are
     /// written as, or nil (codes, or not a select).
     func choiceLabels(of table: Int) -> [ChoiceLabels?] {

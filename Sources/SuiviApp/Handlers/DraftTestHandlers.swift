@@ -50,18 +50,7 @@ struct DraftTestHandlers: Sendable {
     /// The same page as under a personal link: it reads `me` and the
     /// form's JSON relative to its own address, and sends to `submission`.
     func page(_ request: Request) async throws -> Response {
-        var status = 200
-        do {
-            _ = try await draft(request)
-        } catch let problem as Problem where problem.status == 403 || problem.status == 429 {
-            status = problem.status
-        }
-        guard var response = files.response(for: "collect/index.html", request: request, cacheControl: "no-store") else {
-            throw Problem.notFound()
-        }
-        if response.status == 200 { response.status = status }
-        PageHeaders.apply(to: &response)
-        return response
+        try await PersonalPageHandlers.page(request, files: files) { _ = try await draft($0) }
     }
 
     /// Who is filling: a tester, no département; the draft as the one form.
@@ -76,8 +65,7 @@ struct DraftTestHandlers: Sendable {
     }
 
     func formJSON(_ request: Request) async throws -> Response {
-        let form = try await draft(request)
-        guard request.parameter("formId") == form.formID else { throw Problem.unknownForm(request.parameter("formId")) }
+        let form = try await draft(request, formID: request.parameter("formId"))
         return JSONResponses.ok(FormDescriptionResponse(form), personalData: false)
     }
 
@@ -92,74 +80,40 @@ struct DraftTestHandlers: Sendable {
         return form
     }
 
+    /// The draft, when `formID` names it (the one form under a test link).
+    private func draft(_ request: Request, formID: String) async throws -> FormRegistry.LoadedForm {
+        let form = try await draft(request)
+        guard formID == form.formID else { throw Problem.unknownForm(formID) }
+        return form
+    }
+
     private func linkBase(_ request: Request) -> String {
         "\(context.baseURL())/test/\(request.parameter("token"))"
     }
 
     func formList(_ request: Request) async throws -> Response {
         let form = try await draft(request)
-        let formBase = "\(linkBase(request))/forms/\(form.formID.percentEncodedPathSegment)"
-        let manifest = form.media.isEmpty ? "" : "\n    <manifestUrl>\(formBase.xmlEscaped)/manifest</manifestUrl>"
-        return OpenRosaResponses.xml(200, """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <xforms xmlns="http://openrosa.org/xforms/xformsList">
-              <xform>
-                <formID>\(form.formID.xmlEscaped)</formID>
-                <name>\(form.definition.title.xmlEscaped) [test]</name>
-                <version>\(form.version.xmlEscaped)</version>
-                <hash>md5:\(form.md5)</hash>
-                <downloadUrl>\(formBase.xmlEscaped).xml</downloadUrl>\(manifest)
-              </xform>
-            </xforms>
-            """, extraHeaders: [("Cache-Control", "no-store")])
+        return OpenRosaDocuments.formList([OpenRosaDocuments.formListEntry(form, linkBase: linkBase(request), nameSuffix: " [test]")])
     }
 
     func formDownload(_ request: Request) async throws -> Response {
-        let form = try await draft(request)
-        guard request.parameter("formId") == form.formID else { throw Problem.unknownForm(request.parameter("formId")) }
-        return Response(status: 200, contentType: "text/xml; charset=utf-8", body: form.xml,
-                        headers: [OpenRosaResponses.versionHeader, ("Cache-Control", "no-store")])
+        let form = try await draft(request, formID: request.parameter("formId"))
+        return OpenRosaDocuments.formDownload(form)
     }
 
     func manifest(_ request: Request) async throws -> Response {
-        let form = try await draft(request)
-        guard request.parameter("formId") == form.formID else { throw Problem.unknownForm(request.parameter("formId")) }
-        let formBase = "\(linkBase(request))/forms/\(form.formID.percentEncodedPathSegment)"
-        let files = form.media.map { file in
-            """
-              <mediaFile>
-                <filename>\(file.name.xmlEscaped)</filename>
-                <hash>md5:\(file.md5)</hash>
-                <downloadUrl>\(formBase.xmlEscaped)/media/\(file.name.percentEncodedPathSegment.xmlEscaped)</downloadUrl>
-              </mediaFile>
-            """
-        }
-        return OpenRosaResponses.xml(200, """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <manifest xmlns="http://openrosa.org/xforms/xformsManifest">
-            \(files.joined(separator: "\n"))
-            </manifest>
-            """, extraHeaders: [("Cache-Control", "no-store")])
+        let form = try await draft(request, formID: request.parameter("formId"))
+        return OpenRosaDocuments.manifest(form, linkBase: linkBase(request))
     }
 
     func mediaFile(_ request: Request) async throws -> Response {
-        let form = try await draft(request)
-        let name = request.parameter("name")
-        guard request.parameter("formId") == form.formID, form.media.contains(where: { $0.name == name }),
-              let file = try await context.forms.store.mediaFile(formID: form.formID, version: form.version, name: name),
-              let bytes = file.bytes
-        else { throw Problem.notFound() }
-        return Response(status: 200, contentType: file.contentType, body: bytes, headers: [
-            OpenRosaResponses.versionHeader, ("X-Content-Type-Options", "nosniff"),
-            ("Content-Disposition", "attachment"), ("Cache-Control", "private, no-cache")])
+        let form = try await draft(request, formID: request.parameter("formId"))
+        return try await OpenRosaDocuments.mediaFile(form, named: request.parameter("name"), store: context.forms.store)
     }
 
     func submissionProbe(_ request: Request) async throws -> Response {
         _ = try await draft(request)
-        return Response(status: 204, headers: [
-            OpenRosaResponses.versionHeader,
-            ("X-OpenRosa-Accept-Content-Length", "\(context.configuration.openRosaAcceptContentLength)"),
-        ])
+        return OpenRosaDocuments.submissionProbe(acceptedLength: context.configuration.openRosaAcceptContentLength)
     }
 
     /// A test record: checked as a real one would be, kept with its files

@@ -15,9 +15,16 @@ struct PersonalPageHandlers: Sendable {
     /// address has failed too often), which then explains, in the person's
     /// language, what to do.
     func page(_ request: Request) async throws -> Response {
+        try await Self.page(request, files: files) { _ = try await authentication.person($0) }
+    }
+
+    /// The page under a link that `check` proves (a personal link, a
+    /// draft's test link); a refused link gets it too, with its status.
+    static func page(_ request: Request, files: StaticFiles,
+                     check: (Request) async throws -> Void) async throws -> Response {
         var status = 200
         do {
-            _ = try await authentication.person(request)
+            try await check(request)
         } catch let problem as Problem where problem.status == 403 || problem.status == 429 {
             status = problem.status
         }
@@ -25,8 +32,8 @@ struct PersonalPageHandlers: Sendable {
             throw Problem.notFound()
         }
         if response.status == 200 { response.status = status }
-        // The page holds the person's token in its address: never framed,
-        // never handed on as a referrer, scripts from Suivi only.
+        // The page holds a token in its address: never framed, never
+        // handed on as a referrer, scripts from Suivi only.
         PageHeaders.apply(to: &response)
         return response
     }
