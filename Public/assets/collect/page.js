@@ -89,7 +89,9 @@ async function renderHome() {
   $("filling").hidden = true;
   $("home").hidden = false;
   $("greeting").textContent = text("greeting", person.name);
-  $("departement").textContent = text("departement", person.departement.name, person.departement.region);
+  // A draft's test link has no département: the line says nothing then.
+  $("departement").textContent = person.departement.code
+    ? text("departement", person.departement.name, person.departement.region) : "";
   $("server-url").textContent = person.collect_server_url;
   $("forms").replaceChildren(...person.forms.map((form) => {
     const item = document.createElement("li");

@@ -56,9 +56,9 @@ struct DraftTestHandlers: Sendable {
     /// Who is filling: a tester, no département; the draft as the one form.
     func me(_ request: Request) async throws -> Response {
         let form = try await draft(request)
-        let english = Language(request) == .english
+        // The page greets this name in either language.
         return JSONResponses.ok(PersonalPageResponse(
-            name: english ? "Draft test" : "Essai du brouillon",
+            name: "Essai du brouillon · draft test",
             departement: .init(code: "", name: "—", region: ""),
             forms: [.init(id: form.formID, title: "\(form.definition.title) [test]", version: form.version, hash: "md5:\(form.md5)")],
             collectServerURL: linkBase(request)))
