@@ -20,6 +20,9 @@ function expression(text) {
 const formPath = (path) => path.replace(/\[\d+\]/g, "");
 const lastStep = (path) => path.slice(path.lastIndexOf("/") + 1);
 
+/** Where a prepared `choice_filter` reads the item's own fields (FormDescription's choice_filter). */
+const ITEM_ROOT = "/__choice_item__/";
+
 const daysSinceEpoch = (date) => Math.floor(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / 86400000);
 
 /** The label in `language` ("fr" or "en"), falling back to any label. */
@@ -124,6 +127,25 @@ export class FormView {
       today: daysSinceEpoch(new Date()),
       now: new Date(),
     };
+  }
+
+  /**
+   * The choices offered at `path`: the form's list, or for a cascading
+   * select those its filter admits given the answers so far. A filter that
+   * cannot be evaluated offers every choice (as the server then checks none).
+   */
+  offered(field, path) {
+    const filter = expression(field.choice_filter);
+    if (!filter || !field.choices) return field.choices ?? [];
+    const answers = this.context(path);
+    return field.choices.filter((choice) => safely(() => evaluateBoolean(filter, {
+      ...answers,
+      values: (target) => {
+        if (!target.startsWith(ITEM_ROOT)) return answers.values(target);
+        const value = choice.fields?.[target.slice(ITEM_ROOT.length)];
+        return value === undefined ? [] : [value];
+      },
+    }), true));
   }
 
   /** Whether the answer at `path` is asked: its own relevance and every enclosing group's. */
@@ -293,12 +315,13 @@ export class FormView {
       hintElement.textContent = hint;
       wrapper.append(hintElement);
     }
-    wrapper.append(this.renderControl(field, id, path));
+    const control = this.renderControl(field, id, path);
+    wrapper.append(control);
     const error = document.createElement("p");
     error.className = "error";
     error.setAttribute("role", "alert");
     wrapper.append(error);
-    this.elements.set(path, { wrapper, error });
+    this.elements.set(path, { wrapper, error, control, id, offered: offeredKey(this.offered(field, path)) });
     return wrapper;
   }
 
@@ -310,7 +333,7 @@ export class FormView {
       select.id = id;
       select.name = field.name;
       select.append(new Option("—", ""));
-      for (const choice of field.choices ?? []) select.append(new Option(this.label(choice.labels) || choice.value, choice.value));
+      for (const choice of this.offered(field, path)) select.append(new Option(this.label(choice.labels) || choice.value, choice.value));
       select.value = value;
       select.addEventListener("change", () => update(select.value));
       return select;
@@ -319,7 +342,7 @@ export class FormView {
       const box = document.createElement("div");
       box.className = "choices";
       const selected = new Set(value.split(" ").filter(Boolean));
-      for (const choice of field.choices ?? []) {
+      for (const choice of this.offered(field, path)) {
         const row = document.createElement("label");
         row.className = "choice";
         const input = document.createElement("input");
@@ -387,9 +410,13 @@ export class FormView {
     this.changed(path);
   }
 
-  /** Shows relevant questions only; clears answers to the others. */
+  /**
+   * Shows relevant questions only and clears answers to the others;
+   * offers a cascading select the choices its filter admits now, dropping
+   * an answer no longer offered (in form order, so a chain of lists follows).
+   */
   refresh() {
-    for (const { path } of this.walk()) {
+    for (const { field, path, kind } of this.walk()) {
       const relevant = this.isRelevant(path);
       const entry = this.elements.get(path);
       if (entry) entry.wrapper.hidden = !relevant;
@@ -397,8 +424,22 @@ export class FormView {
         for (const answer of Object.keys(this.answers)) {
           if (answer === path || answer.startsWith(path + "/") || answer.startsWith(path + "[")) delete this.answers[answer];
         }
+      } else if (kind === "question" && field.choice_filter && entry?.control) {
+        this.refreshChoices(field, path, entry);
       }
     }
+  }
+
+  refreshChoices(field, path, entry) {
+    const offered = this.offered(field, path);
+    const key = offeredKey(offered);
+    if (key === entry.offered) return;
+    const values = new Set(offered.map((choice) => choice.value));
+    const kept = (this.answers[path] ?? "").split(" ").filter((value) => values.has(value)).join(" ");
+    if (kept) this.answers[path] = kept; else delete this.answers[path];
+    const control = this.renderControl(field, entry.id, path);
+    entry.control.replaceWith(control);
+    Object.assign(entry, { control, offered: key });
   }
 
   /**
@@ -465,6 +506,8 @@ export class FormView {
     return answers;
   }
 }
+
+const offeredKey = (choices) => choices.map((choice) => choice.value).join("\n");
 
 /** A question or group the person sees: not metadata, not computed. */
 const isShown = (field) => !field.path.includes("/meta/") && !field.calculate && !field.preload && field.control;

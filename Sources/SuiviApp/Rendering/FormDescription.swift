@@ -10,6 +10,8 @@ struct FormDescriptionResponse: Encodable {
         struct Choice: Encodable {
             let value: String
             let labels: [String: String]
+            /// What `choice_filter` reads of the item; null for an unfiltered list.
+            let fields: [String: String]?
         }
 
         let path: String
@@ -29,10 +31,15 @@ struct FormDescriptionResponse: Encodable {
         let constraintMessages: [String: String]
         let requiredMessages: [String: String]
         let choices: [Choice]?
+        /// The list's filter as one expression the web form's evaluator
+        /// reads: the item's fields under `ChoiceFilter.itemRoot`, the
+        /// record's answers by absolute path.
+        let choiceFilter: String?
 
         enum CodingKeys: String, CodingKey {
             case path, name, type, group, readonly, labels, hints, control, appearance, required, relevant, constraint,
-                 calculate, preload, constraintMessages = "constraint_messages", requiredMessages = "required_messages", choices
+                 calculate, preload, constraintMessages = "constraint_messages", requiredMessages = "required_messages", choices,
+                 choiceFilter = "choice_filter"
         }
 
         init(_ field: FormField) {
@@ -52,7 +59,9 @@ struct FormDescriptionResponse: Encodable {
             preload = field.preload
             constraintMessages = field.constraintMessages
             requiredMessages = field.requiredMessages
-            choices = field.choices?.map { Choice(value: $0.value, labels: $0.labels) }
+            let filter = field.choiceFilter
+            choices = field.choices?.map { Choice(value: $0.value, labels: $0.labels, fields: filter == nil ? nil : $0.fields) }
+            choiceFilter = filter?.preparedText
         }
     }
 

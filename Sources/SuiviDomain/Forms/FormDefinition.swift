@@ -88,6 +88,8 @@ public struct FormField: Sendable {
     public let requiredMessages: [String: String]
     /// Allowed values of a select, when the form lists them.
     public let choices: [Choice]?
+    /// The list's `choice_filter`, when it has one the server evaluates.
+    public let choiceFilter: ChoiceFilter?
 
     /// An expression kept with its source text (shown in messages, served to
     /// the web form).
@@ -99,6 +101,14 @@ public struct FormField: Sendable {
     public struct Choice: Sendable, Equatable {
         public let value: String
         public let labels: [String: String]
+        /// The item's fields when the list is filtered: what the filter reads.
+        public let fields: [String: String]
+
+        public init(value: String, labels: [String: String], fields: [String: String] = [:]) {
+            self.value = value
+            self.labels = labels
+            self.fields = fields
+        }
     }
 
     public init(path: String, dataType: FieldType, isGroup: Bool = false, isRepeat: Bool = false, required: Expression? = nil,
@@ -106,7 +116,7 @@ public struct FormField: Sendable {
                 readonly: Bool = false, preload: String? = nil, control: String? = nil, appearance: String? = nil,
                 labels: [String: String] = [:], hints: [String: String] = [:],
                 constraintMessages: [String: String] = [:], requiredMessages: [String: String] = [:],
-                choices: [Choice]? = nil) {
+                choices: [Choice]? = nil, choiceFilter: ChoiceFilter? = nil) {
         self.path = path
         self.name = String(path.split(separator: "/").last ?? "")
         self.dataType = dataType
@@ -125,6 +135,7 @@ public struct FormField: Sendable {
         self.constraintMessages = constraintMessages
         self.requiredMessages = requiredMessages
         self.choices = choices
+        self.choiceFilter = choiceFilter
     }
 }
 

@@ -142,7 +142,7 @@ public enum XFormParser {
             labels: control?.labels ?? [:], hints: control?.hints ?? [:],
             constraintMessages: translations.resolve(bind?.attribute("constraintMsg")),
             requiredMessages: translations.resolve(bind?.attribute("requiredMsg")),
-            choices: control?.choices)
+            choices: control?.choices, choiceFilter: control?.choiceFilter)
     }
 }
 
@@ -225,10 +225,11 @@ struct SecondaryInstances {
     }
 
     /// Every item an itemset nodeset like `instance('x')/root/item[filter]`
-    /// can offer. A filter (`choice_filter`) is not applied: every item of the
-    /// list is a possible answer, so checking against all of them never flags
-    /// a good answer. Nil when the list is not in the form (an external file).
-    func items(nodeset: String) -> [XMLTree]? {
+    /// can offer, and the predicates of its last step (the `choice_filter`).
+    /// Predicates on an earlier step are not followed: every item stays a
+    /// possible answer, so checking against them never flags a good answer.
+    /// Nil when the list is not in the form (an external file).
+    func items(nodeset: String) -> (items: [XMLTree], filter: [XPathExpression])? {
         guard case .location(let location)? = try? XPathExpression.parse(nodeset),
               case .functionCall("instance", let arguments)? = location.start, location.startPredicates.isEmpty,
               case .literal(let id)? = arguments.first, let root = instances[id],
@@ -240,7 +241,9 @@ struct SecondaryInstances {
             guard step.axis == "child", !step.test.contains("*") else { return nil }
             nodes = nodes.flatMap { $0.children(XMLTree.localPart(of: step.test)) }
         }
-        return nodes
+        let filter = location.steps.count > 1 && location.steps.dropLast().allSatisfy(\.predicates.isEmpty)
+            ? location.steps.last?.predicates ?? [] : []
+        return (nodes, filter)
     }
 }
 
@@ -252,6 +255,7 @@ struct BodyControls {
         let labels: [String: String]
         let hints: [String: String]
         let choices: [FormField.Choice]?
+        let choiceFilter: ChoiceFilter?
     }
 
     private(set) var byPath: [String: Control] = [:]
@@ -276,11 +280,13 @@ struct BodyControls {
                 let hintElement = child.child("hint")
                 // pyxform labels the group around a repeat, not the repeat.
                 let outerLabels = byPath[path]?.labels ?? [:]
+                let list = choices(of: child, translations, secondary)
                 byPath[path] = Control(
                     kind: kind, appearance: child.attribute("appearance"),
                     labels: labelElement.map { label(of: $0, translations) } ?? outerLabels,
                     hints: hintElement.map { label(of: $0, translations) } ?? [:],
-                    choices: choices(of: child, translations, secondary))
+                    choices: list?.choices,
+                    choiceFilter: list.flatMap { ChoiceFilter(predicates: $0.filter, questionPath: path) })
             }
             collect(child, context: childContext, translations: translations, secondary: secondary)
         }
@@ -293,19 +299,20 @@ struct BodyControls {
     }
 
     private func choices(of control: XMLTree, _ translations: Translations,
-                         _ secondary: SecondaryInstances) -> [FormField.Choice]? {
+                         _ secondary: SecondaryInstances) -> (choices: [FormField.Choice], filter: [XPathExpression])? {
         let inline = control.children("item")
         if !inline.isEmpty {
-            return inline.compactMap { item in
+            let choices = inline.compactMap { item -> FormField.Choice? in
                 guard let value = item.child("value")?.text.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
                 return FormField.Choice(value: value, labels: item.child("label").map { label(of: $0, translations) } ?? [:])
             }
+            return (choices, [])
         }
         guard let itemset = control.child("itemset"), let nodeset = itemset.attribute("nodeset"),
-              let items = secondary.items(nodeset: nodeset) else { return nil }
+              let list = secondary.items(nodeset: nodeset) else { return nil }
         let valueName = itemset.child("value")?.attribute("ref") ?? "name"
         let labelReference = itemset.child("label")?.attribute("ref") ?? "label"
-        return items.compactMap { item in
+        let choices = list.items.compactMap { item -> FormField.Choice? in
             guard let value = item.child(valueName)?.text.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
             var labels: [String: String] = [:]
             if labelReference.hasPrefix("jr:itext("), let id = item.child("itextId")?.text {
@@ -313,7 +320,12 @@ struct BodyControls {
             } else if let text = item.child(labelReference)?.text {
                 labels = ["": text]
             }
-            return FormField.Choice(value: value, labels: labels)
+            // What a filter reads: kept only for a filtered list.
+            let fields = list.filter.isEmpty ? [:] : Dictionary(
+                item.children.map { ($0.localName, $0.text.trimmingCharacters(in: .whitespacesAndNewlines)) },
+                uniquingKeysWith: { first, _ in first })
+            return FormField.Choice(value: value, labels: labels, fields: fields)
         }
+        return (choices, list.filter)
     }
 }

@@ -62,7 +62,7 @@ public struct SubmissionChecker: Sendable {
             }
             return
         }
-        if let typeIssue = typeIssue(field, answer, at: key) {
+        if let typeIssue = typeIssue(field, answer, at: key, in: here) {
             issues.append(typeIssue)
             return
         }
@@ -93,7 +93,39 @@ public struct SubmissionChecker: Sendable {
         return preferred.flatMap { field.labels[$0] } ?? field.labels.values.first ?? field.name
     }
 
-    private func typeIssue(_ field: FormField, _ answer: String, at key: String) -> AnswerIssue? {
+    /// An answer not in the select's list, or in it but not offered given
+    /// the record's other answers (`choice_filter`). A filter the server
+    /// cannot evaluate does not judge.
+    private func choiceIssue(_ field: FormField, _ value: String, at key: String,
+                             in here: some XPathEvaluationContext) -> AnswerIssue? {
+        guard let choices = field.choices else { return nil }
+        guard let filter = field.choiceFilter else {
+            if choices.contains(where: { $0.value == value }) { return nil }
+            return unknownChoice(field, value, at: key)
+        }
+        // A value may stand on several items (the same commune name in two
+        // départements): offered when one of them passes.
+        var listed = false
+        for choice in choices where choice.value == value {
+            listed = true
+            if filter.admits(choice.fields, answers: here) != false { return nil }
+        }
+        guard listed else { return unknownChoice(field, value, at: key) }
+        return AnswerIssue(
+            field: key, kind: .unknownChoice,
+            message: "Choix « \(value) » non proposé pour « \(label(field, "fr")) » avec les réponses précédentes.",
+            englishMessage: "Choice '\(value)' is not offered for '\(label(field, "en"))' given the earlier answers.")
+    }
+
+    private func unknownChoice(_ field: FormField, _ value: String, at key: String) -> AnswerIssue {
+        AnswerIssue(
+            field: key, kind: .unknownChoice,
+            message: "Choix inconnu « \(value) » pour « \(label(field, "fr")) ».",
+            englishMessage: "Unknown choice '\(value)' for '\(label(field, "en"))'.")
+    }
+
+    private func typeIssue(_ field: FormField, _ answer: String, at key: String,
+                           in here: some XPathEvaluationContext) -> AnswerIssue? {
         let valid: Bool
         let trimmed = answer.trimmingWhitespace()
         switch field.dataType {
@@ -105,22 +137,11 @@ public struct SubmissionChecker: Sendable {
         case .geopoint: valid = AnswerFormats.isGeopoint(trimmed)
         case .boolean: valid = ["true", "false", "1", "0"].contains(trimmed)
         case .select1:
-            if let choices = field.choices, !choices.contains(where: { $0.value == trimmed }) {
-                return AnswerIssue(
-                    field: key, kind: .unknownChoice,
-                    message: "Choix inconnu « \(trimmed) » pour « \(label(field, "fr")) ».",
-                    englishMessage: "Unknown choice '\(trimmed)' for '\(label(field, "en"))'.")
-            }
+            if let issue = choiceIssue(field, trimmed, at: key, in: here) { return issue }
             valid = true
         case .select:
-            if let choices = field.choices {
-                let allowed = Set(choices.map(\.value))
-                if let unknown = trimmed.split(separator: " ").first(where: { !allowed.contains(String($0)) }) {
-                    return AnswerIssue(
-                        field: key, kind: .unknownChoice,
-                        message: "Choix inconnu « \(unknown) » pour « \(label(field, "fr")) ».",
-                        englishMessage: "Unknown choice '\(unknown)' for '\(label(field, "en"))'.")
-                }
+            for value in trimmed.split(separator: " ") {
+                if let issue = choiceIssue(field, String(value), at: key, in: here) { return issue }
             }
             valid = true
         default: valid = true

@@ -4,6 +4,9 @@
 Usage: make_xlsform.py NAME OUTPUT.xlsx
   marche         a market-day form: select_one_from_file, an image label, no version
   marche_broken  the same with a select_one naming a list that does not exist
+  cascade        cascading selects: région → département (inline choices),
+                 département → commune (from communes_dept.csv), and the same
+                 inside a repeat of stalls (filters read with current())
 """
 import sys
 
@@ -28,9 +31,35 @@ def marche(broken=False):
     return {"survey": survey, "choices": choices, "settings": settings}
 
 
+def cascade():
+    survey = [
+        ["type", "name", "label::Français (fr)", "label::English (en)", "choice_filter", "required"],
+        ["select_one regions", "region", "Région", "Region", "", "yes"],
+        ["select_one departements", "departement", "Département", "Département", "region=${region}", "yes"],
+        ["select_one_from_file communes_dept.csv", "commune", "Commune", "Commune", "departement=${departement}", ""],
+        ["begin_repeat", "stand", "Stand", "Stall", "", ""],
+        ["select_one regions", "region_stand", "Région du stand", "Stall region", "", ""],
+        ["select_one departements", "departement_stand", "Département du stand", "Stall département",
+         "region=${region_stand}", ""],
+        ["end_repeat", "", "", "", "", ""],
+    ]
+    choices = [
+        ["list_name", "name", "label::Français (fr)", "label::English (en)", "region"],
+        ["regions", "dakar", "Dakar", "Dakar", ""],
+        ["regions", "thies", "Thiès", "Thiès", ""],
+        ["departements", "pikine", "Pikine", "Pikine", "dakar"],
+        ["departements", "rufisque", "Rufisque", "Rufisque", "dakar"],
+        ["departements", "mbour", "Mbour", "Mbour", "thies"],
+    ]
+    settings = [["form_title", "form_id", "version", "default_language"],
+                ["Marché en cascade", "cascade", "1", "Français (fr)"]]
+    return {"survey": survey, "choices": choices, "settings": settings}
+
+
 def main():
     name, output = sys.argv[1], sys.argv[2]
-    sheets = {"marche": marche, "marche_broken": lambda: marche(broken=True)}[name]()
+    sheets = {"marche": marche, "marche_broken": lambda: marche(broken=True),
+              "cascade": cascade}[name]()
     book = Workbook()
     book.remove(book.active)
     for title, rows in sheets.items():
