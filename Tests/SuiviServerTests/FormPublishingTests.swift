@@ -112,6 +112,49 @@ import ZIPFoundation
         }
     }
 
+    /// Issue 15: cascading selects (inline and from a CSV, in a repeat too)
+    /// are checked against the record's own answers.
+    @Test func cascadingSelectsAreCheckedAgainstTheRecordsOwnAnswers() async throws {
+        try await withTestServer { server in
+            let communes = Data("name,label,departement\nthiaroye,Thiaroye,pikine\nbargny,Bargny,rufisque\nsaly,Saly,mbour\n".utf8)
+            let uploaded = try await upload(server, "/api/v1/forms", file: ("cascade.xlsx", try await Self.xlsform("cascade")),
+                                            media: [("communes_dept.csv", communes)])
+            #expect(uploaded.status == 201, "\(uploaded.text)")
+            #expect(try await server.client.request("POST", "/api/v1/forms/cascade/draft/publish",
+                                                    headers: auth(server.adminKey)).status == 200)
+            func send(_ id: String, _ region: String, _ departement: String, _ commune: String,
+                      stands: [(String, String)]) async throws {
+                let standXML = stands.map {
+                    "<stand><region_stand>\($0.0)</region_stand><departement_stand>\($0.1)</departement_stand></stand>"
+                }.joined()
+                let record = """
+                    <data id="cascade" version="1"><region>\(region)</region><departement>\(departement)</departement>\
+                    <commune>\(commune)</commune>\(standXML)<meta><instanceID>uuid:cascade-\(id)</instanceID></meta></data>
+                    """
+                #expect(try await server.client.submit("\(server.linkPath)/submission", xml: record).status == 201)
+            }
+            try await send("1", "dakar", "rufisque", "bargny", stands: [("thies", "mbour"), ("dakar", "pikine")])
+            try await send("2", "thies", "rufisque", "saly", stands: [("dakar", "pikine"), ("dakar", "mbour")])
+            let issues: [String] = try server.query(
+                "SELECT issues FROM submissions WHERE instance_id LIKE 'uuid:cascade-%' ORDER BY instance_id")
+            #expect(!issues[0].contains("unknown_choice"), "\(issues[0])")
+            // Rufisque is not of Thiès, Saly not of Rufisque, Mbour not of the second stall's Dakar.
+            let flagged = try JSONSerialization.jsonObject(with: Data(issues[1].utf8)) as? [[String: Any]] ?? []
+            #expect(flagged.filter { $0["kind"] as? String == "unknown_choice" }.compactMap { $0["field"] as? String }
+                    == ["/data/departement", "/data/commune", "/data/stand[2]/departement_stand"], "\(issues[1])")
+
+            // The web form gets the prepared filter and each item's fields.
+            let catalogue = try await server.client.get("/api/v1/forms", headers: auth(server.adminKey)).json()
+            let form = try #require((catalogue["forms"] as? [[String: Any]])?.first { $0["id"] as? String == "cascade" })
+            let fields = try #require(form["fields"] as? [[String: Any]])
+            let commune = try #require(fields.first { $0["path"] as? String == "/data/commune" })
+            #expect(commune["choice_filter"] as? String == "((/__choice_item__/departement = /data/departement))")
+            #expect(((commune["choices"] as? [[String: Any]])?.first?["fields"] as? [String: String])?["departement"] == "pikine")
+            let region = try #require(fields.first { $0["path"] as? String == "/data/region" })
+            #expect(region["choice_filter"] is NSNull)
+        }
+    }
+
     @Test func aNewVersionOfAShippedFormReplacesItWithoutARestart() async throws {
         try await withTestServer { server in
             let shipped = try String(contentsOf: repositoryRoot.appendingPathComponent("Forms/causerie.xml"), encoding: .utf8)
