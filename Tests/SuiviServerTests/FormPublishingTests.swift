@@ -152,6 +152,26 @@ import ZIPFoundation
             #expect(((commune["choices"] as? [[String: Any]])?.first?["fields"] as? [String: String])?["departement"] == "pikine")
             let region = try #require(fields.first { $0["path"] as? String == "/data/region" })
             #expect(region["choice_filter"] is NSNull)
+
+            // Three languages read from the itext; labelled exports pick theirs, never Wolof for English.
+            #expect(form["languages"] as? [String] == ["Français (fr)", "English (en)", "Wolof (wo)"])
+            #expect((region["labels"] as? [String: String])?["Wolof (wo)"] == "Diwaan")
+            #expect(((region["choices"] as? [[String: Any]])?.last?["labels"] as? [String: String])?["Wolof (wo)"] == "Kees")
+            // A resend: no second record, no new rows.
+            try await send("2", "thies", "rufisque", "saly", stands: [("dakar", "pikine"), ("dakar", "mbour")])
+            for (language, thies, header, stall) in [("en", "Thies", "Region", "Stall region"), ("fr", "Thiès", "Région", "Région du stand")] {
+                let reply = try await server.client.get("/api/v1/forms/cascade/submissions.csv.zip?values=labels&lang=\(language)",
+                                                        headers: auth(server.adminKey))
+                #expect(reply.status == 200)
+                let files = try await ExternalReader.read(.zip, reply.body)
+                let records = try #require(files.tables["cascade.csv"])
+                let regionColumn = try #require(records.first?.firstIndex(of: header), "\(records.first ?? [])")
+                #expect(records.dropFirst().map { $0[regionColumn] } == ["Dakar", thies])
+                let stands = try #require(files.tables["cascade-stand.csv"])
+                let standColumn = try #require(stands.first?.firstIndex(of: stall), "\(stands.first ?? [])")
+                #expect(stands.dropFirst().map { $0[standColumn] } == [thies, "Dakar", "Dakar", "Dakar"])
+                #expect(records.count == 3)
+            }
         }
     }
 

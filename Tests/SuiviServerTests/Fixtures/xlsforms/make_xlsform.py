@@ -6,7 +6,8 @@ Usage: make_xlsform.py NAME OUTPUT.xlsx
   marche_broken  the same with a select_one naming a list that does not exist
   cascade        cascading selects: région → département (inline choices),
                  département → commune (from communes_dept.csv), and the same
-                 inside a repeat of stalls (filters read with current())
+                 inside a repeat of stalls (filters read with current());
+                 labels in French, English and Wolof
 """
 import sys
 
@@ -33,23 +34,23 @@ def marche(broken=False):
 
 def cascade():
     survey = [
-        ["type", "name", "label::Français (fr)", "label::English (en)", "choice_filter", "required"],
-        ["select_one regions", "region", "Région", "Region", "", "yes"],
-        ["select_one departements", "departement", "Département", "Département", "region=${region}", "yes"],
-        ["select_one_from_file communes_dept.csv", "commune", "Commune", "Commune", "departement=${departement}", ""],
-        ["begin_repeat", "stand", "Stand", "Stall", "", ""],
-        ["select_one regions", "region_stand", "Région du stand", "Stall region", "", ""],
+        ["type", "name", "label::Français (fr)", "label::English (en)", "label::Wolof (wo)", "choice_filter", "required"],
+        ["select_one regions", "region", "Région", "Region", "Diwaan", "", "yes"],
+        ["select_one departements", "departement", "Département", "Département", "Departemaa", "region=${region}", "yes"],
+        ["select_one_from_file communes_dept.csv", "commune", "Commune", "Commune", "Komin", "departement=${departement}", ""],
+        ["begin_repeat", "stand", "Stand", "Stall", "Bitig", "", ""],
+        ["select_one regions", "region_stand", "Région du stand", "Stall region", "Diwaanu bitig bi", "", ""],
         ["select_one departements", "departement_stand", "Département du stand", "Stall département",
-         "region=${region_stand}", ""],
-        ["end_repeat", "", "", "", "", ""],
+         "Departemaau bitig bi", "region=${region_stand}", ""],
+        ["end_repeat", "", "", "", "", "", ""],
     ]
     choices = [
-        ["list_name", "name", "label::Français (fr)", "label::English (en)", "region"],
-        ["regions", "dakar", "Dakar", "Dakar", ""],
-        ["regions", "thies", "Thiès", "Thiès", ""],
-        ["departements", "pikine", "Pikine", "Pikine", "dakar"],
-        ["departements", "rufisque", "Rufisque", "Rufisque", "dakar"],
-        ["departements", "mbour", "Mbour", "Mbour", "thies"],
+        ["list_name", "name", "label::Français (fr)", "label::English (en)", "label::Wolof (wo)", "region"],
+        ["regions", "dakar", "Dakar", "Dakar", "Ndakaaru", ""],
+        ["regions", "thies", "Thiès", "Thies", "Kees", ""],
+        ["departements", "pikine", "Pikine", "Pikine", "Pikin", "dakar"],
+        ["departements", "rufisque", "Rufisque", "Rufisque", "Tengeej", "dakar"],
+        ["departements", "mbour", "Mbour", "Mbour", "Mbuur", "thies"],
     ]
     settings = [["form_title", "form_id", "version", "default_language"],
                 ["Marché en cascade", "cascade", "1", "Français (fr)"]]
