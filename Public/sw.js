@@ -2,7 +2,7 @@
 // styles open with no network at all. Assets are served cache-first (they
 // are revalidated in the background); pages under /key/ network-first with
 // the kept copy as fallback. Submissions are never cached.
-const ASSETS = "suivi-assets-v2";
+const ASSETS = "suivi-assets-v3";
 const DATA = "suivi-data";
 const PRECACHE = [
   "/assets/suivi.css", "/assets/collect/page.js", "/assets/collect/form.js", "/assets/collect/xpath.js",

@@ -77,3 +77,34 @@ def test_each_list_offers_what_its_filter_admits_and_the_record_arrives_unflagge
     assert [record.findtext(name) for name in ("region", "departement", "commune")] == ["thies", "mbour", "saly"]
     assert [stand.findtext("departement_stand") for stand in record.findall("stand")] == ["pikine", "mbour"]
     assert issues == "[]"
+
+
+def question_text(phone, path):
+    return phone.find_element(By.CSS_SELECTOR, f".question[data-path='{path}']").text
+
+
+def test_the_form_is_read_in_the_language_chosen_among_its_own(server, network, phone, screenshots, tmp_path):
+    """French, English and Wolof: the form's languages offered at its top,
+    the choice kept on the phone, the page's own words unchanged."""
+    publish_cascade(server, tmp_path)
+    open_link(phone, server.add_person(network.base_url, departement="Mbour"))
+    open_form(phone, "cascade")
+    picker = phone.find_element(By.ID, "form-language")
+    assert [option.text for option in picker.find_elements(By.TAG_NAME, "option")] == ["Français", "English", "Wolof"]
+    assert picker.get_attribute("value") == "Français (fr)"
+    assert question_text(phone, "/data/region").splitlines()[:3] == ["Région *", "Dakar", "Thiès"]
+    phone.execute_script("const p = document.getElementById('form-language'); p.value = 'Wolof (wo)';"
+                         "p.dispatchEvent(new Event('change'))")
+    wait(phone, lambda d: question_text(d, "/data/region").splitlines()[:3] == ["Diwaan *", "Ndakaaru", "Kees"],
+         message="labels not in Wolof")
+    choose(phone, "/data/region", "thies")
+    wait(phone, lambda d: offered(d, "/data/departement") == ["mbour"])
+    assert "Mbuur" in question_text(phone, "/data/departement")
+    assert phone.find_element(By.ID, "finalise").text == "Enregistrer et envoyer", "the page's own words stay French"
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+    phone.save_screenshot(str(screenshots / "form-language-wolof-360px.png"))
+    # Kept on the phone: the draft reopens in Wolof, its answer still there.
+    phone.refresh()
+    wait(phone, lambda d: d.find_element(By.ID, "filling").is_displayed(), message="draft not reopened")
+    wait(phone, lambda d: question_text(d, "/data/region").startswith("Diwaan"))
+    assert phone.execute_script("return document.querySelector(\".question[data-path='/data/region'] input:checked\").value") == "thies"

@@ -25,9 +25,13 @@ const ITEM_ROOT = "/__choice_item__/";
 
 const daysSinceEpoch = (date) => Math.floor(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / 86400000);
 
-/** The label in `language` ("fr" or "en"), falling back to any label. */
-export function pick(labels, languages, language) {
+/**
+ * The label in the form language the person chose (a name of the form's
+ * itext, "Wolof (wo)"), else in `language` ("fr" or "en"), else any label.
+ */
+export function pick(labels, languages, language, formLanguage = null) {
   if (!labels) return "";
+  if (formLanguage && labels[formLanguage]) return labels[formLanguage];
   const key = languages.find((name) => name.toLowerCase().includes(`(${language})`));
   return labels[key] ?? labels[""] ?? Object.values(labels)[0] ?? "";
 }
@@ -40,12 +44,13 @@ export function pick(labels, languages, language) {
  */
 export class FormView {
   constructor(container, form, strings, {
-    language = "fr", answers = {}, counts = {}, changed = () => {}, confirm = async () => true,
+    language = "fr", formLanguage = null, answers = {}, counts = {}, changed = () => {}, confirm = async () => true,
   } = {}) {
     this.container = container;
     this.form = form;
     this.strings = strings;
     this.language = language;
+    this.formLanguage = formLanguage;
     this.answers = { ...answers };
     this.paths = new Set(form.fields.map((field) => field.path));
     this.elements = new Map();
@@ -190,7 +195,7 @@ export class FormView {
   }
 
   label(labels) {
-    return pick(labels, this.form.languages, this.language);
+    return pick(labels, this.form.languages, this.language, this.formLanguage);
   }
 
   render() {

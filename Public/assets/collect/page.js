@@ -26,6 +26,32 @@ const FILLING = `suivi.filling:${base}`;
 
 const $ = (id) => document.getElementById(id);
 
+/**
+ * The form language the person chose ("Wolof (wo)"), kept on the phone;
+ * null follows the page's language.
+ */
+const FORM_LANGUAGE = "suivi.formLanguage";
+const formLanguageOf = (form) => {
+  const chosen = localStorage.getItem(FORM_LANGUAGE);
+  return form.languages.includes(chosen) ? chosen : null;
+};
+
+/** "Wolof (wo)" → "Wolof": the language's own name, as the form writes it. */
+const languageName = (name) => name.replace(/\s*\([^)]*\)\s*$/, "") || name;
+
+/**
+ * A choice of the form's languages when it has several (French, English,
+ * Wolof...): questions, hints and choices are read in the one chosen.
+ */
+function renderFormLanguages(form) {
+  const picker = $("form-language");
+  const languages = form.languages.filter(Boolean);
+  $("form-language-row").hidden = languages.length < 2;
+  if (languages.length < 2) return;
+  const shown = view.formLanguage ?? languages.find((name) => name.toLowerCase().includes(`(${language})`)) ?? languages[0];
+  picker.replaceChildren(...languages.map((name) => new Option(languageName(name), name, false, name === shown)));
+}
+
 function text(key, ...values) {
   const entry = strings[language][key];
   return typeof entry === "function" ? entry(...values) : entry;
@@ -157,7 +183,8 @@ async function openForm(formID, draft = null, { push = true } = {}) {
     createdAt: draft?.createdAt ?? new Date().toISOString(), original: draft, warned: false,
   };
   view = new FormView($("questions"), form, strings, {
-    language, answers: draft?.answers ?? {}, counts: draft?.counts ?? {}, changed: answerChanged, confirm: ask,
+    language, formLanguage: formLanguageOf(form), answers: draft?.answers ?? {}, counts: draft?.counts ?? {},
+    changed: answerChanged, confirm: ask,
   });
   if (!draft) view.prefill({ departement: person.departement.code, today: timestamp().slice(0, 10) });
   if (push) history.pushState({ filling: editing.instanceID }, "");
@@ -167,6 +194,7 @@ async function openForm(formID, draft = null, { push = true } = {}) {
   $("form-title").textContent = formTitle(form.id, form.title);
   showFormMessage("", "error");
   $("finalise").textContent = text("finalise");
+  renderFormLanguages(form);
   view.render();
   window.scrollTo(0, 0);
 }
@@ -359,12 +387,19 @@ $("language").addEventListener("click", () => {
   localStorage.setItem("suivi.language", language);
   if (view) {
     view.language = language;
+    renderFormLanguages(editing.form);
     view.render();
     $("form-title").textContent = formTitle(editing.form.id, editing.form.title);
     $("finalise").textContent = text(editing.warned ? "sendAnyway" : "finalise");
   }
   renderTexts();
   if (!view) renderHome();
+});
+$("form-language").addEventListener("change", () => {
+  localStorage.setItem(FORM_LANGUAGE, $("form-language").value);
+  if (!view) return;
+  view.formLanguage = $("form-language").value;
+  view.render();
 });
 $("form").addEventListener("submit", (event) => { event.preventDefault(); finalise(); });
 $("save-draft").addEventListener("click", keepDraft);

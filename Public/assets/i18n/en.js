@@ -41,6 +41,7 @@ export default {
   sendWhenOnline: "No network right now: your records stay on the phone and will be sent on their own when the network is back.",
   fileNeedsCollect: "Photo or file: attach it with ODK Collect, not from the browser.",
   addInstance: (label) => `+ Add: ${label}`,
+  formLanguage: "Form language",
   removeInstance: "Remove",
   removeInstanceQuestion: (name) => `Remove "${name}" and its answers?`,
   removeKeep: "Keep",

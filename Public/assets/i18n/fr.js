@@ -41,6 +41,7 @@ export default {
   sendWhenOnline: "Pas de réseau pour le moment : vos fiches restent sur le téléphone et partiront toutes seules quand le réseau reviendra.",
   fileNeedsCollect: "Photo ou fichier : à joindre avec ODK Collect, pas depuis le navigateur.",
   addInstance: (label) => `+ Ajouter : ${label}`,
+  formLanguage: "Langue du formulaire",
   removeInstance: "Supprimer",
   removeInstanceQuestion: (name) => `Supprimer « ${name} » et ses réponses ?`,
   removeKeep: "Garder",
