@@ -38,6 +38,17 @@ self.addEventListener("fetch", (event) => {
     }));
     return;
   }
+  // A form's images: the copy kept when the link was opened, when offline.
+  if (/^\/(key|test)\/[^/]+\/forms\/[^/]+\/media\//.test(url.pathname)) {
+    event.respondWith(fetch(request).then((response) => {
+      if (response.ok) {
+        const copy = response.clone();
+        caches.open(DATA).then((cache) => cache.put(url.pathname, copy));
+      }
+      return response;
+    }).catch(async () => (await (await caches.open(DATA)).match(url.pathname)) || Response.error()));
+    return;
+  }
   if (url.pathname.startsWith("/key/") && request.mode === "navigate") {
     event.respondWith(fetch(request).catch(async () => {
       const kept = await (await caches.open(DATA)).match(url.pathname);

@@ -105,6 +105,39 @@ import Testing
         #expect(choices.first?.labels[""] == "Pikine")
     }
 
+    /// Images of labels and choices, per language; a text with only an
+    /// image has no label text (never the image's URL).
+    @Test func imagesOfLabelsAndChoicesAreReadPerLanguage() throws {
+        let definition = try XFormParser.parse(Self.form(
+            instance: #"<data id="images"><accueil/><metier/></data>"#,
+            model: """
+            <itext>
+              <translation lang="Français (fr)" default="true()">
+                <text id="/data/accueil:label"><value form="image">jr://images/logo.png</value></text>
+                <text id="/data/metier:label"><value>Métier</value></text>
+                <text id="m-0"><value>Couture</value><value form="image">jr://images/couture.jpg</value></text>
+              </translation>
+              <translation lang="Wolof (wo)">
+                <text id="/data/accueil:label"><value form="image">jr://images/logo-wo.png</value></text>
+                <text id="/data/metier:label"><value>Liggéey</value></text>
+                <text id="m-0"><value>Ñaw</value></text>
+              </translation>
+            </itext>
+            <bind nodeset="/data/accueil" readonly="true()" type="string"/>
+            """,
+            body: """
+            <input ref="/data/accueil"><label ref="jr:itext('/data/accueil:label')"/></input>
+            <select1 ref="/data/metier"><label ref="jr:itext('/data/metier:label')"/>
+              <item><label ref="jr:itext('m-0')"/><value>couture</value></item></select1>
+            """))
+        let note = try #require(definition.field(at: "/data/accueil"))
+        #expect(note.images == ["Français (fr)": "logo.png", "Wolof (wo)": "logo-wo.png"])
+        #expect(note.labels.isEmpty)
+        let choice = try #require(definition.field(at: "/data/metier")?.choices?.first)
+        #expect(choice.images == ["Français (fr)": "couture.jpg"])
+        #expect(choice.labels == ["Français (fr)": "Couture", "Wolof (wo)": "Ñaw"])
+    }
+
     @Test func aListFromAFileIsNotCheckedHere() throws {
         let definition = try XFormParser.parse(Self.form(
             instance: #"<data id="fichier"><metier/></data>"#,

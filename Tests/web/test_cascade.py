@@ -108,3 +108,29 @@ def test_the_form_is_read_in_the_language_chosen_among_its_own(server, network, 
     wait(phone, lambda d: d.find_element(By.ID, "filling").is_displayed(), message="draft not reopened")
     wait(phone, lambda d: question_text(d, "/data/region").startswith("Diwaan"))
     assert phone.execute_script("return document.querySelector(\".question[data-path='/data/region'] input:checked\").value") == "thies"
+
+
+# A 2 x 2 PNG (red), so the page can show a real image.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73"
+    "0000001049444154789c63f8cfc000440c100a001fee03fd8b5f14d40000000049454e44ae426082")
+
+
+def test_images_of_labels_are_shown_and_notes_are_read_not_typed(server, network, phone, screenshots, tmp_path):
+    form = tmp_path / "marche.xlsx"
+    subprocess.run(["python3", str(ROOT / "Tests/SuiviServerTests/Fixtures/xlsforms/make_xlsform.py"), "marche", str(form)],
+                   check=True)
+    (tmp_path / "logo.png").write_bytes(PNG)
+    (tmp_path / "communes.csv").write_text("name,label\nthiaroye,Thiaroye\n")
+    subprocess.run([server.binary, "form", "publish", "--db", server.database, "--media", str(tmp_path / "logo.png"),
+                    str(tmp_path / "communes.csv"), "--", str(form)], check=True, capture_output=True)
+    open_link(phone, server.add_person(network.base_url))
+    open_form(phone, "marche")
+    note = phone.find_element(By.CSS_SELECTOR, ".question[data-path='/data/accueil']")
+    assert note.find_elements(By.TAG_NAME, "input") == [], "a note has nothing to type into"
+    image = note.find_element(By.CSS_SELECTOR, "img.label-image")
+    wait(phone, lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image) == 2,
+         message="the label's image did not load")
+    assert "/forms/marche/media/logo.png" in image.get_attribute("src")
+    assert offered(phone, "/data/commune") == ["thiaroye"], "the list from communes.csv"
+    phone.save_screenshot(str(screenshots / "label-image-360px.png"))

@@ -45,12 +45,14 @@ export function pick(labels, languages, language, formLanguage = null) {
 export class FormView {
   constructor(container, form, strings, {
     language = "fr", formLanguage = null, answers = {}, counts = {}, changed = () => {}, confirm = async () => true,
+    mediaURL = () => null,
   } = {}) {
     this.container = container;
     this.form = form;
     this.strings = strings;
     this.language = language;
     this.formLanguage = formLanguage;
+    this.mediaURL = mediaURL;
     this.answers = { ...answers };
     this.paths = new Set(form.fields.map((field) => field.path));
     this.elements = new Map();
@@ -198,6 +200,19 @@ export class FormView {
     return pick(labels, this.form.languages, this.language, this.formLanguage);
   }
 
+  /** The image of a label or choice in the form's language, or null. */
+  image(images, className) {
+    const name = this.label(images);
+    const url = name && this.mediaURL(name);
+    if (!url) return null;
+    const image = document.createElement("img");
+    image.className = className;
+    image.src = url;
+    image.alt = "";
+    image.loading = "lazy";
+    return image;
+  }
+
   render() {
     this.elements.clear();
     const fragment = document.createDocumentFragment();
@@ -313,6 +328,8 @@ export class FormView {
       title.append(mark);
     }
     wrapper.append(title);
+    const picture = this.image(field.images, "label-image");
+    if (picture) wrapper.append(picture);
     const hint = this.label(field.hints);
     if (hint) {
       const hintElement = document.createElement("p");
@@ -333,6 +350,13 @@ export class FormView {
   renderControl(field, id, path) {
     const value = this.answers[path] ?? "";
     const update = (next) => { this.setAnswer(path, next); };
+    if (field.readonly) {
+      // A note (or a read-only answer): read, never typed into.
+      const shown = document.createElement("p");
+      shown.className = "readonly-value";
+      shown.textContent = value;
+      return shown;
+    }
     if (field.type === "select1" && !isRadio(field)) {
       const select = document.createElement("select");
       select.id = id;
@@ -360,6 +384,8 @@ export class FormView {
           update(checked.join(" "));
         });
         row.append(input, document.createTextNode(" " + (this.label(choice.labels) || choice.value)));
+        const picture = this.image(choice.images, "choice-image");
+        if (picture) row.append(picture);
         box.append(row);
       }
       return box;

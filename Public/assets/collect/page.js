@@ -67,6 +67,14 @@ const formTitle = (formID, title) => strings[language].formTitles?.[formID] ?? t
 /** The URL of a form's description at a given version: cached for good. */
 const formURL = (form) => `${base}/forms/${form.id}.json?hash=${encodeURIComponent(form.hash)}`;
 
+/** A media file of a form (an image of a label), served beside it. */
+const mediaURL = (form, name) => `${base}/forms/${encodeURIComponent(form.id)}/media/${encodeURIComponent(name)}`;
+
+/** Every image a form shows, so it can be kept for offline use. */
+const formImages = (form) => [...new Set(form.fields.flatMap((field) => [
+  ...Object.values(field.images ?? {}), ...(field.choices ?? []).flatMap((choice) => Object.values(choice.images ?? {})),
+]))];
+
 /** A form description, from the cache when this exact version is kept. */
 async function loadForm(form) {
   const cache = await caches.open(DATA_CACHE);
@@ -78,10 +86,14 @@ async function loadForm(form) {
   return response.json();
 }
 
-/** Drops kept descriptions of form versions the server no longer serves. */
-async function forgetOldForms() {
+/**
+ * Drops kept descriptions of form versions the server no longer serves, and
+ * images no current form shows (`images`: the URLs of those it does).
+ */
+async function forgetOldForms(images = []) {
   const cache = await caches.open(DATA_CACHE);
-  const current = new Set(person.forms.map((form) => new URL(formURL(form), location.href).href));
+  const current = new Set([...person.forms.map((form) => formURL(form)), ...images]
+    .map((url) => new URL(url, location.href).href));
   for (const request of await cache.keys()) {
     if (request.url.includes(`${base}/forms/`) && !current.has(request.url)) await cache.delete(request);
   }
@@ -184,7 +196,7 @@ async function openForm(formID, draft = null, { push = true } = {}) {
   };
   view = new FormView($("questions"), form, strings, {
     language, formLanguage: formLanguageOf(form), answers: draft?.answers ?? {}, counts: draft?.counts ?? {},
-    changed: answerChanged, confirm: ask,
+    changed: answerChanged, confirm: ask, mediaURL: (name) => mediaURL(form, name),
   });
   if (!draft) view.prefill({ departement: person.departement.code, today: timestamp().slice(0, 10) });
   if (push) history.pushState({ filling: editing.instanceID }, "");
@@ -376,8 +388,14 @@ async function load() {
   // again only when its version (hash) changes.
   caches.open(DATA_CACHE).then(async (cache) => {
     await cache.add(location.pathname).catch(() => {});
-    await Promise.all(person.forms.map((form) => loadForm(form).catch(() => {})));
-    await forgetOldForms();
+    const images = [];
+    await Promise.all(person.forms.map(async (form) => {
+      const description = await loadForm(form).catch(() => null);
+      // Its images too: a form opened offline shows them.
+      for (const name of description ? formImages(description) : []) images.push(mediaURL(description, name));
+    }));
+    await Promise.all(images.map((url) => cache.add(url).catch(() => {})));
+    await forgetOldForms(images);
   });
   sendWaiting(true);
 }

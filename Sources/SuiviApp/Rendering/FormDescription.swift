@@ -10,6 +10,8 @@ struct FormDescriptionResponse: Encodable {
         struct Choice: Encodable {
             let value: String
             let labels: [String: String]
+            /// The choice's image per language: a media file of the form.
+            let images: [String: String]
             /// What `choice_filter` reads of the item; null for an unfiltered list.
             let fields: [String: String]?
         }
@@ -20,6 +22,9 @@ struct FormDescriptionResponse: Encodable {
         let group: Bool
         let readonly: Bool
         let labels: [String: String]
+        /// The label's image per language: a media file of the form, served
+        /// beside the form (`.../forms/{id}/media/{name}`).
+        let images: [String: String]
         let hints: [String: String]
         let control: String?
         let appearance: String?
@@ -37,7 +42,7 @@ struct FormDescriptionResponse: Encodable {
         let choiceFilter: String?
 
         enum CodingKeys: String, CodingKey {
-            case path, name, type, group, readonly, labels, hints, control, appearance, required, relevant, constraint,
+            case path, name, type, group, readonly, labels, images, hints, control, appearance, required, relevant, constraint,
                  calculate, preload, constraintMessages = "constraint_messages", requiredMessages = "required_messages", choices,
                  choiceFilter = "choice_filter"
         }
@@ -49,6 +54,7 @@ struct FormDescriptionResponse: Encodable {
             group = field.isGroup
             readonly = field.readonly
             labels = field.labels
+            images = field.images
             hints = field.hints
             control = field.control
             appearance = field.appearance
@@ -60,7 +66,7 @@ struct FormDescriptionResponse: Encodable {
             constraintMessages = field.constraintMessages
             requiredMessages = field.requiredMessages
             let filter = field.choiceFilter
-            choices = field.choices?.map { Choice(value: $0.value, labels: $0.labels, fields: filter == nil ? nil : $0.fields) }
+            choices = field.choices?.map { Choice(value: $0.value, labels: $0.labels, images: $0.images, fields: filter == nil ? nil : $0.fields) }
             choiceFilter = filter?.preparedText
         }
     }

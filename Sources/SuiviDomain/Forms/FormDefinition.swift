@@ -83,6 +83,8 @@ public struct FormField: Sendable {
     public let control: String?
     public let appearance: String?
     public let labels: [String: String]
+    /// The image shown with the label, per language (media file names).
+    public let images: [String: String]
     public let hints: [String: String]
     public let constraintMessages: [String: String]
     public let requiredMessages: [String: String]
@@ -101,12 +103,15 @@ public struct FormField: Sendable {
     public struct Choice: Sendable, Equatable {
         public let value: String
         public let labels: [String: String]
+        /// The choice's image per language (media file names).
+        public let images: [String: String]
         /// The item's fields when the list is filtered: what the filter reads.
         public let fields: [String: String]
 
-        public init(value: String, labels: [String: String], fields: [String: String] = [:]) {
+        public init(value: String, labels: [String: String], images: [String: String] = [:], fields: [String: String] = [:]) {
             self.value = value
             self.labels = labels
+            self.images = images
             self.fields = fields
         }
     }
@@ -114,7 +119,7 @@ public struct FormField: Sendable {
     public init(path: String, dataType: FieldType, isGroup: Bool = false, isRepeat: Bool = false, required: Expression? = nil,
                 relevant: Expression? = nil, constraint: Expression? = nil, calculate: Expression? = nil,
                 readonly: Bool = false, preload: String? = nil, control: String? = nil, appearance: String? = nil,
-                labels: [String: String] = [:], hints: [String: String] = [:],
+                labels: [String: String] = [:], images: [String: String] = [:], hints: [String: String] = [:],
                 constraintMessages: [String: String] = [:], requiredMessages: [String: String] = [:],
                 choices: [Choice]? = nil, choiceFilter: ChoiceFilter? = nil) {
         self.path = path
@@ -131,6 +136,7 @@ public struct FormField: Sendable {
         self.control = control
         self.appearance = appearance
         self.labels = labels
+        self.images = images
         self.hints = hints
         self.constraintMessages = constraintMessages
         self.requiredMessages = requiredMessages

@@ -139,7 +139,7 @@ public enum XFormParser {
             readonly: bind?.attribute("readonly").map { $0.hasPrefix("true") } ?? false,
             preload: bind?.attribute("preload"),
             control: control?.kind, appearance: control?.appearance,
-            labels: control?.labels ?? [:], hints: control?.hints ?? [:],
+            labels: control?.labels ?? [:], images: control?.images ?? [:], hints: control?.hints ?? [:],
             constraintMessages: translations.resolve(bind?.attribute("constraintMsg")),
             requiredMessages: translations.resolve(bind?.attribute("requiredMsg")),
             choices: control?.choices, choiceFilter: control?.choiceFilter)
@@ -151,6 +151,7 @@ struct Translations {
     private(set) var languages: [String] = []
     private(set) var defaultLanguage: String?
     private var texts: [String: [String: String]] = [:]  // language -> id -> text
+    private var images: [String: [String: String]] = [:]  // language -> id -> media file name
 
     init(model: XMLTree) {
         for translation in model.child("itext")?.children("translation") ?? [] {
@@ -160,8 +161,13 @@ struct Translations {
             for text in translation.children("text") {
                 guard let id = text.attribute("id") else { continue }
                 let values = text.children("value")
-                let plain = values.first { $0.attribute("form") == nil } ?? values.first
-                texts[language, default: [:]][id] = plain?.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                // The text itself; "long"/"short" forms when it has no plain one (never an image's URL).
+                let plain = values.first { $0.attribute("form") == nil }
+                    ?? values.first { ["long", "short"].contains($0.attribute("form") ?? "") }
+                if let plain { texts[language, default: [:]][id] = plain.text.trimmingCharacters(in: .whitespacesAndNewlines) }
+                if let image = values.first(where: { $0.attribute("form") == "image" })?.text, let name = Self.mediaName(image) {
+                    images[language, default: [:]][id] = name
+                }
             }
         }
         if defaultLanguage == nil { defaultLanguage = languages.first }
@@ -181,6 +187,29 @@ struct Translations {
             if let text = texts[language]?[id] { result[language] = text }
         }
         return result
+    }
+
+    /// The image shown with a label, in every language that has one (the
+    /// version's media file name).
+    func images(_ reference: String?) -> [String: String] {
+        guard let reference, let id = Self.itextID(reference) else { return [:] }
+        return images(id: id)
+    }
+
+    func images(id: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for language in languages {
+            if let name = images[language]?[id] { result[language] = name }
+        }
+        return result
+    }
+
+    /// `jr://images/logo.png` → `logo.png`: media are served by file name.
+    static func mediaName(_ reference: String) -> String? {
+        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let slash = trimmed.lastIndex(of: "/") else { return trimmed.isEmpty ? nil : trimmed }
+        let name = String(trimmed[trimmed.index(after: slash)...])
+        return name.isEmpty ? nil : name
     }
 
     static func itextID(_ reference: String) -> String? {
@@ -253,6 +282,8 @@ struct BodyControls {
         let kind: String
         let appearance: String?
         let labels: [String: String]
+        /// The label's image per language (media file names).
+        let images: [String: String]
         let hints: [String: String]
         let choices: [FormField.Choice]?
         let choiceFilter: ChoiceFilter?
@@ -284,6 +315,7 @@ struct BodyControls {
                 byPath[path] = Control(
                     kind: kind, appearance: child.attribute("appearance"),
                     labels: labelElement.map { label(of: $0, translations) } ?? outerLabels,
+                    images: translations.images(labelElement?.attribute("ref")),
                     hints: hintElement.map { label(of: $0, translations) } ?? [:],
                     choices: list?.choices,
                     choiceFilter: list.flatMap { ChoiceFilter(predicates: $0.filter, questionPath: path) })
@@ -304,7 +336,9 @@ struct BodyControls {
         if !inline.isEmpty {
             let choices = inline.compactMap { item -> FormField.Choice? in
                 guard let value = item.child("value")?.text.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
-                return FormField.Choice(value: value, labels: item.child("label").map { label(of: $0, translations) } ?? [:])
+                let labelElement = item.child("label")
+                return FormField.Choice(value: value, labels: labelElement.map { label(of: $0, translations) } ?? [:],
+                                        images: translations.images(labelElement?.attribute("ref")))
             }
             return (choices, [])
         }
@@ -315,8 +349,10 @@ struct BodyControls {
         let choices = list.items.compactMap { item -> FormField.Choice? in
             guard let value = item.child(valueName)?.text.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
             var labels: [String: String] = [:]
+            var images: [String: String] = [:]
             if labelReference.hasPrefix("jr:itext("), let id = item.child("itextId")?.text {
                 labels = translations.resolve(id: id.trimmingCharacters(in: .whitespacesAndNewlines))
+                images = translations.images(id: id.trimmingCharacters(in: .whitespacesAndNewlines))
             } else if let text = item.child(labelReference)?.text {
                 labels = ["": text]
             }
@@ -324,7 +360,7 @@ struct BodyControls {
             let fields = list.filter.isEmpty ? [:] : Dictionary(
                 item.children.map { ($0.localName, $0.text.trimmingCharacters(in: .whitespacesAndNewlines)) },
                 uniquingKeysWith: { first, _ in first })
-            return FormField.Choice(value: value, labels: labels, fields: fields)
+            return FormField.Choice(value: value, labels: labels, images: images, fields: fields)
         }
         return (choices, list.filter)
     }
