@@ -263,3 +263,28 @@ def test_a_refused_sign_in_shows_no_field_name(server, browser):
     message = WebDriverWait(browser, 15).until(
         lambda d: d.execute_script("const e = document.querySelector('#error, .error, [role=alert]'); return e && e.textContent.trim()"))
     assert "(password)" not in message and "(login)" not in message, message
+
+
+def test_a_place_whose_campaign_day_was_before_says_so_and_leads_there(server, browser, campaign, screenshots):
+    """Zeros alone read as "nothing done": a département with no campaign
+    day on the day looked at shows its last one, a tap away."""
+    login, password = campaign
+    sign_in(browser, server, login, password, next_path="/admin")
+    choose_language(browser, "fr")
+    browser.get(f"{server.base_url}/admin?date={DAY}&region=dakar")
+    loaded(browser, "/admin")
+    hint = browser.find_element(By.CSS_SELECTOR, "tr[data-key='keur-massar'] .campaign-day-hint")
+    assert hint.get_attribute("textContent").startswith("Jour de campagne : 8 mars 2023")
+    assert not browser.find_elements(By.CSS_SELECTOR, "tr[data-key='guediawaye'] .campaign-day-hint"), "its day is today"
+    assert not browser.find_elements(By.CSS_SELECTOR, "tr[data-key='pikine'] .campaign-day-hint"), "its day is to come"
+    browser.execute_script("arguments[0].click()", hint.find_element(By.CSS_SELECTOR, "button.see-day"))
+    WebDriverWait(browser, 15).until(lambda d: "date=2023-03-08" in d.current_url)
+
+    browser.get(f"{server.base_url}/admin?date={DAY}&departement=rufisque")
+    loaded(browser, "/admin")
+    note = browser.find_element(By.ID, "campaign-day-note")
+    assert note.is_displayed() and "7 mars 2023" in note.text and "Rufisque" in note.text
+    browser.save_screenshot(str(screenshots / "dashboard-campaign-day-note.png"))
+    browser.get(f"{server.base_url}/admin?date={DAY}&departement=guediawaye")
+    loaded(browser, "/admin")
+    assert not browser.find_element(By.ID, "campaign-day-note").is_displayed()

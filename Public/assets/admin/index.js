@@ -16,6 +16,8 @@ const t = translate({
     live: "En direct", connecting: "Connexion…", offline: "Hors ligne — nouvelle tentative", updated: (time) => `En direct · mis à jour à ${time}`,
     visits: "Visites", radio: "Émissions radio", talks: "Causeries",
     phaseVisits: "Visites / cible (phase)", folded: (count) => `${count} autres lieux sans fiche ni cible ce jour-là`,
+    lastCampaignDay: (day) => `Jour de campagne : ${day}`, seeDay: "voir ce jour",
+    campaignDayWas: (place, day) => `Pas de jour de campagne ce jour-là pour ${place} : le dernier était le ${day}.`,
   },
   en: {
     title: "Dashboard", day: "Day", report: "Daily report", totals: "Figures for the day",
@@ -28,6 +30,8 @@ const t = translate({
     live: "Live", connecting: "Connecting…", offline: "Offline — retrying", updated: (time) => `Live · updated at ${time}`,
     visits: "Visits", radio: "Radio programmes", talks: "Group talks",
     phaseVisits: "Visits / target (phase)", folded: (count) => `${count} more places with no records and no target that day`,
+    lastCampaignDay: (day) => `Campaign day: ${day}`, seeDay: "see that day",
+    campaignDayWas: (place, day) => `No campaign day that day for ${place}: the last one was on ${day}.`,
   },
 });
 
@@ -144,7 +148,33 @@ function drawTotals(rows) {
   }
 }
 
-function drawBreakdown(rows, level, progressByPlace) {
+/** A link to another day of the same view. */
+function dayButton(day) {
+  const button = element("button", { type: "button", className: "see-day", "data-day": day }, t("seeDay"));
+  button.addEventListener("click", () => go(() => { state.day = day; }));
+  return button;
+}
+
+/**
+ * Under a place with nothing that day, when its campaign day was a few days
+ * before: that day, and a way to see it (zeros alone read as "nothing done").
+ */
+function campaignDayHint(key, values, recentDays) {
+  const day = recentDays.get(key);
+  if (!day || values.some((value) => value > 0)) return null;
+  return element("div", { className: "muted campaign-day-hint" },
+    `${t("lastCampaignDay", formatDay(day))} · `, dayButton(day));
+}
+
+function drawCampaignDayNote(recentDays) {
+  const note = document.getElementById("campaign-day-note");
+  const day = state.departement && recentDays.get(state.departement);
+  note.hidden = !day;
+  note.replaceChildren();
+  if (day) note.append(`${t("campaignDayWas", currentPlaceName(), formatDay(day))} `, dayButton(day));
+}
+
+function drawBreakdown(rows, level, progressByPlace, recentDays) {
   const title = document.getElementById("breakdown-title");
   const region = places.regions.find((item) => item.code === state.region);
   title.textContent = level === "region" ? t("regions") : t("departements", region ? region.name : "");
@@ -181,7 +211,8 @@ function drawBreakdown(rows, level, progressByPlace) {
       : element("td", { className: "number target-column muted" }, "—");
     const percent = element("td", { className: "number target-column" },
       line.visits ? formatPercent(line.visits.percentage ?? 0) : "");
-    into.append(element("tr", { "data-key": line.key }, element("td", {}, button),
+    const hint = level === "departement" ? campaignDayHint(line.key, line.values, recentDays) : null;
+    into.append(element("tr", { "data-key": line.key }, element("td", {}, button, hint),
       ...line.values.map((value) => numberCell(value)), target, percent));
   };
   shown.forEach((line) => drawLine(line, body));
@@ -323,18 +354,26 @@ async function refresh() {
           level ? api("GET", `/api/v1/tallies/summary?date=${state.day}&by=${level}${place}`) : Promise.resolve(null),
           api("GET", `/api/v1/tallies/summary?from=${from}&to=${state.day}&by=day${place}`),
           api("GET", `/api/v1/targets/progress?date=${state.day}${place}`),
-          api("GET", `/api/v1/completeness?date=${state.day}${place}`),
+          // A week: the day's completeness, and each département's last campaign day before it.
+          api("GET", `/api/v1/completeness?from=${shiftDay(state.day, -6)}&to=${state.day}${place}`),
           ...keys.map((key) => api("GET", `/api/v1/targets/progress?date=${state.day}&${level}=${encodeURIComponent(key)}`)),
         ]);
         const progressByPlace = new Map(keys.map((key, index) => [key, placeProgress[index]]));
+        const dayRows = completeness.rows.filter((row) => row.date === state.day);
+        const today = new Set(dayRows.map((row) => row.departement));
+        const recentDays = new Map();
+        for (const row of completeness.rows) {
+          if (row.date < state.day && !today.has(row.departement)) recentDays.set(row.departement, row.date);
+        }
         document.getElementById("error").hidden = true;
         drawTotals(totals.rows);
         const section = document.getElementById("breakdown").closest("section");
         section.hidden = !breakdown;
-        if (breakdown) drawBreakdown(breakdown.rows, level, progressByPlace);
+        if (breakdown) drawBreakdown(breakdown.rows, level, progressByPlace, recentDays);
+        drawCampaignDayNote(recentDays);
         drawChart(daily.rows, from);
         drawTargets(progress);
-        drawCompleteness(completeness.rows);
+        drawCompleteness(dayRows);
         document.body.dataset.loaded = String(Date.now());
       } catch (error) {
         const box = document.getElementById("error");
