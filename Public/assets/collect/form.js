@@ -6,6 +6,7 @@
 // phone or ID number of the wrong shape) are warnings the person may send anyway.
 import { parse, evaluateBoolean, evaluateString } from "./xpath.js";
 import { advisories } from "./checks.js";
+import { timestamp } from "./instance.js";
 
 const compiled = new Map();
 function expression(text) {
@@ -213,9 +214,22 @@ export class FormView {
     return image;
   }
 
+  /** Questions of this form the browser cannot capture: [{field, kind}]. */
+  get needingCollect() {
+    return this.questions.filter((field) => !field.group && needsCollect(field));
+  }
+
   render() {
     this.elements.clear();
     const fragment = document.createDocumentFragment();
+    const missing = this.needingCollect;
+    if (missing.length) {
+      // Said at the top, before the person starts: what only ODK Collect can fill here.
+      const banner = document.createElement("p");
+      banner.className = "notice needs-collect-banner";
+      banner.textContent = this.text("formNeedsCollect", missing.map((field) => this.label(field.labels) || field.name).join(", "));
+      fragment.append(banner);
+    }
     fragment.append(...this.renderChildren(`/${this.form.root}`, `/${this.form.root}`));
     this.container.replaceChildren(fragment);
     this.refresh();
@@ -361,15 +375,37 @@ export class FormView {
       const select = document.createElement("select");
       select.id = id;
       select.name = field.name;
-      select.append(new Option("—", ""));
-      for (const choice of this.offered(field, path)) select.append(new Option(this.label(choice.labels) || choice.value, choice.value));
-      select.value = value;
+      const offered = this.offered(field, path);
+      const fill = (words) => {
+        const matching = offered.filter((choice) => !words || folded(this.label(choice.labels) || choice.value).includes(words));
+        // The answer stays listed while the person searches.
+        const chosen = offered.find((choice) => choice.value === (this.answers[path] ?? ""));
+        if (chosen && !matching.includes(chosen)) matching.unshift(chosen);
+        select.replaceChildren(new Option("—", ""),
+          ...matching.map((choice) => new Option(this.label(choice.labels) || choice.value, choice.value)));
+        select.value = this.answers[path] ?? "";
+      };
+      fill("");
       select.addEventListener("change", () => update(select.value));
-      return select;
+      // A long list (or one the form marks "autocomplete"): a box to narrow it as one types.
+      if (offered.length <= LONG_LIST && !(field.appearance ?? "").includes("autocomplete")) return select;
+      const box = document.createElement("div");
+      box.className = "searchable";
+      const search = document.createElement("input");
+      search.type = "search";
+      search.className = "list-search";
+      search.placeholder = this.text("searchList");
+      search.setAttribute("aria-label", this.text("searchList"));
+      search.addEventListener("input", () => fill(folded(search.value.trim())));
+      box.append(search, select);
+      return box;
     }
     if (field.type === "select1" || field.type === "select") {
       const box = document.createElement("div");
+      const appearance = field.appearance ?? "";
       box.className = "choices";
+      if (appearance.includes("horizontal")) box.classList.add("horizontal");
+      if (appearance.includes("likert")) box.classList.add("likert");
       const selected = new Set(value.split(" ").filter(Boolean));
       for (const choice of this.offered(field, path)) {
         const row = document.createElement("label");
@@ -391,23 +427,67 @@ export class FormView {
       return box;
     }
     if (field.type === "geopoint") return this.renderGeopoint(field, value, update);
-    if (field.control === "upload") {
-      // Files are not sent from the browser: say where to attach them.
+    const needs = needsCollect(field);
+    if (needs) {
+      // What the browser cannot capture: said where it is asked, never dropped silently.
       const note = document.createElement("p");
-      note.className = "muted";
-      note.textContent = this.text("fileNeedsCollect");
+      note.className = "muted needs-collect";
+      note.textContent = this.text(needs === "file" ? "fileNeedsCollect" : "needsCollectHere");
       return note;
     }
+    if (field.control === "trigger") return this.renderAcknowledge(field, value, update);
+    if (field.type === "time" || field.type === "dateTime") return this.renderClock(field, id, value, update);
     const input = document.createElement(field.appearance?.includes("multiline") ? "textarea" : "input");
     input.id = id;
     input.name = field.name;
+    const appearance = field.appearance ?? "";
     if (field.type === "int") { input.type = "number"; input.step = "1"; input.inputMode = "numeric"; }
     else if (field.type === "decimal") { input.type = "number"; input.step = "any"; input.inputMode = "decimal"; }
+    else if (field.type === "date" && appearance.includes("month-year")) { input.type = "month"; }
+    else if (field.type === "date" && /\byear\b/.test(appearance)) { input.type = "number"; input.inputMode = "numeric"; }
     else if (field.type === "date") { input.type = "date"; }
     else if (input.tagName === "INPUT") { input.type = "text"; }
-    if (field.appearance?.includes("numbers")) input.inputMode = "tel";
-    input.value = value;
-    input.addEventListener("input", () => update(input.value.trim() === "" ? "" : input.value));
+    if (appearance.includes("numbers")) input.inputMode = "tel";
+    // A month or a year is kept as ODK keeps it: the first day of it.
+    const shown = { month: (v) => v.slice(0, 7), number: (v) => (field.type === "date" ? v.slice(0, 4) : v) }[input.type];
+    const kept = {
+      month: (v) => (v ? `${v}-01` : ""),
+      number: (v) => (field.type === "date" && /^\d{4}$/.test(v) ? `${v}-01-01` : v),
+    }[input.type];
+    input.value = shown ? shown(value) : value;
+    input.addEventListener("input", () => {
+      const typed = input.value.trim() === "" ? "" : input.value;
+      update(kept ? kept(typed) : typed);
+    });
+    return input;
+  }
+
+  /** An acknowledge (trigger): one box to tick, kept as "OK" as Collect does. */
+  renderAcknowledge(field, value, update) {
+    const row = document.createElement("label");
+    row.className = "choice";
+    const input = document.createElement("input");
+    input.type = "checkbox";
+    input.name = field.name;
+    input.checked = value === "OK";
+    input.addEventListener("change", () => update(input.checked ? "OK" : ""));
+    row.append(input, document.createTextNode(" OK"));
+    return row;
+  }
+
+  /** A time or a date and time, written as ODK writes them (with the phone's offset). */
+  renderClock(field, id, value, update) {
+    const input = document.createElement("input");
+    input.id = id;
+    input.name = field.name;
+    input.type = field.type === "time" ? "time" : "datetime-local";
+    input.step = "60";
+    input.value = field.type === "time" ? value.slice(0, 5) : value.slice(0, 16);
+    input.addEventListener("input", () => {
+      if (!input.value) { update(""); return; }
+      const offset = timestamp().slice(-6);
+      update(`${input.value.slice(0, field.type === "time" ? 5 : 16)}:00.000${offset}`);
+    });
     return input;
   }
 
@@ -426,7 +506,7 @@ export class FormView {
       navigator.geolocation.getCurrentPosition((position) => {
         const { latitude, longitude, altitude, accuracy } = position.coords;
         const point = `${latitude} ${longitude} ${altitude ?? 0} ${accuracy ?? 0}`;
-        shown.textContent = point;
+        shown.textContent = `${point} · ${this.text("accuracy", Math.round(accuracy ?? 0))}`;
         update(point);
       }, () => { shown.textContent = this.text("locationUnavailable"); }, { enableHighAccuracy: true, timeout: 20000 });
     });
@@ -540,6 +620,24 @@ export class FormView {
 
 const offeredKey = (choices) => choices.map((choice) => choice.value).join("\n");
 
+/** Beyond this many choices, a list gets a box to search it. */
+const LONG_LIST = 20;
+
+/** Lower case without accents, to search "thies" and find "Thiès". */
+const folded = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+
+/**
+ * What the browser cannot capture, so the question is left to ODK Collect:
+ * "file" (photos, audio, video, signatures, files), "other" (traces and
+ * shapes on a map, barcodes, ranking). Null when the browser can.
+ */
+function needsCollect(field) {
+  if (field.control === "upload") return "file";
+  if (["geotrace", "geoshape", "barcode"].includes(field.type)) return "other";
+  if (field.control === "rank" || field.control === "odk:rank") return "other";
+  return null;
+}
+
 /** A question or group the person sees: not metadata, not computed. */
 const isShown = (field) => !field.path.includes("/meta/") && !field.calculate && !field.preload && field.control;
 
@@ -554,6 +652,8 @@ function typeIsValid(type, value) {
     case "int": return /^-?\d+$/.test(value);
     case "decimal": return Number.isFinite(Number(value));
     case "date": return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
+    case "time": return /^\d{2}:\d{2}:\d{2}/.test(value);
+    case "dateTime": return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(value);
     default: return true;
   }
 }

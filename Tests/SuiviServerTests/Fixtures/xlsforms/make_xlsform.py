@@ -8,8 +8,13 @@ Usage: make_xlsform.py NAME OUTPUT.xlsx
                  département → commune (from communes_dept.csv), and the same
                  inside a repeat of stalls (filters read with current());
                  labels in French, English and Wolof
+  fonctions      what a phone browser shows beyond text and lists: time, date
+                 and time, a month, an acknowledge, likert and horizontal
+                 lists, a long list to search, and what it leaves to ODK
+                 Collect (a GPS trace, a photo)
 """
 import sys
+import unicodedata
 
 from openpyxl import Workbook
 
@@ -57,10 +62,38 @@ def cascade():
     return {"survey": survey, "choices": choices, "settings": settings}
 
 
+def fonctions():
+    survey = [
+        ["type", "name", "label::Français (fr)", "label::English (en)", "appearance", "required"],
+        ["time", "heure", "Heure de la visite", "Time of the visit", "", ""],
+        ["dateTime", "moment", "Date et heure du rendez-vous", "Date and time of the appointment", "", ""],
+        ["date", "ouverture", "Mois d'ouverture de l'atelier", "Month the workshop opened", "month-year", ""],
+        ["acknowledge", "charte", "J'ai lu la charte", "I read the charter", "", "yes"],
+        ["select_one satisfaction", "satisfaction", "Satisfaction", "Satisfaction", "likert", ""],
+        ["select_one oui_non", "inscrit", "Déjà inscrit ?", "Already a member?", "horizontal", ""],
+        ["select_one communes", "commune", "Commune", "Commune", "", ""],
+        ["geotrace", "parcours", "Parcours du marché", "Route through the market", "", ""],
+        ["image", "photo", "Photo de l'atelier", "Photo of the workshop", "", ""],
+    ]
+    choices = [["list_name", "name", "label::Français (fr)", "label::English (en)"]]
+    for index, (fr, en) in enumerate([("Pas du tout", "Not at all"), ("Un peu", "A little"), ("Moyen", "Fairly"),
+                                      ("Bien", "Well"), ("Très bien", "Very well")]):
+        choices.append(["satisfaction", str(index + 1), fr, en])
+    choices += [["oui_non", "oui", "Oui", "Yes"], ["oui_non", "non", "Non", "No"]]
+    for name in ["Bambey", "Bargny", "Diamniadio", "Diourbel", "Fatick", "Gossas", "Guédiawaye", "Joal", "Kaffrine",
+                 "Kaolack", "Kédougou", "Kolda", "Louga", "Matam", "Mbacké", "Mbour", "Nioro", "Pikine", "Podor",
+                 "Rufisque", "Saly", "Sédhiou", "Thiès", "Tivaouane", "Ziguinchor"]:
+        code = unicodedata.normalize("NFD", name).encode("ascii", "ignore").decode().lower()
+        choices.append(["communes", code, name, name])
+    settings = [["form_title", "form_id", "version", "default_language"],
+                ["Fonctions du formulaire", "fonctions", "1", "Français (fr)"]]
+    return {"survey": survey, "choices": choices, "settings": settings}
+
+
 def main():
     name, output = sys.argv[1], sys.argv[2]
     sheets = {"marche": marche, "marche_broken": lambda: marche(broken=True),
-              "cascade": cascade}[name]()
+              "cascade": cascade, "fonctions": fonctions}[name]()
     book = Workbook()
     book.remove(book.active)
     for title, rows in sheets.items():

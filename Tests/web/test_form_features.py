@@ -1,8 +1,10 @@
-"""Cascading selects in the phone web form (issues 15 and 17): each list
-offers only the choices its choice_filter admits given the answers so far,
-from inline choices and from a CSV file, inside a repeat too; an answer no
-longer offered is dropped; the record arrives with no flag. Our own
-XLSForm, converted by pyxform, in headless Chromium at 360 px."""
+"""The phone web form fills the forms field teams write (issue 17), on our
+own XLSForms converted by pyxform, in headless Chromium at 360 px:
+cascading selects (each list offers only the choices its choice_filter
+admits given the answers so far, inline and from a CSV file, inside a
+repeat too), the form's own languages, images in labels, notes, times,
+months, acknowledges, likert and horizontal lists, long lists to search,
+and what only ODK Collect can fill said plainly at the top."""
 import subprocess
 import xml.etree.ElementTree as ElementTree
 
@@ -13,21 +15,27 @@ from test_collect import open_form, open_link, outbox_states, set_answer, wait
 COMMUNES = "name,label,departement\nthiaroye,Thiaroye,pikine\nyeumbeul,Yeumbeul,pikine\nbargny,Bargny,rufisque\nsaly,Saly,mbour\n"
 
 
-def publish_cascade(server, directory):
-    form = directory / "cascade.xlsx"
-    subprocess.run(["python3", str(ROOT / "Tests/SuiviServerTests/Fixtures/xlsforms/make_xlsform.py"), "cascade", str(form)],
+def publish(server, directory, name, media=()):
+    """One of the tests' XLSForms, published with its media files (paths)."""
+    form = directory / f"{name}.xlsx"
+    subprocess.run(["python3", str(ROOT / "Tests/SuiviServerTests/Fixtures/xlsforms/make_xlsform.py"), name, str(form)],
                    check=True)
+    files = ["--media", *map(str, media)] if media else []
+    subprocess.run([server.binary, "form", "publish", "--db", server.database, *files, "--", str(form)],
+                   check=True, capture_output=True)
+
+
+def publish_cascade(server, directory):
     communes = directory / "communes_dept.csv"
     communes.write_text(COMMUNES)
-    subprocess.run([server.binary, "form", "publish", "--db", server.database, "--media", str(communes), "--", str(form)],
-                   check=True, capture_output=True)
+    publish(server, directory, "cascade", [communes])
 
 
 def offered(phone, path):
     """The values the question at `path` offers now (radio buttons or a list)."""
     return phone.execute_script("""
         const question = document.querySelector(`.question[data-path='${arguments[0]}']`);
-        return [...question.querySelectorAll('input, option')].map((e) => e.value).filter(Boolean);
+        return [...question.querySelectorAll('input:not(.list-search), option')].map((e) => e.value).filter(Boolean);
     """, path)
 
 
@@ -117,13 +125,9 @@ PNG = bytes.fromhex(
 
 
 def test_images_of_labels_are_shown_and_notes_are_read_not_typed(server, network, phone, screenshots, tmp_path):
-    form = tmp_path / "marche.xlsx"
-    subprocess.run(["python3", str(ROOT / "Tests/SuiviServerTests/Fixtures/xlsforms/make_xlsform.py"), "marche", str(form)],
-                   check=True)
     (tmp_path / "logo.png").write_bytes(PNG)
     (tmp_path / "communes.csv").write_text("name,label\nthiaroye,Thiaroye\n")
-    subprocess.run([server.binary, "form", "publish", "--db", server.database, "--media", str(tmp_path / "logo.png"),
-                    str(tmp_path / "communes.csv"), "--", str(form)], check=True, capture_output=True)
+    publish(server, tmp_path, "marche", [tmp_path / "logo.png", tmp_path / "communes.csv"])
     open_link(phone, server.add_person(network.base_url))
     open_form(phone, "marche")
     note = phone.find_element(By.CSS_SELECTOR, ".question[data-path='/data/accueil']")
@@ -134,3 +138,62 @@ def test_images_of_labels_are_shown_and_notes_are_read_not_typed(server, network
     assert "/forms/marche/media/logo.png" in image.get_attribute("src")
     assert offered(phone, "/data/commune") == ["thiaroye"], "the list from communes.csv"
     phone.save_screenshot(str(screenshots / "label-image-360px.png"))
+
+
+def test_times_months_lists_and_what_needs_collect(server, network, phone, screenshots, tmp_path):
+    import xml.etree.ElementTree as ElementTree
+
+    publish(server, tmp_path, "fonctions")
+    open_link(phone, server.add_person(network.base_url))
+    open_form(phone, "fonctions")
+    banner = phone.find_element(By.CSS_SELECTOR, ".needs-collect-banner").text
+    assert "ODK Collect" in banner and "Parcours du marché" in banner and "Photo de l'atelier" in banner
+    for path in ("/data/parcours", "/data/photo"):
+        question = phone.find_element(By.CSS_SELECTOR, f".question[data-path='{path}']")
+        assert question.find_elements(By.TAG_NAME, "input") == [], f"{path} is not typed into as text"
+        assert "ODK Collect" in question.text
+    phone.save_screenshot(str(screenshots / "features-top-360px.png"))
+
+    def type_into(path, value):
+        phone.execute_script("""
+            const [path, value] = arguments;
+            const input = document.querySelector(`.question[data-path='${path}'] input`);
+            input.value = value;
+            input.dispatchEvent(new Event('input', { bubbles: true }));
+        """, path, value)
+
+    type_into("/data/heure", "09:15")
+    type_into("/data/moment", "2023-03-09T14:30")
+    type_into("/data/ouverture", "2019-05")
+    phone.find_element(By.CSS_SELECTOR, ".question[data-path='/data/charte'] input[type=checkbox]").click()
+    likert = phone.find_element(By.CSS_SELECTOR, ".question[data-path='/data/satisfaction'] .choices")
+    assert "likert" in likert.get_attribute("class")
+    likert.find_element(By.CSS_SELECTOR, "input[value='4']").click()
+    horizontal = phone.find_element(By.CSS_SELECTOR, ".question[data-path='/data/inscrit'] .choices")
+    assert "horizontal" in horizontal.get_attribute("class")
+    horizontal.find_element(By.CSS_SELECTOR, "input[value='non']").click()
+    # 25 communes: a box narrows the list, accents aside.
+    search = phone.find_element(By.CSS_SELECTOR, ".question[data-path='/data/commune'] input.list-search")
+    search.send_keys("thies")
+    assert offered(phone, "/data/commune") == ["thies"]
+    phone.execute_script("""
+        const select = document.querySelector(".question[data-path='/data/commune'] select");
+        select.value = 'thies'; select.dispatchEvent(new Event('change', { bubbles: true }));
+    """)
+    search.clear()
+    search.send_keys("k")
+    assert "thies" in offered(phone, "/data/commune"), "the answer stays listed while searching"
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+    phone.save_screenshot(str(screenshots / "features-filled-360px.png"))
+
+    phone.find_element(By.ID, "finalise").click()
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="record not saved")
+    wait(phone, lambda d: outbox_states(d) == ["sent"], 30)
+    (xml, issues), = server.rows("SELECT CAST(xml AS TEXT), issues FROM submissions")
+    record = ElementTree.fromstring(xml)
+    assert record.findtext("heure").startswith("09:15:00.000")
+    assert record.findtext("moment").startswith("2023-03-09T14:30:00.000")
+    assert record.findtext("ouverture") == "2019-05-01"
+    assert [record.findtext(name) for name in ("charte", "satisfaction", "inscrit", "commune")] == ["OK", "4", "non", "thies"]
+    assert record.findtext("parcours") == "" and record.findtext("photo") == "", "left to Collect: empty, as sent"
+    assert issues == "[]"
