@@ -138,6 +138,31 @@ import Testing
         #expect(choice.labels == ["Français (fr)": "Couture", "Wolof (wo)": "Ñaw"])
     }
 
+    /// What the web form needs of a repeat, a hint and an upload: the
+    /// repeat's count, the guidance, the media type and resize limit.
+    @Test func repeatCountsGuidanceAndUploadLimitsAreRead() throws {
+        let definition = try XFormParser.parse(Self.form(
+            instance: #"<data id="comptes"><n/><enfant><prenom/></enfant><photo/></data>"#,
+            model: """
+            <itext><translation lang="Français (fr)" default="true()">
+              <text id="/data/enfant/prenom:hint"><value>Tel qu'il l'écrit</value><value form="guidance">Demandez-lui.</value></text>
+            </translation></itext>
+            <bind nodeset="/data/n" type="int"/><bind nodeset="/data/photo" type="binary"/>
+            """,
+            body: """
+            <input ref="/data/n"><label>Combien ?</label></input>
+            <group ref="/data/enfant"><label>Enfant</label><repeat nodeset="/data/enfant" jr:count=" /data/n ">
+              <input ref="/data/enfant/prenom"><label>Prénom</label><hint ref="jr:itext('/data/enfant/prenom:hint')"/></input>
+            </repeat></group>
+            <upload ref="/data/photo" mediatype="image/*" orx:max-pixels="1024"><label>Photo</label></upload>
+            """))
+        #expect(definition.field(at: "/data/enfant")?.repeatCount?.text == "/data/n")
+        #expect(definition.field(at: "/data/enfant/prenom")?.guidance == ["Français (fr)": "Demandez-lui."])
+        #expect(definition.field(at: "/data/enfant/prenom")?.hints == ["Français (fr)": "Tel qu'il l'écrit"])
+        #expect(definition.field(at: "/data/photo")?.mediaType == "image/*")
+        #expect(definition.field(at: "/data/photo")?.maxPixels == 1024)
+    }
+
     @Test func aListFromAFileIsNotCheckedHere() throws {
         let definition = try XFormParser.parse(Self.form(
             instance: #"<data id="fichier"><metier/></data>"#,

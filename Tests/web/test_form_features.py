@@ -183,6 +183,18 @@ def test_times_months_lists_and_what_needs_collect(server, network, phone, scree
     search.clear()
     search.send_keys("k")
     assert "thies" in offered(phone, "/data/commune"), "the answer stays listed while searching"
+    # A repeat counted by an answer: as many apprentices as said, no add or remove.
+    type_into("/data/apprentis", "3")
+    wait(phone, lambda d: len(d.find_elements(By.CSS_SELECTOR, "div.repeat-instance")) == 3, message="three apprentices")
+    type_into("/data/apprentis", "2")
+    wait(phone, lambda d: len(d.find_elements(By.CSS_SELECTOR, "div.repeat-instance")) == 2, message="two apprentices")
+    assert phone.find_elements(By.CSS_SELECTOR, "section.repeat button") == []
+    type_into("/data/apprenti[1]/prenom", "Modou")
+    type_into("/data/apprenti[2]/prenom", "Fatou")
+    guidance = phone.find_element(By.CSS_SELECTOR, ".question[data-path='/data/apprenti[1]/prenom'] details.guidance")
+    assert guidance.find_element(By.TAG_NAME, "summary").text == "Plus d'aide"
+    guidance.find_element(By.TAG_NAME, "summary").click()
+    assert "l'écrire lui-même" in guidance.text
     assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
     phone.save_screenshot(str(screenshots / "features-filled-360px.png"))
 
@@ -195,5 +207,7 @@ def test_times_months_lists_and_what_needs_collect(server, network, phone, scree
     assert record.findtext("moment").startswith("2023-03-09T14:30:00.000")
     assert record.findtext("ouverture") == "2019-05-01"
     assert [record.findtext(name) for name in ("charte", "satisfaction", "inscrit", "commune")] == ["OK", "4", "non", "thies"]
+    assert [apprentice.findtext("prenom") for apprentice in record.findall("apprenti")] == ["Modou", "Fatou"]
+    assert record.findtext("apprentis") == "2"
     assert record.findtext("parcours") == "" and record.findtext("photo") == "", "left to Collect: empty, as sent"
     assert issues == "[]"

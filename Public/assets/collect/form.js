@@ -98,9 +98,23 @@ export class FormView {
     return [...this.repeats].some((repeat) => path === repeat || path.startsWith(repeat + "/"));
   }
 
-  /** Instances of a repeat, given its path with the numbers of the repeats around it. */
+  /**
+   * Instances of a repeat, given its path with the numbers of the repeats
+   * around it: the person's count, or the form's (`jr:count`, read from the
+   * answers, at most MAX_COUNTED).
+   */
   count(repeatPath) {
-    return this.counts[repeatPath] ?? 1;
+    const counted = expression(this.fieldsByPath.get(formPath(repeatPath))?.repeat_count);
+    if (!counted) return this.counts[repeatPath] ?? 1;
+    const value = Math.floor(Number(safely(() => evaluateString(counted, this.context(repeatPath)), "0")));
+    return Number.isFinite(value) ? Math.max(0, Math.min(value, MAX_COUNTED)) : 0;
+  }
+
+  /** Every repeat's number of instances, those the form sets included (for the record's XML). */
+  allCounts() {
+    const counts = { ...this.counts };
+    for (const { path, kind } of this.walk()) if (kind === "repeat") counts[path] = this.count(path);
+    return counts;
   }
 
   /**
@@ -267,7 +281,10 @@ export class FormView {
     heading.className = "group";
     heading.textContent = label;
     section.append(heading);
-    for (let n = 1; n <= this.count(path); n += 1) {
+    // A count set by the form: instances follow it, the person adds or removes none.
+    const counted = Boolean(field.repeat_count);
+    const count = this.count(path);
+    for (let n = 1; n <= count; n += 1) {
       const instance = document.createElement("div");
       instance.className = "repeat-instance";
       instance.dataset.path = `${path}[${n}]`;
@@ -275,23 +292,28 @@ export class FormView {
       bar.className = "repeat-bar";
       const title = document.createElement("h3");
       title.textContent = `${label} ${n}`;
-      const remove = document.createElement("button");
-      remove.type = "button";
-      remove.className = "secondary remove-instance";
-      remove.textContent = this.text("removeInstance");
-      remove.addEventListener("click", () => this.removeInstance(path, n, `${label} ${n}`));
-      bar.append(title, remove);
+      bar.append(title);
+      if (!counted) {
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "secondary remove-instance";
+        remove.textContent = this.text("removeInstance");
+        remove.addEventListener("click", () => this.removeInstance(path, n, `${label} ${n}`));
+        bar.append(remove);
+      }
       instance.append(bar, ...this.renderChildren(field.path, `${path}[${n}]`));
       this.elements.set(`${path}[${n}]`, { wrapper: instance, error: document.createElement("span") });
       section.append(instance);
     }
-    const add = document.createElement("button");
-    add.type = "button";
-    add.className = "secondary add-instance";
-    add.textContent = this.text("addInstance", label);
-    add.addEventListener("click", () => this.addInstance(path));
-    section.append(add);
-    this.elements.set(path, { wrapper: section, error: document.createElement("span") });
+    if (!counted) {
+      const add = document.createElement("button");
+      add.type = "button";
+      add.className = "secondary add-instance";
+      add.textContent = this.text("addInstance", label);
+      add.addEventListener("click", () => this.addInstance(path));
+      section.append(add);
+    }
+    this.elements.set(path, { wrapper: section, error: document.createElement("span"), field, count });
     return section;
   }
 
@@ -344,12 +366,24 @@ export class FormView {
     wrapper.append(title);
     const picture = this.image(field.images, "label-image");
     if (picture) wrapper.append(picture);
+    const guidance = this.label(field.guidance);
     const hint = this.label(field.hints);
     if (hint) {
       const hintElement = document.createElement("p");
       hintElement.className = "muted";
       hintElement.textContent = hint;
       wrapper.append(hintElement);
+    }
+    if (guidance) {
+      // Longer help, on demand as in Collect.
+      const more = document.createElement("details");
+      more.className = "guidance";
+      const summary = document.createElement("summary");
+      summary.textContent = this.text("moreHelp");
+      const text = document.createElement("p");
+      text.textContent = guidance;
+      more.append(summary, text);
+      wrapper.append(more);
     }
     const control = this.renderControl(field, id, path);
     wrapper.append(control);
@@ -537,6 +571,11 @@ export class FormView {
         }
       } else if (kind === "question" && field.choice_filter && entry?.control) {
         this.refreshChoices(field, path, entry);
+      } else if (kind === "repeat" && field.repeat_count && entry && entry.count !== this.count(path)) {
+        // Only this repeat is drawn again: the answer being typed (its count) keeps the focus.
+        entry.wrapper.replaceWith(this.renderRepeat(field, path));
+        this.refresh();
+        return;
       }
     }
   }
@@ -619,6 +658,9 @@ export class FormView {
 }
 
 const offeredKey = (choices) => choices.map((choice) => choice.value).join("\n");
+
+/** The most instances a form's count (`jr:count`) may make: a typo of 1000 must not freeze the phone. */
+const MAX_COUNTED = 100;
 
 /** Beyond this many choices, a list gets a box to search it. */
 const LONG_LIST = 20;

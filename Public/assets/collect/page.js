@@ -290,7 +290,7 @@ async function finalise() {
   }
   const record = {
     ...draftRecord(), state: "queued", label: recordLabel(form, answers),
-    xml: instanceXML(form, answers, view.counts), createdAt: new Date().toISOString(),
+    xml: instanceXML(form, answers, view.allCounts()), createdAt: new Date().toISOString(),
   };
   await write(() => outbox.put(record));
   await closeForm();

@@ -44,6 +44,7 @@ export default {
   formNeedsCollect: (questions) => `This form has questions to fill with ODK Collect: ${questions}. The others are filled here.`,
   searchList: "Search the list…",
   accuracy: (metres) => `accuracy ± ${metres} m`,
+  moreHelp: "More help",
   addInstance: (label) => `+ Add: ${label}`,
   formLanguage: "Form language",
   removeInstance: "Remove",

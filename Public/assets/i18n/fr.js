@@ -44,6 +44,7 @@ export default {
   formNeedsCollect: (questions) => `Ce formulaire a des questions à remplir avec ODK Collect : ${questions}. Les autres se remplissent ici.`,
   searchList: "Rechercher dans la liste…",
   accuracy: (metres) => `précision ± ${metres} m`,
+  moreHelp: "Plus d'aide",
   addInstance: (label) => `+ Ajouter : ${label}`,
   formLanguage: "Langue du formulaire",
   removeInstance: "Supprimer",

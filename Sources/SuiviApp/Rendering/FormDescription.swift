@@ -26,6 +26,8 @@ struct FormDescriptionResponse: Encodable {
         /// beside the form (`.../forms/{id}/media/{name}`).
         let images: [String: String]
         let hints: [String: String]
+        /// Longer help per language, shown on demand.
+        let guidance: [String: String]
         let control: String?
         let appearance: String?
         let required: String?
@@ -40,11 +42,17 @@ struct FormDescriptionResponse: Encodable {
         /// reads: the item's fields under `ChoiceFilter.itemRoot`, the
         /// record's answers by absolute path.
         let choiceFilter: String?
+        /// A repeat's number of instances set by the form (`jr:count`).
+        let repeatCount: String?
+        /// An upload's accepted media (`image/*`) and its images' longest side.
+        let mediaType: String?
+        let maxPixels: Int?
 
         enum CodingKeys: String, CodingKey {
             case path, name, type, group, readonly, labels, images, hints, control, appearance, required, relevant, constraint,
                  calculate, preload, constraintMessages = "constraint_messages", requiredMessages = "required_messages", choices,
-                 choiceFilter = "choice_filter"
+                 choiceFilter = "choice_filter", guidance, repeatCount = "repeat_count", mediaType = "mediatype",
+                 maxPixels = "max_pixels"
         }
 
         init(_ field: FormField) {
@@ -56,6 +64,10 @@ struct FormDescriptionResponse: Encodable {
             labels = field.labels
             images = field.images
             hints = field.hints
+            guidance = field.guidance
+            repeatCount = field.repeatCount?.text
+            mediaType = field.mediaType
+            maxPixels = field.maxPixels
             control = field.control
             appearance = field.appearance
             required = field.required?.text

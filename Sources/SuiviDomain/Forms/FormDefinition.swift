@@ -86,12 +86,20 @@ public struct FormField: Sendable {
     /// The image shown with the label, per language (media file names).
     public let images: [String: String]
     public let hints: [String: String]
+    /// Longer help shown on demand (itext `form="guidance"`), per language.
+    public let guidance: [String: String]
     public let constraintMessages: [String: String]
     public let requiredMessages: [String: String]
     /// Allowed values of a select, when the form lists them.
     public let choices: [Choice]?
     /// The list's `choice_filter`, when it has one the server evaluates.
     public let choiceFilter: ChoiceFilter?
+    /// A repeat's `jr:count`: its number of instances, set by the form.
+    public let repeatCount: Expression?
+    /// An upload's accepted media (`image/*`, `audio/*`...) and the longest
+    /// side, in pixels, its images are resized to (`orx:max-pixels`).
+    public let mediaType: String?
+    public let maxPixels: Int?
 
     /// An expression kept with its source text (shown in messages, served to
     /// the web form).
@@ -120,8 +128,10 @@ public struct FormField: Sendable {
                 relevant: Expression? = nil, constraint: Expression? = nil, calculate: Expression? = nil,
                 readonly: Bool = false, preload: String? = nil, control: String? = nil, appearance: String? = nil,
                 labels: [String: String] = [:], images: [String: String] = [:], hints: [String: String] = [:],
+                guidance: [String: String] = [:],
                 constraintMessages: [String: String] = [:], requiredMessages: [String: String] = [:],
-                choices: [Choice]? = nil, choiceFilter: ChoiceFilter? = nil) {
+                choices: [Choice]? = nil, choiceFilter: ChoiceFilter? = nil, repeatCount: Expression? = nil,
+                mediaType: String? = nil, maxPixels: Int? = nil) {
         self.path = path
         self.name = String(path.split(separator: "/").last ?? "")
         self.dataType = dataType
@@ -138,10 +148,14 @@ public struct FormField: Sendable {
         self.labels = labels
         self.images = images
         self.hints = hints
+        self.guidance = guidance
         self.constraintMessages = constraintMessages
         self.requiredMessages = requiredMessages
         self.choices = choices
         self.choiceFilter = choiceFilter
+        self.repeatCount = repeatCount
+        self.mediaType = mediaType
+        self.maxPixels = maxPixels
     }
 }
 

@@ -117,8 +117,8 @@ public enum XFormParser {
 
     private static func makeField(path: String, isGroup: Bool, bind: XMLTree?, control: BodyControls.Control?,
                                   translations: Translations) throws -> FormField {
-        func expression(_ name: String) throws -> FormField.Expression? {
-            guard let text = bind?.attribute(name)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+        func expression(_ name: String, _ raw: String? = nil) throws -> FormField.Expression? {
+            guard let text = (raw ?? bind?.attribute(name))?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
                 return nil
             }
             do {
@@ -140,9 +140,12 @@ public enum XFormParser {
             preload: bind?.attribute("preload"),
             control: control?.kind, appearance: control?.appearance,
             labels: control?.labels ?? [:], images: control?.images ?? [:], hints: control?.hints ?? [:],
+            guidance: control?.guidance ?? [:],
             constraintMessages: translations.resolve(bind?.attribute("constraintMsg")),
             requiredMessages: translations.resolve(bind?.attribute("requiredMsg")),
-            choices: control?.choices, choiceFilter: control?.choiceFilter)
+            choices: control?.choices, choiceFilter: control?.choiceFilter,
+            repeatCount: try expression("jr:count", control?.repeatCount),
+            mediaType: control?.mediaType, maxPixels: control?.maxPixels)
     }
 }
 
@@ -152,6 +155,7 @@ struct Translations {
     private(set) var defaultLanguage: String?
     private var texts: [String: [String: String]] = [:]  // language -> id -> text
     private var images: [String: [String: String]] = [:]  // language -> id -> media file name
+    private var guidance: [String: [String: String]] = [:]  // language -> id -> guidance hint
 
     init(model: XMLTree) {
         for translation in model.child("itext")?.children("translation") ?? [] {
@@ -167,6 +171,9 @@ struct Translations {
                 if let plain { texts[language, default: [:]][id] = plain.text.trimmingCharacters(in: .whitespacesAndNewlines) }
                 if let image = values.first(where: { $0.attribute("form") == "image" })?.text, let name = Self.mediaName(image) {
                     images[language, default: [:]][id] = name
+                }
+                if let text = values.first(where: { $0.attribute("form") == "guidance" })?.text {
+                    guidance[language, default: [:]][id] = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 }
             }
         }
@@ -200,6 +207,17 @@ struct Translations {
         var result: [String: String] = [:]
         for language in languages {
             if let name = images[language]?[id] { result[language] = name }
+        }
+        return result
+    }
+
+    /// A hint's guidance (`form="guidance"`: the longer help Collect shows on
+    /// demand), in every language that has one.
+    func guidance(_ reference: String?) -> [String: String] {
+        guard let reference, let id = Self.itextID(reference) else { return [:] }
+        var result: [String: String] = [:]
+        for language in languages {
+            if let text = guidance[language]?[id] { result[language] = text }
         }
         return result
     }
@@ -285,8 +303,14 @@ struct BodyControls {
         /// The label's image per language (media file names).
         let images: [String: String]
         let hints: [String: String]
+        let guidance: [String: String]
         let choices: [FormField.Choice]?
         let choiceFilter: ChoiceFilter?
+        /// A repeat's `jr:count`: how many instances, as an expression.
+        let repeatCount: String?
+        /// An upload's `mediatype` (`image/*`) and `orx:max-pixels`.
+        let mediaType: String?
+        let maxPixels: Int?
     }
 
     private(set) var byPath: [String: Control] = [:]
@@ -317,8 +341,12 @@ struct BodyControls {
                     labels: labelElement.map { label(of: $0, translations) } ?? outerLabels,
                     images: translations.images(labelElement?.attribute("ref")),
                     hints: hintElement.map { label(of: $0, translations) } ?? [:],
+                    guidance: translations.guidance(hintElement?.attribute("ref")),
                     choices: list?.choices,
-                    choiceFilter: list.flatMap { ChoiceFilter(predicates: $0.filter, questionPath: path) })
+                    choiceFilter: list.flatMap { ChoiceFilter(predicates: $0.filter, questionPath: path) },
+                    repeatCount: kind == "repeat" ? child.attribute("count") : nil,
+                    mediaType: child.attribute("mediatype"),
+                    maxPixels: child.attribute("max-pixels").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) })
             }
             collect(child, context: childContext, translations: translations, secondary: secondary)
         }

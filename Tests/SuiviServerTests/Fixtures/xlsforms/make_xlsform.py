@@ -10,7 +10,8 @@ Usage: make_xlsform.py NAME OUTPUT.xlsx
                  labels in French, English and Wolof
   fonctions      what a phone browser shows beyond text and lists: time, date
                  and time, a month, an acknowledge, likert and horizontal
-                 lists, a long list to search, and what it leaves to ODK
+                 lists, a long list to search, a repeat counted by an answer
+                 (jr:count), a guidance hint, and what it leaves to ODK
                  Collect (a GPS trace, a photo)
 """
 import sys
@@ -63,18 +64,25 @@ def cascade():
 
 
 def fonctions():
-    survey = [
-        ["type", "name", "label::Français (fr)", "label::English (en)", "appearance", "required"],
-        ["time", "heure", "Heure de la visite", "Time of the visit", "", ""],
-        ["dateTime", "moment", "Date et heure du rendez-vous", "Date and time of the appointment", "", ""],
-        ["date", "ouverture", "Mois d'ouverture de l'atelier", "Month the workshop opened", "month-year", ""],
+    head = ["type", "name", "label::Français (fr)", "label::English (en)", "appearance", "required", "repeat_count",
+            "hint::Français (fr)", "guidance_hint::Français (fr)"]
+    rows = [
+        ["time", "heure", "Heure de la visite", "Time of the visit"],
+        ["dateTime", "moment", "Date et heure du rendez-vous", "Date and time of the appointment"],
+        ["date", "ouverture", "Mois d'ouverture de l'atelier", "Month the workshop opened", "month-year"],
         ["acknowledge", "charte", "J'ai lu la charte", "I read the charter", "", "yes"],
-        ["select_one satisfaction", "satisfaction", "Satisfaction", "Satisfaction", "likert", ""],
-        ["select_one oui_non", "inscrit", "Déjà inscrit ?", "Already a member?", "horizontal", ""],
-        ["select_one communes", "commune", "Commune", "Commune", "", ""],
-        ["geotrace", "parcours", "Parcours du marché", "Route through the market", "", ""],
-        ["image", "photo", "Photo de l'atelier", "Photo of the workshop", "", ""],
+        ["select_one satisfaction", "satisfaction", "Satisfaction", "Satisfaction", "likert"],
+        ["select_one oui_non", "inscrit", "Déjà inscrit ?", "Already a member?", "horizontal"],
+        ["select_one communes", "commune", "Commune", "Commune"],
+        ["integer", "apprentis", "Nombre d'apprentis", "Number of apprentices"],
+        ["begin_repeat", "apprenti", "Apprenti", "Apprentice", "", "", "${apprentis}"],
+        ["text", "prenom", "Prénom de l'apprenti", "Apprentice's first name", "", "", "", "Tel qu'il l'écrit",
+         "Demandez-lui de l'écrire lui-même si possible."],
+        ["end_repeat", ""],
+        ["geotrace", "parcours", "Parcours du marché", "Route through the market"],
+        ["image", "photo", "Photo de l'atelier", "Photo of the workshop"],
     ]
+    survey = [head] + [row + [""] * (len(head) - len(row)) for row in rows]
     choices = [["list_name", "name", "label::Français (fr)", "label::English (en)"]]
     for index, (fr, en) in enumerate([("Pas du tout", "Not at all"), ("Un peu", "A little"), ("Moyen", "Fairly"),
                                       ("Bien", "Well"), ("Très bien", "Very well")]):
