@@ -33,12 +33,16 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("metrics-token"),
             help: "Bearer token /metrics requires (default: SUIVI_METRICS_TOKEN; none: /metrics only on loopback).")
     var metricsToken: String?
+    @Option(name: .customLong("handler-threads"),
+            help: "Threads that run request handlers (SQLite reads, files): how many may wait on the disk at once.")
+    var handlerThreads = ServerConfiguration().handlerThreads
 
     func run() async throws {
         let logger = LogSetup.bootstrap()
         var server = ServerConfiguration(host: host, port: port)
         server.maximumBodyBytes = maximumBodyMegabytes << 20
         server.spoolLimitBytes = spoolLimitMegabytes << 20
+        server.handlerThreads = max(1, handlerThreads)
         // The environment keeps the token out of `ps`; only its digest is kept.
         let token = (self.metricsToken ?? ProcessInfo.processInfo.environment["SUIVI_METRICS_TOKEN"]).flatMap { $0.isEmpty ? nil : $0 }
         let formsFolder: String

@@ -6,6 +6,7 @@ repeat too), the form's own languages, images in labels, notes, times,
 months, acknowledges, likert and horizontal lists, long lists to search,
 and what only ODK Collect can fill said plainly at the top."""
 import subprocess
+import urllib.request
 import xml.etree.ElementTree as ElementTree
 
 from conftest import ROOT
@@ -147,11 +148,10 @@ def test_times_months_lists_and_what_needs_collect(server, network, phone, scree
     open_link(phone, server.add_person(network.base_url))
     open_form(phone, "fonctions")
     banner = phone.find_element(By.CSS_SELECTOR, ".needs-collect-banner").text
-    assert "ODK Collect" in banner and "Parcours du marché" in banner and "Photo de l'atelier" in banner
-    for path in ("/data/parcours", "/data/photo"):
-        question = phone.find_element(By.CSS_SELECTOR, f".question[data-path='{path}']")
-        assert question.find_elements(By.TAG_NAME, "input") == [], f"{path} is not typed into as text"
-        assert "ODK Collect" in question.text
+    assert "ODK Collect" in banner and "Parcours du marché" in banner and "Photo" not in banner
+    trace = phone.find_element(By.CSS_SELECTOR, ".question[data-path='/data/parcours']")
+    assert trace.find_elements(By.TAG_NAME, "input") == [], "a trace is not typed into as text"
+    assert "ODK Collect" in trace.text
     phone.save_screenshot(str(screenshots / "features-top-360px.png"))
 
     def type_into(path, value):
@@ -195,8 +195,19 @@ def test_times_months_lists_and_what_needs_collect(server, network, phone, scree
     assert guidance.find_element(By.TAG_NAME, "summary").text == "Plus d'aide"
     guidance.find_element(By.TAG_NAME, "summary").click()
     assert "l'écrire lui-même" in guidance.text
+    # A photo larger than the phone keeps: resized to 1600 px on its longest side, shown, kept with the draft.
+    picture = tmp_path / "atelier.png"
+    picture.write_bytes(png(2400, 1200))
+    phone.find_element(By.CSS_SELECTOR, ".question[data-path='/data/photo'] input[type=file]").send_keys(str(picture))
+    wait(phone, lambda d: d.find_elements(By.CSS_SELECTOR, ".question[data-path='/data/photo'] img.photo-preview"),
+         message="no preview of the photo")
+    phone.refresh()
+    wait(phone, lambda d: d.find_elements(By.CSS_SELECTOR, ".question[data-path='/data/photo'] img.photo-preview"),
+         message="the photo did not survive a reload")
     assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
     phone.save_screenshot(str(screenshots / "features-filled-360px.png"))
+    phone.execute_script("document.querySelector(\".question[data-path='/data/photo']\").scrollIntoView()")
+    phone.save_screenshot(str(screenshots / "features-photo-360px.png"))
 
     phone.find_element(By.ID, "finalise").click()
     wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="record not saved")
@@ -209,5 +220,39 @@ def test_times_months_lists_and_what_needs_collect(server, network, phone, scree
     assert [record.findtext(name) for name in ("charte", "satisfaction", "inscrit", "commune")] == ["OK", "4", "non", "thies"]
     assert [apprentice.findtext("prenom") for apprentice in record.findall("apprenti")] == ["Modou", "Fatou"]
     assert record.findtext("apprentis") == "2"
-    assert record.findtext("parcours") == "" and record.findtext("photo") == "", "left to Collect: empty, as sent"
+    assert record.findtext("parcours") == "", "left to Collect: empty, as sent"
+    photo = record.findtext("photo")
+    assert photo.endswith(".jpg")
+    (submission_id, name, size), = server.rows("SELECT submission_id, name, size FROM submission_attachments")
+    assert name == photo and size > 0
+    key = server.add_api_key()
+    request = urllib.request.Request(f"{server.base_url}/api/v1/submissions/{submission_id}/attachments/{photo}",
+                                     headers={"Authorization": f"Bearer {key}"})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        jpeg = response.read()
+    assert jpeg[:2] == b"\xff\xd8" and jpeg_size(jpeg) == (1600, 800)
     assert issues == "[]"
+
+
+def png(width, height):
+    """A plain PNG of this size (one colour), written without an imaging library."""
+    import struct
+    import zlib
+    row = b"\x00" + b"\x2a\x7a\x5a" * width
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b"")
+
+
+def jpeg_size(data):
+    """(width, height) from a JPEG's start-of-frame segment."""
+    import struct
+    index = 2
+    while index < len(data):
+        marker, length = data[index + 1], struct.unpack(">H", data[index + 2:index + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2):
+            height, width = struct.unpack(">HH", data[index + 5:index + 9])
+            return width, height
+        index += 2 + length
+    return None

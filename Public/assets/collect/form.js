@@ -46,7 +46,7 @@ export function pick(labels, languages, language, formLanguage = null) {
 export class FormView {
   constructor(container, form, strings, {
     language = "fr", formLanguage = null, answers = {}, counts = {}, changed = () => {}, confirm = async () => true,
-    mediaURL = () => null,
+    mediaURL = () => null, files = {},
   } = {}) {
     this.container = container;
     this.form = form;
@@ -54,6 +54,9 @@ export class FormView {
     this.language = language;
     this.formLanguage = formLanguage;
     this.mediaURL = mediaURL;
+    // Photos taken in this record, by the file name its answer holds: kept
+    // with the draft (IndexedDB keeps Blobs) and sent as Collect sends them.
+    this.files = { ...files };
     this.answers = { ...answers };
     this.paths = new Set(form.fields.map((field) => field.path));
     this.elements = new Map();
@@ -469,6 +472,7 @@ export class FormView {
       note.textContent = this.text(needs === "file" ? "fileNeedsCollect" : "needsCollectHere");
       return note;
     }
+    if (field.control === "upload") return this.renderPhoto(field, id, path, value, update);
     if (field.control === "trigger") return this.renderAcknowledge(field, value, update);
     if (field.type === "time" || field.type === "dateTime") return this.renderClock(field, id, value, update);
     const input = document.createElement(field.appearance?.includes("multiline") ? "textarea" : "input");
@@ -494,6 +498,60 @@ export class FormView {
       update(kept ? kept(typed) : typed);
     });
     return input;
+  }
+
+  /**
+   * A photo: taken or chosen on the phone, resized there (the form's
+   * max-pixels, else 1600 px on the longest side), shown, and kept with the
+   * record under a file name as Collect names its photos.
+   */
+  renderPhoto(field, id, path, value, update) {
+    const box = document.createElement("div");
+    box.className = "photo";
+    const input = document.createElement("input");
+    input.type = "file";
+    input.id = id;
+    input.name = field.name;
+    input.accept = field.mediatype || "image/*";
+    input.setAttribute("capture", "environment");
+    const status = document.createElement("p");
+    status.className = "muted";
+    status.hidden = true;
+    const say = (text) => { status.textContent = text; status.hidden = !text; };
+    box.append(input, status);
+    const kept = value && this.files[value];
+    if (kept) {
+      const preview = document.createElement("img");
+      preview.className = "photo-preview";
+      preview.alt = this.label(field.labels) || field.name;
+      preview.src = URL.createObjectURL(kept);
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "secondary remove-photo";
+      remove.textContent = this.text("removePhoto");
+      remove.addEventListener("click", () => { update(""); box.replaceWith(this.renderPhoto(field, id, path, "", update)); });
+      box.append(preview, remove);
+    } else if (value) {
+      say(this.text("photoMissing"));
+    }
+    input.addEventListener("change", async () => {
+      const file = input.files?.[0];
+      if (!file) return;
+      say(this.text("photoPreparing"));
+      const photo = await resizedPhoto(file, field.max_pixels || DEFAULT_MAX_PIXELS);
+      const name = `${Date.now()}.${photo.type === "image/jpeg" ? "jpg" : (file.name.split(".").pop() || "bin")}`;
+      this.files[name] = photo;
+      update(name);
+      box.replaceWith(this.renderPhoto(field, id, path, name, update));
+    });
+    return box;
+  }
+
+  /** The files this record's answers name (relevant answers only): [{name, blob}]. */
+  attachedFiles(answers = this.computed()) {
+    const uploads = new Set(this.form.fields.filter((field) => field.control === "upload").map((field) => field.path));
+    const names = Object.entries(answers).filter(([path]) => uploads.has(formPath(path))).map(([, name]) => name);
+    return [...new Set(names)].filter((name) => this.files[name]).map((name) => ({ name, blob: this.files[name] }));
   }
 
   /** An acknowledge (trigger): one box to tick, kept as "OK" as Collect does. */
@@ -659,6 +717,29 @@ export class FormView {
 
 const offeredKey = (choices) => choices.map((choice) => choice.value).join("\n");
 
+/** A photo's longest side when the form sets none (ODK's max-pixels). */
+const DEFAULT_MAX_PIXELS = 1600;
+
+/**
+ * The photo at most `maxPixels` on its longest side, as a JPEG; the file as
+ * chosen when the browser cannot read it as an image (never lost).
+ */
+async function resizedPhoto(file, maxPixels) {
+  try {
+    const bitmap = await createImageBitmap(file);
+    const scale = Math.min(1, maxPixels / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close?.();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
+    return blob ?? file;
+  } catch {
+    return file;
+  }
+}
+
 /** The most instances a form's count (`jr:count`) may make: a typo of 1000 must not freeze the phone. */
 const MAX_COUNTED = 100;
 
@@ -674,7 +755,10 @@ const folded = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").t
  * shapes on a map, barcodes, ranking). Null when the browser can.
  */
 function needsCollect(field) {
-  if (field.control === "upload") return "file";
+  if (field.control === "upload") {
+    const drawn = /\b(signature|draw|annotate)\b/.test(field.appearance ?? "");
+    return (field.mediatype ?? "").startsWith("image/") && !drawn ? null : "file";
+  }
   if (["geotrace", "geoshape", "barcode"].includes(field.type)) return "other";
   if (field.control === "rank" || field.control === "odk:rank") return "other";
   return null;

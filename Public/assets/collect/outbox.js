@@ -61,6 +61,8 @@ function messageOf(text) {
 export async function send(record, submissionURL, timeoutMs = 30000) {
   const body = new FormData();
   body.append("xml_submission_file", new Blob([record.xml], { type: "text/xml" }), "submission.xml");
+  // Each photo as Collect sends it: a part named by its file name.
+  for (const [name, blob] of Object.entries(record.files ?? {})) body.append(name, blob, name);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const attempts = (record.attempts || 0) + 1;

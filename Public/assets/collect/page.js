@@ -196,7 +196,7 @@ async function openForm(formID, draft = null, { push = true } = {}) {
   };
   view = new FormView($("questions"), form, strings, {
     language, formLanguage: formLanguageOf(form), answers: draft?.answers ?? {}, counts: draft?.counts ?? {},
-    changed: answerChanged, confirm: ask, mediaURL: (name) => mediaURL(form, name),
+    changed: answerChanged, confirm: ask, mediaURL: (name) => mediaURL(form, name), files: draft?.files ?? {},
   });
   if (!draft) view.prefill({ departement: person.departement.code, today: timestamp().slice(0, 10) });
   if (push) history.pushState({ filling: editing.instanceID }, "");
@@ -227,7 +227,7 @@ function draftRecord() {
   return {
     instanceID, base, state: "draft", formID: form.id, formTitle: form.title, startedAt,
     answers: { ...view.answers }, counts: { ...view.counts }, label: recordLabel(form, view.computed()),
-    xml: null, createdAt, attempts: 0, error: "",
+    files: { ...view.files }, xml: null, createdAt, attempts: 0, error: "",
   };
 }
 
@@ -241,7 +241,8 @@ function write(work) {
 function answerChanged() {
   if (!view || !editing) return;
   pendingDraft = draftRecord();
-  try { localStorage.setItem(FILLING, JSON.stringify(pendingDraft)); } catch { /* full: IndexedDB still has it */ }
+  // Photos stay out of this copy (no Blob in localStorage): IndexedDB has them.
+  try { localStorage.setItem(FILLING, JSON.stringify({ ...pendingDraft, files: {} })); } catch { /* full: IndexedDB still has it */ }
   // Keystrokes come faster than writes: each write takes the latest answers.
   write(async () => {
     const record = pendingDraft;
@@ -291,6 +292,8 @@ async function finalise() {
   const record = {
     ...draftRecord(), state: "queued", label: recordLabel(form, answers),
     xml: instanceXML(form, answers, view.allCounts()), createdAt: new Date().toISOString(),
+    // Only the photos the record names go with it.
+    files: Object.fromEntries(view.attachedFiles(answers).map(({ name, blob }) => [name, blob])),
   };
   await write(() => outbox.put(record));
   await closeForm();
@@ -353,7 +356,7 @@ async function recoverFilling() {
   try { record = JSON.parse(localStorage.getItem(FILLING) || "null"); } catch { /* unreadable: IndexedDB has the draft */ }
   if (record?.state === "draft" && record.instanceID) {
     const kept = await outbox.get(record.instanceID).catch(() => null);
-    if (!kept || kept.state === "draft") await outbox.put(record);
+    if (!kept || kept.state === "draft") await outbox.put({ ...record, files: kept?.files ?? {} });
   }
   localStorage.removeItem(FILLING);
 }
