@@ -59,6 +59,7 @@ enum Routes {
         // The phone browser, under the same personal link.
         router.add("GET", "/key/:token", render.json(personal.page))
         router.add("GET", "/key/:token/me", render.json(personal.me))
+        router.add("GET", "/key/:token/records", render.json(personal.records))
         router.add("GET", "/key/:token/forms/:formId.json", render.json(personal.formJSON))
 
         router.add("GET", "/assets/*path", render.json(personal.asset))

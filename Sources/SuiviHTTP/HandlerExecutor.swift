@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The threads request handlers run on.
 ///
@@ -51,9 +54,22 @@ final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     private func work() {
+        Self.yieldToWriters()
         while let job = next() {
             job.runSynchronously(on: asUnownedTaskExecutor())
         }
+    }
+
+    /// Nice 5 for this thread (Linux: per thread): handlers are many (eight
+    /// threads on two cores) and the few threads every request waits on,
+    /// the submission writer's group commit and libmicrohttpd's, would
+    /// otherwise get a ninth of the CPU each when handlers are busy. Measured
+    /// with `Scripts/bench-ingest` (docs/benchmarks.md). Failure only means
+    /// normal priority.
+    private static func yieldToWriters() {
+        #if os(Linux)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)
+        #endif
     }
 
     private func next() -> UnownedJob? {

@@ -2,11 +2,20 @@ import Foundation
 import GRDB
 import SuiviDomain
 
-/// A coordinator's verdict on a record.
+/// A coordinator's verdict on a record, or taking one back.
 public enum ReviewState: String, Sendable, CaseIterable {
     case approved
     case hasIssues = "has_issues"
     case rejected
+    /// Not reviewed (any more): the record goes back to `flagged` when the
+    /// server's checks found something, else `received`. What "undo" sends.
+    case unreviewed = "received"
+
+    /// `received` and `flagged` both mean "not reviewed": the server, not
+    /// the caller, knows whether the record was flagged.
+    public init?(requested: String) {
+        self.init(rawValue: requested == "flagged" ? "received" : requested)
+    }
 }
 
 /// Review of records: the verdict, the tallies and the audit line change in
@@ -34,15 +43,18 @@ public struct ReviewStore: Sendable {
                        userID: Int64?, departementCodes: [String]?, at date: Date = Date()) async throws -> Outcome {
         try await database.write { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT review_state, current, departement_code FROM submissions WHERE id = ?
+                SELECT review_state, current, departement_code, issues != '[]' FROM submissions WHERE id = ?
                 """, arguments: [submissionID]) else { throw Problem.submissionNotFound() }
             let previous: String = row[0]
             let current: Bool = row[1]
             let departement: String? = row[2]
+            let checksFoundSomething: Bool = row[3]
             if let codes = departementCodes, !codes.contains(departement ?? "") { throw Problem.submissionNotFound() }
+            let newState = state == .unreviewed ? (checksFoundSomething ? "flagged" : "received") : state.rawValue
+            let reviewed = state == .unreviewed ? nil : Timestamp.string(date)
             try db.execute(sql: """
                 UPDATE submissions SET review_state = ?, review_comment = ?, reviewed_at = ?, reviewed_by = ? WHERE id = ?
-                """, arguments: [state.rawValue, comment, Timestamp.string(date), userID, submissionID])
+                """, arguments: [newState, comment, reviewed, state == .unreviewed ? nil : userID, submissionID])
             var changed = false
             // A rejected record stops counting and stops naming a lead; lifting
             // the rejection puts both back.
@@ -57,9 +69,9 @@ public struct ReviewStore: Sendable {
             }
             // The comment may name people: only whether there is one is logged.
             try AuditStore.record(actor, "submission.review", targetKind: "submission", targetID: String(submissionID),
-                                  details: ["from": previous, "to": state.rawValue, "comment": comment == nil ? "no" : "yes"],
+                                  details: ["from": previous, "to": newState, "comment": comment == nil ? "no" : "yes"],
                                   at: date, in: db)
-            return Outcome(id: submissionID, previousState: previous, state: state.rawValue, talliesChanged: changed)
+            return Outcome(id: submissionID, previousState: previous, state: newState, talliesChanged: changed)
         }
     }
 
@@ -82,6 +94,20 @@ public struct ReviewStore: Sendable {
         public let formVersion: String
         /// The record as sent: the only place every repeat instance is kept.
         public let xml: Data
+    }
+
+    /// How coordinators judged records a resource person sent: the review
+    /// state of each of `instanceIDs` that is theirs (others' records, even
+    /// with a guessed id, never answer). For the phone's outbox.
+    public func reviewStates(ofPerson personID: Int64, instanceIDs: [String]) async throws -> [(instanceID: String, state: String)] {
+        guard !instanceIDs.isEmpty else { return [] }
+        return try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT instance_id, review_state FROM submissions
+                WHERE resource_person_id = ? AND instance_id IN (\(SQLText.placeholders(instanceIDs.count)))
+                ORDER BY id
+                """, arguments: [personID] + StatementArguments(instanceIDs)).map { ($0[0], $0[1]) }
+        }
     }
 
     /// Records to review, flagged first, newest first within each group.

@@ -38,6 +38,32 @@ import Testing
         }
     }
 
+    /// The phone's outbox learns what coordinators made of its records, and
+    /// of no one else's, even with their instance ids.
+    @Test func aPersonLearnsTheReviewOfTheirOwnRecordsOnly() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let other = try server.addPerson(name: "Ibrahima Sow", departement: "Pikine")
+            #expect(try await server.client.submit("\(server.linkPath)/submission", xml: Records.visit(instanceID: "uuid:mine")).status == 201)
+            #expect(try await server.client.submit("\(other)/submission", xml: Records.visit(instanceID: "uuid:theirs")).status == 201)
+            let ids: [Int64] = try server.query("SELECT id FROM submissions WHERE instance_id = 'uuid:mine'")
+            #expect(try await TallyTests.review(server, ids[0], "approved").status == 200)
+
+            let reply = try await server.client.get("\(server.linkPath)/records?ids=uuid:mine,uuid:theirs,uuid:unknown")
+            #expect(reply.status == 200)
+            #expect(reply.header("Cache-Control") == "no-store")
+            #expect(reply.text == #"{"records":[{"instance_id":"uuid:mine","review_state":"approved"}]}"#)
+            let theirs = try await server.client.get("\(other)/records?ids=uuid:mine,uuid:theirs")
+            #expect(theirs.text == #"{"records":[{"instance_id":"uuid:theirs","review_state":"received"}]}"#)
+
+            let tooMany = (0...200).map { "uuid:\($0)" }.joined(separator: ",")
+            let refused = try await server.client.get("\(server.linkPath)/records?ids=\(tooMany)")
+            #expect(refused.status == 400)
+            #expect(try refused.json()["field"] as? String == "ids")
+            #expect(try await server.client.get("/key/not-a-real-token/records?ids=uuid:mine").status == 403)
+            #expect(try await server.client.get("\(server.linkPath)/records").text == #"{"records":[]}"#)
+        }
+    }
+
     @Test func aRevokedLinkStillGetsThePageButNoData() async throws {
         try await withTestServer { (server: TestServer) async throws in
             _ = try server.administration.reissueLink(personID: server.personID, baseURL: nil)

@@ -341,6 +341,23 @@ import Testing
             #expect(try await Self.review(server, Int64(id), "has_issues").status == 200)
             let state: [String] = try server.query("SELECT review_state FROM submissions WHERE instance_id = 'uuid:odd'")
             #expect(state == ["has_issues"])
+
+            // Undo ("received" or "flagged"): not reviewed any more; the
+            // server, which knows the checks found something, flags it again.
+            for undo in ["received", "flagged"] {
+                #expect(try await Self.review(server, Int64(id), "rejected").status == 200)
+                let undone = try await Self.review(server, Int64(id), undo)
+                #expect(undone.status == 200)
+                #expect(try undone.json()["review_state"] as? String == "flagged")
+                #expect(try undone.json()["previous_state"] as? String == "rejected")
+                let unreviewed: [Int64] = try server.query(
+                    "SELECT count(*) FROM submissions WHERE instance_id = 'uuid:odd' AND reviewed_at IS NULL AND reviewed_by IS NULL")
+                #expect(unreviewed == [1])
+                try Self.expectRecountMatches(server)
+            }
+            let fine: [Int64] = try server.query("SELECT id FROM submissions WHERE instance_id = 'uuid:fine'")
+            #expect(try await Self.review(server, fine[0], "approved").status == 200)
+            #expect(try await Self.review(server, fine[0], "received").json()["review_state"] as? String == "received")
         }
     }
 

@@ -505,3 +505,23 @@ def test_repeats_are_added_removed_after_a_question_and_sent_as_collect_does(ser
     assert [len(member.findall("sante/vaccine")) for member in record.findall("member")] == [1, 1]
     assert record.findtext("chef_name") == "Moussa Diop"
     assert "template" not in xml
+
+
+def test_the_outbox_says_when_the_coordinator_checked_a_record(server, network, phone, screenshots):
+    import json
+    import urllib.request
+
+    open_link(phone, server.add_person(network.base_url))
+    fill_visit(phone, "Moussa Diop")
+    wait(phone, lambda d: outbox_states(d) == ["sent"], 30)
+    (record_id,), = server.rows("SELECT id FROM submissions")
+    request = urllib.request.Request(
+        f"{server.base_url}/api/v1/submissions/{record_id}/review", method="PATCH",
+        data=json.dumps({"state": "approved"}).encode(),
+        headers={"Authorization": f"Bearer {server.add_api_key()}", "Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=20).close()
+    # Asked when the person taps "send" (and when the page opens or the network returns).
+    phone.find_element(By.ID, "send-now").click()
+    wait(phone, lambda d: "vérifiée par le coordinateur" in outbox_texts(d)[0], message="review not shown")
+    assert phone.find_elements(By.CSS_SELECTOR, "#outbox li[data-review='approved']")
+    phone.save_screenshot(str(screenshots / "outbox-checked-360px.png"))

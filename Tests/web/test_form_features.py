@@ -18,7 +18,7 @@ COMMUNES = "name,label,departement\nthiaroye,Thiaroye,pikine\nyeumbeul,Yeumbeul,
 
 def publish(server, directory, name, media=()):
     """One of the tests' XLSForms, published with its media files (paths)."""
-    form = directory / f"{name}.xlsx"
+    form = directory / f"{name.split('_v')[0]}.xlsx"
     subprocess.run(["python3", str(ROOT / "Tests/SuiviServerTests/Fixtures/xlsforms/make_xlsform.py"), name, str(form)],
                    check=True)
     files = ["--media", *map(str, media)] if media else []
@@ -256,3 +256,25 @@ def jpeg_size(data):
             return width, height
         index += 2 + length
     return None
+
+
+def test_a_draft_goes_on_in_the_version_it_began_with(server, network, phone, tmp_path):
+    publish(server, tmp_path, "fonctions")
+    open_link(phone, server.add_person(network.base_url))
+    open_form(phone, "fonctions")
+    phone.find_element(By.CSS_SELECTOR, ".question[data-path='/data/charte'] input[type=checkbox]").click()
+    phone.find_element(By.ID, "save-draft").click()
+    wait(phone, lambda d: outbox_states(d) == ["draft"], message="draft not kept")
+    publish(server, tmp_path, "fonctions_v2")
+    phone.refresh()  # online: the new version is listed and kept
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed())
+    phone.find_element(By.CSS_SELECTOR, "#outbox li[data-state='draft']").click()
+    wait(phone, lambda d: d.find_element(By.ID, "filling").is_displayed(), message="draft not reopened")
+    assert not phone.find_elements(By.CSS_SELECTOR, ".question[data-path='/data/remarque']"), "still version 1"
+    phone.find_element(By.ID, "finalise").click()
+    wait(phone, lambda d: outbox_states(d) == ["sent"], 30)
+    # A new record takes the new version.
+    open_form(phone, "fonctions")
+    assert phone.find_elements(By.CSS_SELECTOR, ".question[data-path='/data/remarque']")
+    (version,), = server.rows("SELECT form_version FROM submissions")
+    assert version == "1"

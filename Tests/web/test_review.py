@@ -74,9 +74,19 @@ def test_a_flagged_record_comes_first_and_rejecting_it_leaves_the_tallies(server
     browser.save_screenshot(str(screenshots / "review.png"))
 
     card = browser.find_element(By.CSS_SELECTOR, f'li[data-id="{first["id"]}"]')
+    card.find_element(By.CSS_SELECTOR, 'button[data-state="rejected"]').click()
+    wait(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Fiche rejetée."))
+    assert visits(server, key) == 1
+    # Said, with a way back: undone, the record is flagged and counted again.
+    browser.find_element(By.CSS_SELECTOR, "#status button.undo").click()
+    wait(browser, lambda d: d.find_element(By.ID, "status").text == "Annulé : la fiche est de nouveau signalée.")
+    assert visits(server, key) == 2
+    assert [row["instance_id"] for row in api(server, key, "/api/v1/review?state=flagged")["submissions"]] == [flagged_id]
+
+    card = browser.find_element(By.CSS_SELECTOR, f'li[data-id="{first["id"]}"]')
     card.find_element(By.TAG_NAME, "textarea").send_keys("Ménage de 99 personnes : à vérifier avec la personne ressource.")
     card.find_element(By.CSS_SELECTOR, 'button[data-state="rejected"]').click()
-    wait(browser, lambda d: d.find_element(By.ID, "status").text == "Fiche rejetée.")
+    wait(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Fiche rejetée."))
     # "To review" no longer holds it once reloaded; the tallies lost its count.
     assert visits(server, key) == 1
     reviewed = api(server, key, "/api/v1/review?state=rejected")["submissions"]
@@ -89,7 +99,7 @@ def test_a_flagged_record_comes_first_and_rejecting_it_leaves_the_tallies(server
     # Approving the other one keeps its count; lifting the rejection counts the first again.
     other = browser.find_element(By.CSS_SELECTOR, f'li[data-id="{second["id"]}"]')
     other.find_element(By.CSS_SELECTOR, 'button[data-state="approved"]').click()
-    wait(browser, lambda d: d.find_element(By.ID, "status").text == "Fiche approuvée.")
+    wait(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Fiche approuvée."))
     assert visits(server, key) == 1
     browser.get(f"{server.base_url}/admin/review?state=rejected")
     wait(browser, lambda d: [c["state"] for c in cards(d)] == ["rejected"])

@@ -20,6 +20,7 @@ const t = translate({
         issues: "Problèmes relevés", answers: "Réponses", comment: "Commentaire", commentPlaceholder: "Pourquoi ? (facultatif)",
         approve: "Approuver", hasIssues: "A des problèmes", reject: "Rejeter", record: "Fiche", received: "reçue le",
         activity: "activité du", reviewed: (state) => `Fiche ${state}.`, previousComment: "Commentaire :",
+        undo: "Annuler", undone: (state) => `Annulé : la fiche est de nouveau ${state}.`,
         empty: "(vide)", encrypted: "Fiche chiffrée",
         encryptedHelp: "Les réponses ont été chiffrées sur le téléphone : seule la clé privée du formulaire les ouvre (export avec la clé). La fiche compte comme reçue, pas dans les totaux." },
   en: { title: "Review records", help: "Records flagged by the server's checks come first. A rejected record leaves the tallies.",
@@ -29,6 +30,7 @@ const t = translate({
         issues: "Issues found", answers: "Answers", comment: "Comment", commentPlaceholder: "Why? (optional)",
         approve: "Approve", hasIssues: "Has issues", reject: "Reject", record: "Record", received: "received",
         activity: "activity on", reviewed: (state) => `Record ${state}.`, previousComment: "Comment:",
+        undo: "Undo", undone: (state) => `Undone: the record is ${state} again.`,
         empty: "(empty)", encrypted: "Encrypted record",
         encryptedHelp: "The answers were encrypted on the phone: only the form's private key opens them (export with the key). The record counts as received, not in the tallies." },
 });
@@ -179,13 +181,20 @@ function card(record) {
   return item;
 }
 
-async function review(record, state, comment, item) {
+async function review(record, state, comment, item, { undoing = false } = {}) {
   for (const button of item.querySelectorAll("button")) button.disabled = true;
   try {
     const answer = await api("PATCH", `/api/v1/submissions/${record.id}/review`, { state, comment: comment || null });
     const updated = { ...record, review_state: answer.review_state, review_comment: answer.review_comment };
-    item.replaceWith(card(updated));
+    const replaced = card(updated);
+    item.replaceWith(replaced);
+    if (undoing) { say(t("undone", stateName(answer.review_state))); return; }
+    // Said, with a way back: the record returns to what it was, comment included.
     say(t("reviewed", stateName(answer.review_state)));
+    const undo = element("button", t("undo"), "secondary undo");
+    undo.type = "button";
+    undo.addEventListener("click", () => review(updated, record.review_state, record.review_comment ?? "", replaced, { undoing: true }));
+    statusBox.append(" ", undo);
   } catch (error) {
     say(error.text ? error.text() : String(error), true);
     for (const button of item.querySelectorAll("button")) button.disabled = button.dataset.state === record.review_state;

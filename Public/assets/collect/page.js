@@ -86,13 +86,22 @@ async function loadForm(form) {
   return response.json();
 }
 
+/** The description of one exact version, only if the phone kept it (never fetched: the server serves the current one). */
+async function keptForm(form) {
+  const kept = await (await caches.open(DATA_CACHE)).match(formURL(form));
+  return kept ? kept.json() : null;
+}
+
 /**
- * Drops kept descriptions of form versions the server no longer serves, and
- * images no current form shows (`images`: the URLs of those it does).
+ * Drops kept descriptions of form versions the server no longer serves,
+ * unless a draft began with them, and images no current form shows
+ * (`images`: the URLs of those it does).
  */
 async function forgetOldForms(images = []) {
   const cache = await caches.open(DATA_CACHE);
-  const current = new Set([...person.forms.map((form) => formURL(form)), ...images]
+  const drafts = (await outbox.all().catch(() => [])).filter((record) => record.state === "draft" && record.formHash);
+  const current = new Set([...person.forms.map((form) => formURL(form)), ...images,
+    ...drafts.map((draft) => formURL({ id: draft.formID, hash: draft.formHash }))]
     .map((url) => new URL(url, location.href).href));
   for (const request of await cache.keys()) {
     if (request.url.includes(`${base}/forms/`) && !current.has(request.url)) await cache.delete(request);
@@ -160,6 +169,7 @@ async function renderOutbox() {
     const item = document.createElement("li");
     item.dataset.instance = record.instanceID;
     item.dataset.state = record.state;
+    if (record.reviewState) item.dataset.review = record.reviewState;
     const title = document.createElement("strong");
     title.textContent = `${formTitle(record.formID, record.formTitle)} · ${record.label || ""}`;
     const state = document.createElement("div");
@@ -167,7 +177,12 @@ async function renderOutbox() {
     state.textContent = {
       draft: () => text("stateDraft"),
       queued: () => text("stateQueued") + (record.error ? ` (${record.error})` : ""),
-      sent: () => text("stateSent", new Date(record.sentAt).toLocaleString(language === "fr" ? "fr-SN" : "en-GB")),
+      sent: () => {
+        const sent = text("stateSent", new Date(record.sentAt).toLocaleString(language === "fr" ? "fr-SN" : "en-GB"));
+        // What the coordinator made of it, once they have looked.
+        const review = { approved: "reviewApproved", has_issues: "reviewHasIssues", rejected: "reviewRejected" }[record.reviewState];
+        return review ? `${sent} — ${text(review)}` : sent;
+      },
       rejected: () => text("stateRejected", record.error),
     }[record.state]();
     item.append(title, state);
@@ -184,7 +199,9 @@ async function renderOutbox() {
 async function openForm(formID, draft = null, { push = true } = {}) {
   let form;
   try {
-    form = await loadForm(person.forms.find((candidate) => candidate.id === formID));
+    // A draft goes on in the version it began with, while the phone keeps it.
+    form = (draft?.formHash && await keptForm({ id: formID, hash: draft.formHash }))
+      || await loadForm(person.forms.find((candidate) => candidate.id === formID));
   } catch {
     $("status").hidden = false;
     $("status").textContent = text("formUnavailable");
@@ -225,7 +242,7 @@ function showFormMessage(message, kind) {
 function draftRecord() {
   const { form, instanceID, startedAt, createdAt } = editing;
   return {
-    instanceID, base, state: "draft", formID: form.id, formTitle: form.title, startedAt,
+    instanceID, base, state: "draft", formID: form.id, formHash: form.hash, formTitle: form.title, startedAt,
     answers: { ...view.answers }, counts: { ...view.counts }, label: recordLabel(form, view.computed()),
     files: { ...view.files }, xml: null, createdAt, attempts: 0, error: "",
   };
@@ -334,7 +351,35 @@ function ask(message) {
 }
 
 function sendWaiting(force = false) {
-  return outbox.flush(submissionURL, () => renderOutbox(), { force }).then(() => renderOutbox());
+  // Reviews are asked for when the page opens, the network returns or the person taps "send":
+  // not on every timer tick, on a 2G budget.
+  return outbox.flush(submissionURL, () => renderOutbox(), { force }).then(() => (force ? learnReviews() : null))
+    .then(() => renderOutbox());
+}
+
+/**
+ * Asks the server what coordinators made of the records this phone sent
+ * (the 100 latest not settled yet: approved and rejected ones stay so), and
+ * keeps it with them. Offline: nothing changes.
+ */
+async function learnReviews() {
+  const settled = new Set(["approved", "rejected"]);
+  const sent = (await outbox.all().catch(() => []))
+    .filter((record) => record.base === base && record.state === "sent" && !settled.has(record.reviewState))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 100);
+  if (!sent.length || !navigator.onLine) return;
+  try {
+    const response = await fetch(`${base}/records?ids=${encodeURIComponent(sent.map((record) => record.instanceID).join(","))}`,
+                                 { cache: "no-store" });
+    if (!response.ok) return;
+    const states = new Map((await response.json()).records.map((record) => [record.instance_id, record.review_state]));
+    for (const record of sent) {
+      const state = states.get(record.instanceID);
+      if (state && state !== record.reviewState) await outbox.put({ ...record, reviewState: state });
+    }
+  } catch {
+    // offline or the server away: asked again at the next send
+  }
 }
 
 /** "Envoyer maintenant": says plainly when the network is what is missing. */

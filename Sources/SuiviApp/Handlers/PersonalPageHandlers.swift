@@ -66,6 +66,21 @@ struct PersonalPageHandlers: Sendable {
             collectServerURL: "\(context.baseURL())/key/\(request.parameter("token"))"))
     }
 
+    /// `GET /key/:token/records?ids=uuid:a,uuid:b`: what coordinators made
+    /// of records this person sent (at most 200 ids a call), so the phone's
+    /// outbox can say "checked by the coordinator". Only their own records.
+    func records(_ request: Request) async throws -> Response {
+        let person = try await authentication.person(request)
+        let ids = (request.query["ids"] ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
+        guard ids.count <= Self.maximumRecordIDs, ids.allSatisfy({ $0.utf8.count <= 100 }) else {
+            throw Problem.invalidParameter("ids", "at most \(Self.maximumRecordIDs) instance ids, comma-separated")
+        }
+        let states = try await context.reviews.reviewStates(ofPerson: person.id, instanceIDs: ids)
+        return JSONResponses.ok(OwnRecordsResponse(records: states.map { .init(instanceID: $0.instanceID, reviewState: $0.state) }))
+    }
+
+    static let maximumRecordIDs = 200
+
     func formJSON(_ request: Request) async throws -> Response {
         _ = try await authentication.person(request)
         let formID = request.parameter("formId")
@@ -99,4 +114,18 @@ struct PersonalPageResponse: Encodable {
     enum CodingKeys: String, CodingKey {
         case name, departement, forms, collectServerURL = "collect_server_url"
     }
+}
+
+/// `GET /key/:token/records`: review states of the person's own records.
+struct OwnRecordsResponse: Encodable {
+    struct Record: Encodable {
+        let instanceID: String
+        let reviewState: String
+
+        enum CodingKeys: String, CodingKey {
+            case instanceID = "instance_id", reviewState = "review_state"
+        }
+    }
+
+    let records: [Record]
 }

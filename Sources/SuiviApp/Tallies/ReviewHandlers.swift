@@ -8,15 +8,16 @@ struct ReviewHandlers: Sendable {
     let context: AppContext
     let authentication: Authentication
 
-    /// `PATCH /api/v1/submissions/:id/review` `{state, comment}`.
+    /// `PATCH /api/v1/submissions/:id/review` `{state, comment}`; `received`
+    /// (or `flagged`) takes a review back, as the page's "Annuler" does.
     func review(_ request: Request) async throws -> Response {
         let principal = try await authentication.principal(request)
         try principal.require(.review)
         guard let id = Int64(request.parameter("id")), id > 0 else { throw Problem.submissionNotFound() }
         let body = try JSONBody(request)
         let stateText = try body.string("state", maximumLength: 20) ?? ""
-        guard let state = ReviewState(rawValue: stateText) else {
-            throw Problem.invalidParameter("state", "one of approved, has_issues, rejected")
+        guard let state = ReviewState(requested: stateText) else {
+            throw Problem.invalidParameter("state", "one of approved, has_issues, rejected, received (not reviewed: undo)")
         }
         let comment = try body.string("comment", required: false, maximumLength: 2000)
         var userID: Int64?

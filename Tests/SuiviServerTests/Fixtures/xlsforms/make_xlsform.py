@@ -13,6 +13,7 @@ Usage: make_xlsform.py NAME OUTPUT.xlsx
                  lists, a long list to search, a repeat counted by an answer
                  (jr:count), a guidance hint, and what it leaves to ODK
                  Collect (a GPS trace, a photo)
+  fonctions_v2   its version 2, with one more question
 """
 import sys
 import unicodedata
@@ -63,7 +64,7 @@ def cascade():
     return {"survey": survey, "choices": choices, "settings": settings}
 
 
-def fonctions():
+def fonctions(version=1):
     head = ["type", "name", "label::Français (fr)", "label::English (en)", "appearance", "required", "repeat_count",
             "hint::Français (fr)", "guidance_hint::Français (fr)"]
     rows = [
@@ -81,7 +82,7 @@ def fonctions():
         ["end_repeat", ""],
         ["geotrace", "parcours", "Parcours du marché", "Route through the market"],
         ["image", "photo", "Photo de l'atelier", "Photo of the workshop"],
-    ]
+    ] + ([["text", "remarque", "Remarque (version 2)", "Remark (version 2)"]] if version > 1 else [])
     survey = [head] + [row + [""] * (len(head) - len(row)) for row in rows]
     choices = [["list_name", "name", "label::Français (fr)", "label::English (en)"]]
     for index, (fr, en) in enumerate([("Pas du tout", "Not at all"), ("Un peu", "A little"), ("Moyen", "Fairly"),
@@ -94,14 +95,14 @@ def fonctions():
         code = unicodedata.normalize("NFD", name).encode("ascii", "ignore").decode().lower()
         choices.append(["communes", code, name, name])
     settings = [["form_title", "form_id", "version", "default_language"],
-                ["Fonctions du formulaire", "fonctions", "1", "Français (fr)"]]
+                ["Fonctions du formulaire", "fonctions", str(version), "Français (fr)"]]
     return {"survey": survey, "choices": choices, "settings": settings}
 
 
 def main():
     name, output = sys.argv[1], sys.argv[2]
     sheets = {"marche": marche, "marche_broken": lambda: marche(broken=True),
-              "cascade": cascade, "fonctions": fonctions}[name]()
+              "cascade": cascade, "fonctions": fonctions, "fonctions_v2": lambda: fonctions(version=2)}[name]()
     book = Workbook()
     book.remove(book.active)
     for title, rows in sheets.items():
