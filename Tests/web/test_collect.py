@@ -525,3 +525,16 @@ def test_the_outbox_says_when_the_coordinator_checked_a_record(server, network, 
     wait(phone, lambda d: "vérifiée par le coordinateur" in outbox_texts(d)[0], message="review not shown")
     assert phone.find_elements(By.CSS_SELECTOR, "#outbox li[data-review='approved']")
     phone.save_screenshot(str(screenshots / "outbox-checked-360px.png"))
+
+
+def test_the_last_quartier_typed_is_offered_again(server, network, phone):
+    open_link(phone, server.add_person(network.base_url))
+    fill_visit(phone, "Moussa Diop", neighbourhood="Wakhinane Nimzatt")
+    fill_visit(phone, "Awa Fall", neighbourhood="Médina Gounass")
+    open_form(phone)
+    offered = phone.execute_script("""
+        const input = document.querySelector("[name='neighbourhood']");
+        return input.list ? [...input.list.options].map((option) => option.value) : null;
+    """)
+    assert offered == ["Médina Gounass", "Wakhinane Nimzatt"], "latest first"
+    assert phone.execute_script("return document.querySelector(\"[name='neighbourhood']\").value") == "", "offered, not filled"

@@ -46,7 +46,7 @@ export function pick(labels, languages, language, formLanguage = null) {
 export class FormView {
   constructor(container, form, strings, {
     language = "fr", formLanguage = null, answers = {}, counts = {}, changed = () => {}, confirm = async () => true,
-    mediaURL = () => null, files = {},
+    mediaURL = () => null, files = {}, suggestions = {},
   } = {}) {
     this.container = container;
     this.form = form;
@@ -57,6 +57,8 @@ export class FormView {
     // Photos taken in this record, by the file name its answer holds: kept
     // with the draft (IndexedDB keeps Blobs) and sent as Collect sends them.
     this.files = { ...files };
+    // Places this phone typed before (question name -> recent answers), offered as the person types.
+    this.suggestions = suggestions;
     this.answers = { ...answers };
     this.paths = new Set(form.fields.map((field) => field.path));
     this.elements = new Map();
@@ -497,7 +499,16 @@ export class FormView {
       const typed = input.value.trim() === "" ? "" : input.value;
       update(kept ? kept(typed) : typed);
     });
-    return input;
+    const recent = input.type === "text" ? this.suggestions[field.name] : null;
+    if (!recent?.length) return input;
+    // The last communes or quartiers typed on this phone, offered (still free text).
+    const list = document.createElement("datalist");
+    list.id = `${id}-recent`;
+    list.append(...recent.map((place) => new Option(place, place)));
+    input.setAttribute("list", list.id);
+    const box = document.createElement("div");
+    box.append(input, list);
+    return box;
   }
 
   /**

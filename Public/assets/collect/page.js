@@ -27,6 +27,24 @@ const FILLING = `suivi.filling:${base}`;
 const $ = (id) => document.getElementById(id);
 
 /**
+ * Places typed in sent records (commune, quartier...), the five latest per
+ * question name, offered the next time: a resource person works in a few
+ * places for days.
+ */
+const RECENT = `suivi.recentPlaces:${base}`;
+const PLACE_QUESTION = /^(commune|quartier|neighbourhood|village|localite|lieu|place|marche)$/i;
+const recentPlaces = () => { try { return JSON.parse(localStorage.getItem(RECENT) || "{}"); } catch { return {}; } };
+function rememberPlaces(form, answers) {
+  const recent = recentPlaces();
+  for (const field of form.fields) {
+    const value = (answers[field.path] ?? "").trim();
+    if (field.type !== "string" || field.choices || !PLACE_QUESTION.test(field.name) || !value) continue;
+    recent[field.name] = [value, ...(recent[field.name] ?? []).filter((place) => place !== value)].slice(0, 5);
+  }
+  try { localStorage.setItem(RECENT, JSON.stringify(recent)); } catch { /* full: nothing offered */ }
+}
+
+/**
  * The form language the person chose ("Wolof (wo)"), kept on the phone;
  * null follows the page's language.
  */
@@ -214,6 +232,7 @@ async function openForm(formID, draft = null, { push = true } = {}) {
   view = new FormView($("questions"), form, strings, {
     language, formLanguage: formLanguageOf(form), answers: draft?.answers ?? {}, counts: draft?.counts ?? {},
     changed: answerChanged, confirm: ask, mediaURL: (name) => mediaURL(form, name), files: draft?.files ?? {},
+    suggestions: recentPlaces(),
   });
   if (!draft) view.prefill({ departement: person.departement.code, today: timestamp().slice(0, 10) });
   if (push) history.pushState({ filling: editing.instanceID }, "");
@@ -313,6 +332,7 @@ async function finalise() {
     files: Object.fromEntries(view.attachedFiles(answers).map(({ name, blob }) => [name, blob])),
   };
   await write(() => outbox.put(record));
+  rememberPlaces(form, answers);
   await closeForm();
   sendWaiting();
 }
