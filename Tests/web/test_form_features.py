@@ -171,6 +171,7 @@ def test_times_months_lists_and_what_needs_collect(server, network, phone, scree
     likert.find_element(By.CSS_SELECTOR, "input[value='4']").click()
     horizontal = phone.find_element(By.CSS_SELECTOR, ".question[data-path='/data/inscrit'] .choices")
     assert "horizontal" in horizontal.get_attribute("class")
+    assert horizontal.find_element(By.CSS_SELECTOR, "input[value='oui']").is_selected(), "the form's default"
     horizontal.find_element(By.CSS_SELECTOR, "input[value='non']").click()
     # 25 communes: a box narrows the list, accents aside.
     search = phone.find_element(By.CSS_SELECTOR, ".question[data-path='/data/commune'] input.list-search")

@@ -85,6 +85,11 @@ export class FormView {
    * counts the record on).
    */
   prefill({ departement, today }) {
+    // The form's own defaults first, in every instance there is.
+    for (const field of this.form.fields) {
+      if (field.default == null || field.group || field.calculate) continue;
+      for (const path of this.expand(field.path)) if (this.answers[path] === undefined) this.answers[path] = field.default;
+    }
     const questions = this.questions.filter((field) => !field.group && !field.readonly && !this.inRepeat(field.path));
     const place = questions.find((field) => field.name === "departement" && field.type === "select1");
     if (departement && place?.choices?.some((choice) => choice.value === departement) && !this.answers[place.path]) {
@@ -324,6 +329,12 @@ export class FormView {
 
   addInstance(path) {
     this.counts[path] = this.count(path) + 1;
+    // The new instance starts with the form's defaults, as in Collect.
+    const instance = `${path}[${this.counts[path]}]`;
+    for (const field of this.form.fields) {
+      if (field.default == null || field.group || field.calculate || !field.path.startsWith(`${formPath(path)}/`)) continue;
+      for (const answer of this.expand(field.path, instance)) if (this.answers[answer] === undefined) this.answers[answer] = field.default;
+    }
     this.touched = true;
     this.render();
     this.changed(path);

@@ -47,12 +47,14 @@ struct FormDescriptionResponse: Encodable {
         /// An upload's accepted media (`image/*`) and its images' longest side.
         let mediaType: String?
         let maxPixels: Int?
+        /// The answer a new record starts with.
+        let defaultValue: String?
 
         enum CodingKeys: String, CodingKey {
             case path, name, type, group, readonly, labels, images, hints, control, appearance, required, relevant, constraint,
                  calculate, preload, constraintMessages = "constraint_messages", requiredMessages = "required_messages", choices,
                  choiceFilter = "choice_filter", guidance, repeatCount = "repeat_count", mediaType = "mediatype",
-                 maxPixels = "max_pixels"
+                 maxPixels = "max_pixels", defaultValue = "default"
         }
 
         init(_ field: FormField) {
@@ -68,6 +70,7 @@ struct FormDescriptionResponse: Encodable {
             repeatCount = field.repeatCount?.text
             mediaType = field.mediaType
             maxPixels = field.maxPixels
+            defaultValue = field.defaultValue
             control = field.control
             appearance = field.appearance
             required = field.required?.text

@@ -100,6 +100,8 @@ public struct FormField: Sendable {
     /// side, in pixels, its images are resized to (`orx:max-pixels`).
     public let mediaType: String?
     public let maxPixels: Int?
+    /// The answer the form starts with (the text of its node in the primary instance).
+    public let defaultValue: String?
 
     /// An expression kept with its source text (shown in messages, served to
     /// the web form).
@@ -131,7 +133,7 @@ public struct FormField: Sendable {
                 guidance: [String: String] = [:],
                 constraintMessages: [String: String] = [:], requiredMessages: [String: String] = [:],
                 choices: [Choice]? = nil, choiceFilter: ChoiceFilter? = nil, repeatCount: Expression? = nil,
-                mediaType: String? = nil, maxPixels: Int? = nil) {
+                mediaType: String? = nil, maxPixels: Int? = nil, defaultValue: String? = nil) {
         self.path = path
         self.name = String(path.split(separator: "/").last ?? "")
         self.dataType = dataType
@@ -156,6 +158,7 @@ public struct FormField: Sendable {
         self.repeatCount = repeatCount
         self.mediaType = mediaType
         self.maxPixels = maxPixels
+        self.defaultValue = defaultValue
     }
 }
 

@@ -49,11 +49,11 @@ public enum XFormParser {
         }
         var fields: [FormField] = []
         var seen = Set<String>()
-        for (path, isGroup) in instancePaths(root, prefix: "") {
+        for (path, isGroup, defaultValue) in instancePaths(root, prefix: "") {
             guard !seen.contains(path) else { continue }
             seen.insert(path)
-            fields.append(try makeField(path: path, isGroup: isGroup, bind: binds[path], control: controls.byPath[path],
-                                        translations: translations))
+            fields.append(try makeField(path: path, isGroup: isGroup, defaultValue: defaultValue, bind: binds[path],
+                                        control: controls.byPath[path], translations: translations))
         }
         // Attributes of the primary instance (entities' `meta/entity/@id`,
         // `@create`, `@update`) may be bound too; they are kept in the
@@ -69,10 +69,15 @@ public enum XFormParser {
             warnings: warnings)
     }
 
-    private static func instancePaths(_ element: XMLTree, prefix: String) -> [(String, Bool)] {
+    /// Every node below the root: its path, whether it is a group, and the
+    /// default answer its text holds (a leaf with text in the primary instance).
+    private static func instancePaths(_ element: XMLTree, prefix: String) -> [(String, Bool, String?)] {
         let path = prefix + "/" + element.localName
-        var result: [(String, Bool)] = []
-        if !prefix.isEmpty { result.append((path, !element.children.isEmpty)) }
+        var result: [(String, Bool, String?)] = []
+        if !prefix.isEmpty {
+            let text = element.children.isEmpty ? element.text.trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            result.append((path, !element.children.isEmpty, text.isEmpty ? nil : text))
+        }
         for child in element.children {
             result.append(contentsOf: instancePaths(child, prefix: path))
         }
@@ -115,8 +120,8 @@ public enum XFormParser {
             .reduce("") { $0 + "/" + $1 }
     }
 
-    private static func makeField(path: String, isGroup: Bool, bind: XMLTree?, control: BodyControls.Control?,
-                                  translations: Translations) throws -> FormField {
+    private static func makeField(path: String, isGroup: Bool, defaultValue: String?, bind: XMLTree?,
+                                  control: BodyControls.Control?, translations: Translations) throws -> FormField {
         func expression(_ name: String, _ raw: String? = nil) throws -> FormField.Expression? {
             guard let text = (raw ?? bind?.attribute(name))?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
                 return nil
@@ -145,7 +150,7 @@ public enum XFormParser {
             requiredMessages: translations.resolve(bind?.attribute("requiredMsg")),
             choices: control?.choices, choiceFilter: control?.choiceFilter,
             repeatCount: try expression("jr:count", control?.repeatCount),
-            mediaType: control?.mediaType, maxPixels: control?.maxPixels)
+            mediaType: control?.mediaType, maxPixels: control?.maxPixels, defaultValue: defaultValue)
     }
 }
 

@@ -11,7 +11,7 @@ Usage: make_xlsform.py NAME OUTPUT.xlsx
   fonctions      what a phone browser shows beyond text and lists: time, date
                  and time, a month, an acknowledge, likert and horizontal
                  lists, a long list to search, a repeat counted by an answer
-                 (jr:count), a guidance hint, and what it leaves to ODK
+                 (jr:count), a guidance hint, a default answer, and what it leaves to ODK
                  Collect (a GPS trace, a photo)
   fonctions_v2   its version 2, with one more question
 """
@@ -66,14 +66,14 @@ def cascade():
 
 def fonctions(version=1):
     head = ["type", "name", "label::Français (fr)", "label::English (en)", "appearance", "required", "repeat_count",
-            "hint::Français (fr)", "guidance_hint::Français (fr)"]
+            "hint::Français (fr)", "guidance_hint::Français (fr)", "default"]
     rows = [
         ["time", "heure", "Heure de la visite", "Time of the visit"],
         ["dateTime", "moment", "Date et heure du rendez-vous", "Date and time of the appointment"],
         ["date", "ouverture", "Mois d'ouverture de l'atelier", "Month the workshop opened", "month-year"],
         ["acknowledge", "charte", "J'ai lu la charte", "I read the charter", "", "yes"],
         ["select_one satisfaction", "satisfaction", "Satisfaction", "Satisfaction", "likert"],
-        ["select_one oui_non", "inscrit", "Déjà inscrit ?", "Already a member?", "horizontal"],
+        ["select_one oui_non", "inscrit", "Déjà inscrit ?", "Already a member?", "horizontal", "", "", "", "", "oui"],
         ["select_one communes", "commune", "Commune", "Commune"],
         ["integer", "apprentis", "Nombre d'apprentis", "Number of apprentices"],
         ["begin_repeat", "apprenti", "Apprenti", "Apprentice", "", "", "${apprentis}"],
