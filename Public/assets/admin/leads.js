@@ -10,7 +10,7 @@ const t = translate({
         more: "Afficher plus", merge: "Fusionner", apart: "Personnes différentes", undo: "Annuler",
         none: "Aucun.", name: "Nom", phone: "Téléphone", departement: "Département", status: "État",
         visits: "Visites", kept: "Conservée", mergedLead: "Fusionnée", reason: "Motif", undone: "annulée",
-        done: "C'est fait.", merged: (kept, merged) => `Fusion faite : #${merged} rejoint #${kept}. « Annuler » dans la liste des fusions la défait.`,
+        done: "C'est fait.", merged: (kept, merged) => `Fusion faite : #${merged} rejoint #${kept}.`, mergeUndone: "Fusion annulée : les deux pré-inscriptions sont de nouveau séparées.",
         keptApart: (a, b) => `#${a} et #${b} restent deux personnes ; ils ne seront plus proposés comme doublons.`,
         undoneMessage: "Fusion annulée : les deux pré-inscriptions sont à nouveau séparées.",
         nationalID: "NIN", trade: "Métier", neighbourhood: "Quartier", organisation: "OPA", since: "Enregistrée le",
@@ -21,7 +21,7 @@ const t = translate({
         merges: "Merges", leads: "List", more: "Show more", merge: "Merge", apart: "Different people", undo: "Undo",
         none: "None.", name: "Name", phone: "Phone", departement: "Département", status: "Status", visits: "Visits",
         kept: "Kept", mergedLead: "Merged", reason: "Reason", undone: "undone", done: "Done.",
-        merged: (kept, merged) => `Merged: #${merged} joined #${kept}. "Undo" in the merge list reverses it.`,
+        merged: (kept, merged) => `Merged: #${merged} joined #${kept}.`, mergeUndone: "Merge undone: the two leads are separate again.",
         keptApart: (a, b) => `#${a} and #${b} stay two people; they will not be offered as duplicates again.`,
         undoneMessage: "Merge undone: the two leads are separate again.",
         nationalID: "ID number", trade: "Trade", neighbourhood: "Neighbourhood", organisation: "Organisation", since: "Recorded on",
@@ -48,15 +48,21 @@ function cell(row, text, className) {
   return td;
 }
 
-/// A button that runs `action`, then says what happened (`done` text).
-function button(text, action, { className = "", done = () => t("done") } = {}) {
+/// A button that runs `action`, then says what happened (`done` text) and,
+/// when the action has one, offers its undo (`undo(answer)` runs it).
+function button(text, action, { className = "", done = () => t("done"), undo = null } = {}) {
   const element = document.createElement("button");
   element.type = "button";
   element.textContent = text;
   if (className) element.className = className;
   element.addEventListener("click", async () => {
     element.disabled = true;
-    try { await action(); say(done()); await refresh(); } catch (error) { say(error.text ? error.text() : String(error)); element.disabled = false; }
+    try {
+      const answer = await action();
+      say(done());
+      if (undo) statusBox.append(" ", button(t("undo"), () => undo(answer), { className: "secondary undo", done: () => t("mergeUndone") }));
+      await refresh();
+    } catch (error) { say(error.text ? error.text() : String(error)); element.disabled = false; }
   });
   return element;
 }
@@ -98,7 +104,8 @@ async function showDuplicates() {
     const actions = cell(row, "", "pair-actions");
     // Merging is the one to think twice about: it looks different.
     actions.append(button(t("merge"), () => api("POST", "/api/v1/leads/merges", { kept_id: first.id, merged_id: second.id }),
-                          { className: "merge", done: () => t("merged", first.id, second.id) }), " ",
+                          { className: "merge", done: () => t("merged", first.id, second.id),
+                            undo: (answer) => api("POST", `/api/v1/leads/merges/${answer.merge_id}/undo`) }), " ",
                    button(t("apart"), () => api("POST", "/api/v1/leads/keep-apart", { lead_ids: [first.id, second.id] }),
                           { className: "secondary apart", done: () => t("keptApart", first.id, second.id) }));
   }
