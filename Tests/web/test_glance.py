@@ -28,7 +28,8 @@ def dakar_phase(server):
                 (1, 'pikine', '2023-03-10'), (1, 'dakar', '2023-03-11');
             INSERT INTO targets (phase_id, indicator_id, departement_code, baseline, milestone, target, updated_at) VALUES
                 (1, 'visits', 'guediawaye', 0, 80, 160, '2023-02-01T00:00:00Z'),
-                (1, 'visits', 'pikine', 0, 80, 3700, '2023-02-01T00:00:00Z');
+                (1, 'visits', 'pikine', 0, 80, 3700, '2023-02-01T00:00:00Z'),
+                (1, 'pre_registrations', 'guediawaye', 0, 20, 40, '2023-02-01T00:00:00Z');
         """)
         # Picked before the campaign: active since 1 March.
         connection.execute("UPDATE resource_person_activity SET from_day = '2023-03-01' WHERE until_day IS NULL")
@@ -116,6 +117,9 @@ def test_the_dashboard_keeps_day_and_place_in_the_url(server, browser, campaign,
     keys = browser.execute_script("return [...document.querySelectorAll('#breakdown tbody tr')].map((r) => r.dataset.key)")
     assert keys == ["pikine", "guediawaye"], keys
     assert "3 / 160" in text_of(browser, '#breakdown tr[data-key="guediawaye"]')
+    # Every indicator with a target, not visits only: two pre-registrations of 40.
+    assert text_of(browser, '#breakdown tr[data-key="guediawaye"] [data-indicator="pre_registrations"]').startswith(
+        "Pré-inscriptions : 2 / 40")
     browser.back()
     wait.until(lambda d: text_of(d, "#current-place") == "Sénégal")
 

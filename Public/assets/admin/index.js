@@ -15,7 +15,8 @@ const t = translate({
     noCampaignDay: "Aucun département n'a son jour de campagne ce jour-là.", nothing: "Aucune fiche ce jour-là.",
     live: "En direct", connecting: "Connexion…", offline: "Hors ligne — nouvelle tentative", updated: (time) => `En direct · mis à jour à ${time}`,
     visits: "Visites", radio: "Émissions radio", talks: "Causeries",
-    phaseVisits: "Visites / cible (phase)", folded: (count) => `${count} autres lieux sans fiche ni cible ce jour-là`,
+    phaseTargets: "Réalisé / cible (phase)", furthestBehind: "Le plus en retard",
+    targetLine: (name, actual, target, percent) => `${name} : ${actual} / ${target} (${percent})`, folded: (count) => `${count} autres lieux sans fiche ni cible ce jour-là`,
     lastCampaignDay: (day) => `Jour de campagne : ${day}`, seeDay: "voir ce jour",
     campaignDayWas: (place, day) => `Pas de jour de campagne ce jour-là pour ${place} : le dernier était le ${day}.`,
   },
@@ -29,7 +30,8 @@ const t = translate({
     noCampaignDay: "No département has its campaign day on that day.", nothing: "No records on that day.",
     live: "Live", connecting: "Connecting…", offline: "Offline — retrying", updated: (time) => `Live · updated at ${time}`,
     visits: "Visits", radio: "Radio programmes", talks: "Group talks",
-    phaseVisits: "Visits / target (phase)", folded: (count) => `${count} more places with no records and no target that day`,
+    phaseTargets: "Actual / target (phase)", furthestBehind: "Furthest behind",
+    targetLine: (name, actual, target, percent) => `${name}: ${actual} / ${target} (${percent})`, folded: (count) => `${count} more places with no records and no target that day`,
     lastCampaignDay: (day) => `Campaign day: ${day}`, seeDay: "see that day",
     campaignDayWas: (place, day) => `No campaign day that day for ${place}: the last one was on ${day}.`,
   },
@@ -184,8 +186,8 @@ function drawBreakdown(rows, level, progressByPlace, recentDays) {
   // the target, furthest behind first.
   const head = element("tr", {}, element("th", {}, t("place")),
     ...headline.map((id) => element("th", { className: "number" }, indicatorName(id))),
-    element("th", { className: "number target-column" }, t("phaseVisits")),
-    element("th", { className: "number target-column" }, "%"));
+    element("th", { className: "target-column" }, t("phaseTargets")),
+    element("th", { className: "number target-column" }, t("furthestBehind")));
   table.append(element("thead", {}, head));
   const body = element("tbody");
   const all = level === "region"
@@ -193,24 +195,25 @@ function drawBreakdown(rows, level, progressByPlace, recentDays) {
     : places.departements.filter((item) => item.region_code === state.region).map((item) => [item.code, item.name]);
   const lines = all.map(([key, name]) => {
     const values = headline.map((id) => rows.find((row) => row.key === key && row.indicator === id)?.value ?? 0);
-    const visits = progressByPlace.get(key)?.rows?.find((row) => row.indicator === "visits");
-    return { key, name, values, visits: visits && visits.target !== null ? visits : null };
+    // Every indicator with a target for the phase, and the one furthest behind.
+    const targets = (progressByPlace.get(key)?.rows ?? []).filter((row) => row.target !== null);
+    const behind = targets.reduce((low, row) => (low === null || (row.percentage ?? 0) < low ? row.percentage ?? 0 : low), null);
+    return { key, name, values, targets, behind };
   });
   // Places with nothing that day and no target are folded away.
-  const shown = lines.filter((line) => line.visits || line.values.some((value) => value > 0));
+  const shown = lines.filter((line) => line.targets.length || line.values.some((value) => value > 0));
   const folded = lines.filter((line) => !shown.includes(line));
-  shown.sort((a, b) => (a.visits ? a.visits.percentage ?? 0 : Infinity) - (b.visits ? b.visits.percentage ?? 0 : Infinity)
-    || a.name.localeCompare(b.name));
+  shown.sort((a, b) => (a.behind ?? Infinity) - (b.behind ?? Infinity) || a.name.localeCompare(b.name));
   const drawLine = (line, into) => {
     const button = element("button", { type: "button", className: "drill", "data-key": line.key }, line.name);
     button.addEventListener("click", () => go(() => {
       if (level === "region") state.region = line.key; else state.departement = line.key;
     }));
-    const target = line.visits
-      ? element("td", { className: "number target-column" }, `${formatNumber(line.visits.actual ?? 0)} / ${formatNumber(line.visits.target)}`)
-      : element("td", { className: "number target-column muted" }, "—");
-    const percent = element("td", { className: "number target-column" },
-      line.visits ? formatPercent(line.visits.percentage ?? 0) : "");
+    const target = line.targets.length
+      ? element("td", { className: "target-column phase-targets" }, ...line.targets.map((row) => element("div", { "data-indicator": row.indicator },
+        t("targetLine", indicatorName(row.indicator), formatNumber(row.actual ?? 0), formatNumber(row.target), formatPercent(row.percentage ?? 0)))))
+      : element("td", { className: "target-column muted" }, "—");
+    const percent = element("td", { className: "number target-column" }, line.behind === null ? "" : formatPercent(line.behind));
     const hint = level === "departement" ? campaignDayHint(line.key, line.values, recentDays) : null;
     into.append(element("tr", { "data-key": line.key }, element("td", {}, button, hint),
       ...line.values.map((value) => numberCell(value)), target, percent));
