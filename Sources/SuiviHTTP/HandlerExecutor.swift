@@ -60,10 +60,9 @@ final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    /// Nice 5 for this thread (Linux: per thread): handlers are many (eight
-    /// threads on two cores) and the few threads every request waits on,
-    /// the submission writer's group commit and libmicrohttpd's, would
-    /// otherwise get a ninth of the CPU each when handlers are busy. Measured
+    /// Nice 5 for this thread (Linux: per thread): the few threads every
+    /// request waits on, the submission writer's group commit and
+    /// libmicrohttpd's, get the CPU first when handlers are busy. Measured
     /// with `Scripts/bench-ingest` (docs/benchmarks.md). Failure only means
     /// normal priority.
     private static func yieldToWriters() {

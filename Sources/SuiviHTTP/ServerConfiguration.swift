@@ -35,10 +35,15 @@ public struct ServerConfiguration: Sendable {
     /// A request whose body is still arriving after this long is dropped.
     public var requestDeadlineSeconds: Double
     public var threadPoolSize: UInt32
-    /// Threads that run request handlers (`HandlerExecutor`): as many
-    /// handlers can wait on SQLite or the disk at once without holding up
-    /// the others.
+    /// Threads that run request handlers (`HandlerExecutor`), at nice 5:
+    /// by default one per core, as Swift's own pool has. More (eight on two
+    /// cores) took the CPU from the group commit every phone waits on: -10 %
+    /// ingest, docs/benchmarks.md. The long blocking jobs (exports, password
+    /// hashing) have threads of their own (`BlockingWork`).
     public var handlerThreads: Int
+
+    /// One per core, at least two.
+    public static var defaultHandlerThreads: Int { max(2, ProcessInfo.processInfo.activeProcessorCount) }
 
     public init(
         host: String = "127.0.0.1",
@@ -54,7 +59,7 @@ public struct ServerConfiguration: Sendable {
         spoolLimitBytes: Int = 512 << 20,
         reservedConnections: UInt32 = 100,
         headerDeadlineSeconds: Double = 15,
-        handlerThreads: Int = 8
+        handlerThreads: Int = ServerConfiguration.defaultHandlerThreads
     ) {
         self.handlerThreads = handlerThreads
         self.host = host

@@ -34,8 +34,8 @@ struct Serve: AsyncParsableCommand {
             help: "Bearer token /metrics requires (default: SUIVI_METRICS_TOKEN; none: /metrics only on loopback).")
     var metricsToken: String?
     @Option(name: .customLong("handler-threads"),
-            help: "Threads that run request handlers (SQLite reads, files): how many may wait on the disk at once.")
-    var handlerThreads = ServerConfiguration().handlerThreads
+            help: "Threads that run request handlers (default: one per core, at least two).")
+    var handlerThreads = ServerConfiguration.defaultHandlerThreads
 
     func run() async throws {
         let logger = LogSetup.bootstrap()
