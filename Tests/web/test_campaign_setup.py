@@ -2,6 +2,7 @@
 phase, a campaign day and a neighbourhood, import resource persons from a
 CSV file, prepare the printable QR sheet of a département, set a target,
 and revoke a link (the old link then answers 403)."""
+import time
 import urllib.error
 import urllib.request
 
@@ -43,6 +44,18 @@ def wait(driver, seconds=15):
     return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,))
 
 
+def again(action, attempts=5):
+    """Runs `action`, which looks its elements up itself, once more when the
+    page redrew them under it (a refresh landing late on a loaded machine)."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except StaleElementReferenceException:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.3)
+
+
 def test_a_coordinator_sets_a_campaign_up_from_the_browser(server, browser, tmp_path, screenshots):
     login, password = server.add_user("coordination", role="coordinator")
     sign_in(browser, server, login, password, "/admin/campaigns")
@@ -56,15 +69,24 @@ def test_a_coordinator_sets_a_campaign_up_from_the_browser(server, browser, tmp_
     set_value(browser, browser.find_element(By.ID, "phase-start"), "2023-03-07")
     set_value(browser, browser.find_element(By.ID, "phase-end"), "2023-03-11")
     browser.find_element(By.ID, "create-campaign").click()
-    phase = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.phase[data-phase='Dakar']")))
-    Select(phase.find_element(By.CSS_SELECTOR, ".day-departement")).select_by_value("rufisque")
-    set_value(browser, phase.find_element(By.CSS_SELECTOR, ".day-date"), "2023-03-07")
-    phase.find_element(By.CSS_SELECTOR, ".add-day button").click()
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.phase[data-phase='Dakar']")))
+
+    def add_day():
+        phase = browser.find_element(By.CSS_SELECTOR, "section.phase[data-phase='Dakar']")
+        Select(phase.find_element(By.CSS_SELECTOR, ".day-departement")).select_by_value("rufisque")
+        set_value(browser, phase.find_element(By.CSS_SELECTOR, ".day-date"), "2023-03-07")
+        phase.find_element(By.CSS_SELECTOR, ".add-day button").click()
+    again(add_day)
     wait(browser).until(lambda d: "Rufisque" in d.find_element(By.CSS_SELECTOR, "section.phase .days").text)
-    phase = browser.find_element(By.CSS_SELECTOR, "section.phase[data-phase='Dakar']")
-    Select(phase.find_element(By.CSS_SELECTOR, ".neighbourhood-departement")).select_by_value("pikine")
-    phase.find_element(By.CSS_SELECTOR, ".neighbourhood-name").send_keys("Thiaroye")
-    phase.find_element(By.CSS_SELECTOR, ".add-neighbourhood button").click()
+
+    def add_neighbourhood():
+        phase = browser.find_element(By.CSS_SELECTOR, "section.phase[data-phase='Dakar']")
+        Select(phase.find_element(By.CSS_SELECTOR, ".neighbourhood-departement")).select_by_value("pikine")
+        name = phase.find_element(By.CSS_SELECTOR, ".neighbourhood-name")
+        name.clear()
+        name.send_keys("Thiaroye")
+        phase.find_element(By.CSS_SELECTOR, ".add-neighbourhood button").click()
+    again(add_neighbourhood)
     wait(browser).until(lambda d: "Thiaroye" in d.find_element(By.CSS_SELECTOR, "section.phase .neighbourhoods").text)
     assert server.rows("SELECT departement_code, day FROM campaign_days") == [("rufisque", "2023-03-07")]
     browser.save_screenshot(str(screenshots / "campaign-setup-campaigns.png"))
@@ -77,17 +99,21 @@ def test_a_coordinator_sets_a_campaign_up_from_the_browser(server, browser, tmp_
     browser.find_element(By.ID, "add-milestone").send_keys("150")
     browser.find_element(By.ID, "add-target").send_keys("200")
     browser.find_element(By.ID, "add-submit").click()
-    row = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#targets tr[data-indicator='visits']")))
-    goal = row.find_element(By.CSS_SELECTOR, "input.target")
-    goal.clear()
-    goal.send_keys("250")
-    row.find_element(By.CSS_SELECTOR, "button.save").click()
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#targets tr[data-indicator='visits']")))
+
+    def change_target():
+        row = browser.find_element(By.CSS_SELECTOR, "#targets tr[data-indicator='visits']")
+        goal = row.find_element(By.CSS_SELECTOR, "input.target")
+        goal.clear()
+        goal.send_keys("250")
+        row.find_element(By.CSS_SELECTOR, "button.save").click()
+    again(change_target)
     wait(browser).until(lambda d: d.find_element(By.CSS_SELECTOR, "#targets tr[data-indicator='visits'] input.target")
                         .get_attribute("value") == "250")
     browser.find_element(By.CSS_SELECTOR, "#targets tr[data-indicator='visits'] button.history").click()
-    history = wait(browser).until(EC.visibility_of_element_located((By.ID, "history")))
-    assert len(history.find_elements(By.CSS_SELECTOR, "tbody tr")) == 2
-    assert "coordination" in history.text
+    wait(browser).until(EC.visibility_of_element_located((By.ID, "history")))
+    wait(browser).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#history tbody tr")) == 2)
+    assert again(lambda: "coordination" in browser.find_element(By.ID, "history").text)
 
     # 3. Import people from a CSV file: a per-row report, links shown once.
     csv_file = tmp_path / "personnes.csv"
@@ -135,9 +161,9 @@ def test_a_coordinator_sets_a_campaign_up_from_the_browser(server, browser, tmp_
 
     # 5. Revoke Khady Fall's link: it answers 403 at once.
     browser.get(f"{server.base_url}/admin/people")
-    row = wait(browser).until(EC.presence_of_element_located(
-        (By.XPATH, "//tr[td[@class='person-name' and text()='Khady Fall']]")))
-    row.find_element(By.CSS_SELECTOR, "button.revoke").click()
+    khady = "//tr[td[@class='person-name' and text()='Khady Fall']]"
+    wait(browser).until(EC.presence_of_element_located((By.XPATH, khady)))
+    again(lambda: browser.find_element(By.XPATH, khady).find_element(By.CSS_SELECTOR, "button.revoke").click())
     browser.switch_to.alert.accept()
     wait(browser).until(lambda d: d.find_element(
         By.XPATH, "//tr[td[@class='person-name' and text()='Khady Fall']]/td[@class='link-status']").text == "révoqué")
