@@ -32,6 +32,15 @@ def publish_cascade(server, directory):
     publish(server, directory, "cascade", [communes])
 
 
+def send_and_read(phone, server):
+    """Finalises the form, waits until it is sent, and returns the stored record (parsed) and its issues."""
+    phone.find_element(By.ID, "finalise").click()
+    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="record not saved")
+    wait(phone, lambda d: outbox_states(d) == ["sent"], 30)
+    (xml, issues), = server.rows("SELECT CAST(xml AS TEXT), issues FROM submissions")
+    return ElementTree.fromstring(xml), issues
+
+
 def offered(phone, path):
     """The values the question at `path` offers now (radio buttons or a list)."""
     return phone.execute_script("""
@@ -78,11 +87,7 @@ def test_each_list_offers_what_its_filter_admits_and_the_record_arrives_unflagge
     assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
     phone.save_screenshot(str(screenshots / "cascade-360px.png"))
 
-    phone.find_element(By.ID, "finalise").click()
-    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="record not saved")
-    wait(phone, lambda d: outbox_states(d) == ["sent"], 30)
-    (xml, issues), = server.rows("SELECT CAST(xml AS TEXT), issues FROM submissions")
-    record = ElementTree.fromstring(xml)
+    record, issues = send_and_read(phone, server)
     assert [record.findtext(name) for name in ("region", "departement", "commune")] == ["thies", "mbour", "saly"]
     assert [stand.findtext("departement_stand") for stand in record.findall("stand")] == ["pikine", "mbour"]
     assert issues == "[]"
@@ -142,8 +147,6 @@ def test_images_of_labels_are_shown_and_notes_are_read_not_typed(server, network
 
 
 def test_times_months_lists_and_what_needs_collect(server, network, phone, screenshots, tmp_path):
-    import xml.etree.ElementTree as ElementTree
-
     publish(server, tmp_path, "fonctions")
     open_link(phone, server.add_person(network.base_url))
     open_form(phone, "fonctions")
@@ -210,11 +213,7 @@ def test_times_months_lists_and_what_needs_collect(server, network, phone, scree
     phone.execute_script("document.querySelector(\".question[data-path='/data/photo']\").scrollIntoView()")
     phone.save_screenshot(str(screenshots / "features-photo-360px.png"))
 
-    phone.find_element(By.ID, "finalise").click()
-    wait(phone, lambda d: d.find_element(By.ID, "home").is_displayed(), message="record not saved")
-    wait(phone, lambda d: outbox_states(d) == ["sent"], 30)
-    (xml, issues), = server.rows("SELECT CAST(xml AS TEXT), issues FROM submissions")
-    record = ElementTree.fromstring(xml)
+    record, issues = send_and_read(phone, server)
     assert record.findtext("heure").startswith("09:15:00.000")
     assert record.findtext("moment").startswith("2023-03-09T14:30:00.000")
     assert record.findtext("ouverture") == "2019-05-01"

@@ -194,11 +194,7 @@ struct Translations {
     }
 
     func resolve(id: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for language in languages {
-            if let text = texts[language]?[id] { result[language] = text }
-        }
-        return result
+        perLanguage(texts, id)
     }
 
     /// The image shown with a label, in every language that has one (the
@@ -209,20 +205,21 @@ struct Translations {
     }
 
     func images(id: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for language in languages {
-            if let name = images[language]?[id] { result[language] = name }
-        }
-        return result
+        perLanguage(images, id)
     }
 
     /// A hint's guidance (`form="guidance"`: the longer help Collect shows on
     /// demand), in every language that has one.
     func guidance(_ reference: String?) -> [String: String] {
         guard let reference, let id = Self.itextID(reference) else { return [:] }
+        return perLanguage(guidance, id)
+    }
+
+    /// One itext id's entry in every language that has it.
+    private func perLanguage(_ table: [String: [String: String]], _ id: String) -> [String: String] {
         var result: [String: String] = [:]
         for language in languages {
-            if let text = guidance[language]?[id] { result[language] = text }
+            if let entry = table[language]?[id] { result[language] = entry }
         }
         return result
     }
